@@ -1,0 +1,6 @@
+"""mmengine metrics of mlc, registered in ``mlc.registry.METRICS``."""
+from .dump_predictions import DumpPredictions
+from .mlc_average_precision import MLCAveragePrecision
+from .mlc_f1_metric import MLCF1Metric
+
+__all__ = ['DumpPredictions', 'MLCAveragePrecision', 'MLCF1Metric']

@@ -1,0 +1,68 @@
+"""Linear multi-label head that keeps unknown (-1) targets for the loss."""
+from typing import Dict, List, Optional, Tuple
+
+import torch
+import torch.nn as nn
+from mmpretrain.models.heads import MultiLabelClsHead
+from mmpretrain.structures import DataSample
+
+from mlc.registry import MODELS
+
+
+@MODELS.register_module()
+class MLCLinearHead(MultiLabelClsHead):
+    """Linear classifier for multi-label classification with imperfect labels.
+
+    The training target is the stacked ``gt_score`` (B, C) in {1, 0, -1};
+    unknowns reach the loss unchanged (the loss resolves them). Heads never
+    read ``gt_clean``.
+
+    Args:
+        num_classes (int): Number of classes C.
+        in_channels (int): Feature channels of the last backbone/neck stage.
+        loss (dict): Loss config. Defaults to ``MaskedBCELoss``.
+        thr (float): Score threshold of ``pred_label``. Defaults to 0.5.
+        topk (int, optional): Predict the top-k classes instead of ``thr``.
+        init_cfg (dict): Initialisation of the linear layer.
+    """
+
+    def __init__(self,
+                 num_classes: int,
+                 in_channels: int,
+                 loss: Dict = dict(type='MaskedBCELoss'),
+                 thr: Optional[float] = 0.5,
+                 topk: Optional[int] = None,
+                 init_cfg: Optional[Dict] = dict(
+                     type='Normal', layer='Linear', std=0.01)) -> None:
+        super().__init__(loss=loss, thr=thr, topk=topk, init_cfg=init_cfg)
+        self.num_classes = num_classes
+        self.in_channels = in_channels
+        self.fc = nn.Linear(in_channels, num_classes)
+
+    def pre_logits(self, feats: Tuple[torch.Tensor]) -> torch.Tensor:
+        """(B, in_channels) features of the last stage."""
+        return feats[-1]
+
+    def forward(self, feats: Tuple[torch.Tensor]) -> torch.Tensor:
+        """(B, C) logits."""
+        return self.fc(self.pre_logits(feats))
+
+    def _get_loss(self, cls_score: torch.Tensor,
+                  data_samples: List[DataSample], **kwargs) -> dict:
+        """Loss of (B, C) logits against the observed targets."""
+        target = stack_targets(data_samples, self.num_classes)
+        return {'loss': self.loss_module(cls_score, target, **kwargs)}
+
+
+def stack_targets(data_samples: List[DataSample],
+                  num_classes: int) -> torch.Tensor:
+    """(B, C) observed targets in {1, 0, -1} from ``gt_score``."""
+    if 'gt_score' not in data_samples[0]:
+        raise KeyError('multi-label heads need `gt_score` in every data '
+                       'sample (the observed {1, 0, -1} labels); pack it '
+                       'with PackInputs from an MLCDataset')
+    target = torch.stack([s.gt_score for s in data_samples]).float()
+    if target.shape[1] != num_classes:
+        raise ValueError(f'targets have {target.shape[1]} classes, the head '
+                         f'{num_classes}')
+    return target

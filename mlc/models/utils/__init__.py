@@ -1,0 +1,4 @@
+"""Model utilities."""
+from .data_preprocessor import MLCDataPreprocessor
+
+__all__ = ['MLCDataPreprocessor']
