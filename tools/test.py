@@ -6,6 +6,7 @@ Example::
     bash tools/dist_test.sh CONFIG CHECKPOINT 8
 """
 import argparse
+import json
 import os
 import os.path as osp
 import sys
@@ -30,6 +31,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         '--out', help='save per-sample scores and targets to this .npz file')
     parser.add_argument(
+        '--metrics-out', help='save the returned metrics to this JSON file')
+    parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings, e.g. test_dataloader.batch_size=8')
     parser.add_argument('--launcher',
@@ -41,6 +44,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
+
+
+def dump_metrics(metrics: dict, path: str) -> None:
+    """Write the metrics returned by ``Runner.test`` as JSON."""
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    with open(path, 'w') as f:
+        json.dump({k: float(v) for k, v in metrics.items()}, f, indent=1)
 
 
 def main(argv=None) -> None:
@@ -68,7 +78,9 @@ def main(argv=None) -> None:
         prepare_distributed(cfg, args.launcher)
         register_all_modules(init_default_scope=False)
         runner = Runner.from_cfg(cfg)
-        runner.test()
+        metrics = runner.test()
+        if args.metrics_out is not None and runner.rank == 0:
+            dump_metrics(metrics, args.metrics_out)
     except USER_ERRORS as err:
         if args.debug:
             raise

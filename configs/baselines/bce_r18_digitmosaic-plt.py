@@ -4,5 +4,5 @@ _base_ = [
     '../_base_/models/r18-cifar_mlc.py',
     '../_base_/datasets/digitmosaic.py',
     '../_base_/schedules/digitmosaic_adam.py',
-    '../_base_/default_runtime.py',
+    '../_base_/digitmosaic_runtime.py',
 ]

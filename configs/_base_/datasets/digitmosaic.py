@@ -55,3 +55,4 @@ val_evaluator = [
     dict(type='MLCF1Metric'),
 ]
 test_evaluator = val_evaluator
+

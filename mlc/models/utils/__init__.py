@@ -1,4 +1,5 @@
 """Model utilities."""
 from .data_preprocessor import MLCDataPreprocessor
+from .state_aware_ema import StateAwareEMA
 
-__all__ = ['MLCDataPreprocessor']
+__all__ = ['MLCDataPreprocessor', 'StateAwareEMA']
