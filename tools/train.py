@@ -6,26 +6,16 @@ Example::
     bash tools/dist_train.sh configs/comic/comic_r50_plt-coco.py 8
 """
 import argparse
-import os
-import os.path as osp
-import sys
 
-from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
+from mmengine.config import Config
 
 import mlc  # noqa: F401  (installs the safe checkpoint loader)
-from mlc.utils import register_all_modules
-from mlc.utils.config_check import check_config, config_error_message
-from mlc.utils.launcher import prepare_distributed
-
-USER_ERRORS = (KeyError, FileNotFoundError, ValueError, TypeError,
-               ImportError)
+from mlc.utils.cli import add_common_args, build_runner, load_config, run_cli
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Train a multi-label model')
     parser.add_argument('config', help='train config file path')
-    parser.add_argument('--work-dir', help='directory for logs and models')
     parser.add_argument(
         '--resume', nargs='?', type=str, const='auto',
         help='resume from the given checkpoint, or from the latest one in '
@@ -34,27 +24,12 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='enable automatic mixed precision training')
     parser.add_argument('--no-validate', action='store_true',
                         help='do not evaluate during training')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings, e.g. train_cfg.max_epochs=2')
-    parser.add_argument('--launcher',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
-    parser.add_argument('--debug', action='store_true',
-                        help='show full tracebacks of configuration errors')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_common_args(parser)
+    return parser.parse_args(argv)
 
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
-    """Apply the command-line flags to the config."""
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    """Apply the training flags to the config."""
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
@@ -73,21 +48,12 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    try:
-        cfg = Config.fromfile(args.config)
-        if args.cfg_options is not None:
-            cfg.merge_from_dict(args.cfg_options)
-        check_config(cfg)
-        cfg = merge_args(cfg, args)
-        prepare_distributed(cfg, args.launcher)
-        register_all_modules(init_default_scope=False)
-        runner = Runner.from_cfg(cfg)
-        runner.train()
-    except USER_ERRORS as err:
-        if args.debug:
-            raise
-        sys.exit(f'error: {config_error_message(err)}\n'
-                 '(run with --debug for the full traceback)')
+
+    def train() -> None:
+        cfg = merge_args(load_config(args), args)
+        build_runner(cfg, args.launcher).train()
+
+    run_cli(train, args.debug)
 
 
 if __name__ == '__main__':
