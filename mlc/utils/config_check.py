@@ -36,7 +36,7 @@ def check_config(cfg: Config) -> None:
     ``train_dataloder``) is an error; other top-level names are variables
     used by the config itself and are allowed. Unknown dataloader keys are
     errors. Unknown component arguments are reported by the registry when
-    the component is built.
+    the component is built. See also :func:`check_test_monitoring`.
     """
     for key in cfg.keys():
         if key in RUNNER_KEYS or key.startswith('_'):
@@ -55,6 +55,45 @@ def check_config(cfg: Config) -> None:
         if loader.get('num_workers', 0) == 0 and loader.get(
                 'persistent_workers', False):
             loader['persistent_workers'] = False
+    check_test_monitoring(cfg)
+
+
+def _dataset_identity(loader: dict) -> tuple:
+    """What makes two dataset configs read the same samples."""
+    dataset = loader.get('dataset', {})
+    keys = ('type', 'data_root', 'ann_file', 'variant', 'split', 'seed')
+    return tuple(str(dataset.get(k)) for k in keys)
+
+
+def _prefixes(evaluator) -> list:
+    evaluators = evaluator if isinstance(evaluator, (list, tuple)) else [
+        evaluator]
+    return [e.get('prefix') for e in evaluators if isinstance(e, dict)]
+
+
+def check_test_monitoring(cfg: Config) -> None:
+    """Model selection must never use the test set (conventions §7).
+
+    When the val loader reads the same samples as the test loader, the
+    config must not save a "best" checkpoint and its val metrics must carry
+    the prefix ``test_monitor``.
+    """
+    val, test = cfg.get('val_dataloader'), cfg.get('test_dataloader')
+    if not val or not test or cfg.get('val_cfg') is None:
+        return
+    if _dataset_identity(val) != _dataset_identity(test):
+        return
+    checkpoint = cfg.get('default_hooks', {}).get('checkpoint') or {}
+    if checkpoint.get('save_best'):
+        raise ConfigError(
+            'val_dataloader reads the test set, so '
+            'default_hooks.checkpoint.save_best must be None (model '
+            'selection never uses the test set)')
+    if any(p != 'test_monitor' for p in _prefixes(cfg.get('val_evaluator'))):
+        raise ConfigError(
+            'val_dataloader reads the test set: set prefix="test_monitor" on '
+            'every val_evaluator metric so its numbers are not mistaken for '
+            'validation results')
 
 
 def config_error_message(err: BaseException) -> str:
