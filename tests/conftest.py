@@ -98,7 +98,8 @@ def tiny_config(root: str, work_dir: str, max_epochs: int = 2,
     )
     if val:
         cfg.update(val_dataloader=loader('test', False),
-                   val_evaluator=dict(type='MLCAveragePrecision'),
+                   val_evaluator=dict(type='MLCAveragePrecision',
+                                      prefix='test_monitor'),
                    val_cfg=dict(),
                    test_dataloader=loader('test', False),
                    test_evaluator=dict(type='MLCAveragePrecision'),

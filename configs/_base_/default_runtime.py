@@ -8,6 +8,10 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=2),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='VisualizationHook', enable=False),
+    # resume exactly: hook-corrected training labels and the RNG states of
+    # every rank travel with the checkpoints
+    label_store=dict(type='LabelStoreHook'),
+    random_state=dict(type='RandomStateHook'),
 )
 
 env_cfg = dict(

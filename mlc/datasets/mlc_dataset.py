@@ -10,6 +10,7 @@ from mlc.evaluation.functional.shot_groups import load_class_split
 from mlc.registry import DATASETS
 from .annotation import (AnnotationError, check_unique_images, dense_labels,
                          load_annotation)
+from .annotation_cache import ParsedAnnotation, cached_parse
 from .label_store import LabelStore
 
 
@@ -39,6 +40,12 @@ class MLCDataset(BaseDataset):
         unlisted (int, optional): Override the file's state (-1 or 0) of
             classes not named in ``pos``/``neg``.
         check_images (bool): Check at start that every image file exists.
+        cache (bool | str): Cache the parsed labels in a ``.npz`` keyed by
+            the file's size and mtime (:mod:`.annotation_cache`): ``True``,
+            ``False`` or ``'auto'`` (files of at least ``cache_min_bytes``).
+        cache_dir (str, optional): Cache folder (default: ``.mlc_cache``
+            beside the annotation file).
+        cache_min_bytes (int): Size threshold of ``cache='auto'``.
         **kwargs: Other :class:`mmengine.dataset.BaseDataset` arguments.
     """
 
@@ -49,7 +56,16 @@ class MLCDataset(BaseDataset):
                  class_split: Optional[Union[str, dict]] = None,
                  unlisted: Optional[int] = None,
                  check_images: bool = False,
+                 cache: Union[bool, str] = 'auto',
+                 cache_dir: Optional[str] = None,
+                 cache_min_bytes: int = 1 << 20,
                  **kwargs) -> None:
+        if cache not in (True, False, 'auto'):
+            raise ValueError(f"cache must be True, False or 'auto', got "
+                             f'{cache!r}')
+        self.cache = cache
+        self.cache_dir = cache_dir
+        self.cache_min_bytes = cache_min_bytes
         if isinstance(data_prefix, str):
             data_prefix = dict(img_path=data_prefix)
         if unlisted not in (None, -1, 0):
@@ -78,8 +94,12 @@ class MLCDataset(BaseDataset):
         self.full_init()
         return self._label_store
 
-    def load_data_list(self) -> List[dict]:
-        """Parse the annotation file; labels go to ``self._labels``."""
+    def parse_annotation(self) -> ParsedAnnotation:
+        """Parse ``self.ann_file`` (a standard annotation) into dense labels.
+
+        Subclasses reading other formats override this (and
+        :meth:`cache_params`); :meth:`load_data_list` adds caching.
+        """
         ann = load_annotation(self.ann_file)
         meta = ann['metainfo']
         if meta.get('task', 'multilabel') != 'multilabel':
@@ -90,24 +110,62 @@ class MLCDataset(BaseDataset):
             meta['unlisted'] = self.unlisted
         check_unique_images(ann['data_list'], self.ann_file)
         observed, clean = dense_labels(ann, self.ann_file)
-        self._loaded_labels = (observed, clean)
+        names, indices = [], np.full(len(ann['data_list']), -1, np.int64)
+        for row, entry in enumerate(ann['data_list']):
+            if 'img_path' in entry:
+                names.append(str(entry['img_path']))
+            elif 'img_index' in entry:
+                names.append('')
+                indices[row] = int(entry['img_index'])
+                if indices[row] < 0:
+                    raise AnnotationError(
+                        f'{self.ann_file}: data_list[{row}] has a negative '
+                        f'"img_index" ({indices[row]})')
+            else:
+                raise AnnotationError(
+                    f'{self.ann_file}: data_list[{row}] has neither '
+                    '"img_path" nor "img_index"')
+        metainfo = dict(classes=list(meta['classes']),
+                        source=meta.get('source', ''),
+                        provenance=meta.get('provenance', []))
+        return ParsedAnnotation(metainfo, names, indices, observed, clean)
+
+    def cache_params(self) -> dict:
+        """Parser parameters that change the parse (part of the cache key)."""
+        return dict(unlisted=self.unlisted)
+
+    def _use_cache(self) -> bool:
+        if self.cache == 'auto':
+            return osp.getsize(self.ann_file) >= self.cache_min_bytes
+        return bool(self.cache)
+
+    def load_data_list(self) -> List[dict]:
+        """Parse the annotation file (through the cache when enabled);
+        labels go to ``self._loaded_labels``."""
+        if not osp.isfile(self.ann_file):
+            raise FileNotFoundError(
+                f'Annotation file not found: {self.ann_file}')
+        if self._use_cache():
+            parsed = cached_parse(self.ann_file, self.parse_annotation,
+                                  type(self).__name__, self.cache_params(),
+                                  self.cache_dir)
+        else:
+            parsed = self.parse_annotation()
+        self._loaded_labels = (parsed.observed, parsed.clean)
+        meta = parsed.metainfo
         self._metainfo.update(
             classes=tuple(meta['classes']),
             source=meta.get('source', ''),
             provenance=meta.get('provenance', []))
         prefix = self.data_prefix.get('img_path', '')
         data_list = []
-        for row, entry in enumerate(ann['data_list']):
-            info = {'label_row': row}
-            if 'img_path' in entry:
-                info['img_path'] = osp.join(prefix, entry['img_path'])
-            elif 'img_index' in entry:
-                info['img_index'] = int(entry['img_index'])
+        for row, (name, index) in enumerate(zip(parsed.names,
+                                                parsed.indices.tolist())):
+            if index >= 0:
+                data_list.append({'label_row': row, 'img_index': index})
             else:
-                raise AnnotationError(
-                    f'{self.ann_file}: data_list[{row}] has neither '
-                    '"img_path" nor "img_index"')
-            data_list.append(info)
+                data_list.append({'label_row': row,
+                                  'img_path': osp.join(prefix, name)})
         if self.check_images:
             self._check_image_files(data_list)
         return data_list

@@ -77,26 +77,43 @@ CRASH_HOOK = textwrap.dedent('''
         def after_train_epoch(self, runner):
             if runner.epoch + 1 == self.stop_at:
                 raise SystemExit(3)
+
+
+    @HOOKS.register_module()
+    class RelabelHook(Hook):
+        """A correction-like hook: marks labels of some samples positive."""
+
+        def after_train_epoch(self, runner):
+            store = runner.train_dataloader.dataset.label_store
+            rows = [runner.epoch, runner.epoch + 10]
+            store.update(rows, [[1, 1, 1, 1]] * 2)
 ''')
 
 
 def test_resume_after_crash_equals_uninterrupted_run(tiny_data, tmp_path):
     """A 4-epoch run that dies after epoch 2 and is resumed equals the
-    uninterrupted 4-epoch run bit for bit (weights, optimiser, schedule)."""
+    uninterrupted 4-epoch run bit for bit (weights, optimiser, schedule,
+    hook-corrected labels)."""
     (tmp_path / 'crash_hook.py').write_text(CRASH_HOOK)
     env = {'PYTHONPATH': f'{tmp_path}{os.pathsep}{ROOT}'}
     full = tiny_config(tiny_data, str(tmp_path / 'full'), max_epochs=4)
-    result = run_tool(['tools/train.py', dump(full, tmp_path / 'full.py')])
+    full['custom_imports'] = dict(imports=['crash_hook'])
+    full['custom_hooks'] = [dict(type='RelabelHook')]
+    full['default_hooks']['label_store'] = dict(type='LabelStoreHook')
+    result = run_tool(['tools/train.py', dump(full, tmp_path / 'full.py')],
+                      env_extra=env)
     assert result.returncode == 0, result.stderr[-3000:]
 
     part = tiny_config(tiny_data, str(tmp_path / 'part'), max_epochs=4)
     part['custom_imports'] = dict(imports=['crash_hook'])
-    part['custom_hooks'] = [dict(type='CrashAfterEpoch', stop_at=2)]
+    part['custom_hooks'] = [dict(type='RelabelHook'),
+                            dict(type='CrashAfterEpoch', stop_at=2)]
+    part['default_hooks']['label_store'] = dict(type='LabelStoreHook')
     crashed = run_tool(['tools/train.py', dump(part, tmp_path / 'part.py')],
                        env_extra=env)
     assert crashed.returncode == 3, crashed.stderr[-3000:]
     assert not (tmp_path / 'part' / 'epoch_3.pth').exists()
-    part['custom_hooks'] = []
+    part['custom_hooks'] = [dict(type='RelabelHook')]
     result = run_tool(['tools/train.py', dump(part, tmp_path / 'res.py'),
                        '--resume'], env_extra=env)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -71,6 +71,8 @@ def main() -> None:
     parser.add_argument('--few-max', type=int, default=20)
     parser.add_argument('--holdout-val', help='val part of split_holdout '
                         '(default: OUT with _holdout_val.json)')
+    parser.add_argument('--audit-out', help='write the audit (§9) of the '
+                        'output to this JSON file')
     args = parser.parse_args()
 
     stem = osp.splitext(args.output)[0]
@@ -87,6 +89,11 @@ def main() -> None:
         print(f'{name}({params}, seed={args.seed}): {summary(ann)}')
     save_annotation(args.output, ann)
     print(f'wrote {args.output}')
+    if args.audit_out:
+        with open(args.audit_out, 'w', encoding='utf-8') as f:
+            json.dump(audit(ann), f, sort_keys=True, indent=1)
+            f.write('\n')
+        print(f'wrote {args.audit_out}')
     if val is not None:
         path = args.holdout_val or f'{stem}_holdout_val.json'
         save_annotation(path, val)

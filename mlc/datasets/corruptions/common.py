@@ -111,6 +111,9 @@ def save_annotation(path: str, ann: dict) -> None:
     try:
         with os.fdopen(fd, 'w', encoding='utf-8') as f:
             f.write(dumps_canonical(ann))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600 files
         os.replace(tmp, path)
     except BaseException:
         if osp.exists(tmp):

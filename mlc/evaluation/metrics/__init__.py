@@ -4,3 +4,7 @@ from .mlc_average_precision import MLCAveragePrecision
 from .mlc_f1_metric import MLCF1Metric
 
 __all__ = ['DumpPredictions', 'MLCAveragePrecision', 'MLCF1Metric']
+from .pll_accuracy import PLLAccuracy  # noqa: E402
+__all__ += ['PLLAccuracy']
+from .branch_average_precision import BranchAveragePrecision  # noqa: E402
+__all__ += ['BranchAveragePrecision']

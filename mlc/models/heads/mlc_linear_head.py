@@ -49,9 +49,14 @@ class MLCLinearHead(MultiLabelClsHead):
 
     def _get_loss(self, cls_score: torch.Tensor,
                   data_samples: List[DataSample], **kwargs) -> dict:
-        """Loss of (B, C) logits against the observed targets."""
+        """Loss of (B, C) logits against the observed targets, plus the
+        detached diagnostics of losses that define ``diagnostics()`` (e.g.
+        ``splc_num_pseudo``; names without ``loss`` are logged, not summed)."""
         target = stack_targets(data_samples, self.num_classes)
-        return {'loss': self.loss_module(cls_score, target, **kwargs)}
+        losses = {'loss': self.loss_module(cls_score, target, **kwargs)}
+        if hasattr(self.loss_module, 'diagnostics'):
+            losses.update(self.loss_module.diagnostics())
+        return losses
 
 
 def stack_targets(data_samples: List[DataSample],

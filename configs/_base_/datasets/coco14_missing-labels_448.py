@@ -1,0 +1,64 @@
+# COCO 2014 with the Hill/SPLC missing-label training lists (benchmarks.md §2),
+# 448x448, Cutout + RandAugment (hill_splc_asl.md §3-4). Leaves set
+# `train_ann` (train_{0.75left,0.4left,single}.json); build the files with
+#   python tools/dataset_converters/convert_hill_lists.py \
+#       coco_train_0.4left.txt data/coco2014/train_0.4left.json \
+#       --classes coco --full coco_train_full.txt \
+#       --img-root data/coco2014/train2014 --check-images
+#   python tools/dataset_converters/make_coco_multilabel.py \
+#       data/coco2014/annotations/instances_val2014.json \
+#       data/coco2014/val2014.json --year 2014 --split val \
+#       --img-root data/coco2014/val2014 --check-images
+# There is no val split: the val loader monitors the test set (COCO val2014,
+# 40,137 annotated images), so nothing is selected on it (prefix
+# `test_monitor`, no save_best) and the last epoch is reported.
+dataset_type = 'MLCDataset'
+data_root = 'data/coco2014'
+train_ann = 'train_0.4left.json'
+
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(448, 448)),
+    dict(type='Cutout', factor=0.5, fill='random_rgb'),
+    dict(type='RandAugmentUDA'),
+    dict(type='PackInputs', algorithm_keys=('gt_clean', )),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(448, 448)),
+    dict(type='PackInputs'),
+]
+
+train_dataloader = dict(
+    batch_size=16,  # per GPU: 8 GPUs x 16 = the recipe's 128
+    num_workers=8,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        ann_file=train_ann,
+        data_prefix=dict(img_path='train2014'),
+        pipeline=train_pipeline),
+)
+test_dataloader = dict(
+    batch_size=64,
+    num_workers=8,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        ann_file='val2014.json',
+        data_prefix=dict(img_path='val2014'),
+        pipeline=test_pipeline),
+)
+val_dataloader = test_dataloader
+test_evaluator = [
+    dict(type='MLCAveragePrecision'),
+    dict(type='MLCF1Metric', thr=0.5),
+]
+val_evaluator = [
+    dict(type='MLCAveragePrecision', prefix='test_monitor'),
+    dict(type='MLCF1Metric', thr=0.5, prefix='test_monitor'),
+]

@@ -1,0 +1,5 @@
+# COMIC on PLT-VOC without Balance: only the balanced branch (no head/tail
+# branches, attention or head-tail balancer), MFM + RLC; paper Tab. 2 "-HTB".
+_base_ = ['./comic_r50_plt-voc.py']
+
+model = dict(head=dict(balance=False))

@@ -1,0 +1,18 @@
+# Hill loss (lambda 1.5, margin 1, gamma 2, sum) on COCO 2014 "single"
+# (Hill/SPLC list coco_train_singlelabel.txt, unlisted = -1 = negative);
+# ResNet-50 448, Adam 1e-4, OneCycle(80 ep) stopped at 31, EMA 0.9997, batch
+# 128 in total, AMP. Test: COCO val2014 (last epoch, EMA weights).
+# Train with:
+#   bash tools/dist_train.sh configs/hill/hill_r50_coco14-single.py 8
+_base_ = [
+    '../_base_/models/r50_mlc-448.py',
+    '../_base_/datasets/coco14_missing-labels_448.py',
+    '../_base_/schedules/adam_onecycle-80e-stop31.py',
+    '../_base_/ema_runtime.py',
+]
+
+model = dict(head=dict(loss=dict(
+    _delete_=True, type='HillLoss', lamb=1.5, margin=1.0, gamma=2.0,
+    reduction='sum')))
+train_dataloader = dict(dataset=dict(ann_file='train_single.json'))
+

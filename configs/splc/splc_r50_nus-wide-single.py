@@ -1,0 +1,20 @@
+# SPLC (focal margin 1, gamma 2, change_epoch 1, sum; SPLCEpochHook) on NUS-
+# WIDE single-label (Hill/SPLC list nus_train_singlelabel.txt, unlisted = -1 =
+# negative; test nus_val.txt, 81 classes); same recipe as COCO.
+# Train with:
+#   bash tools/dist_train.sh configs/splc/splc_r50_nus-wide-single.py 8
+_base_ = [
+    '../_base_/models/r50_mlc-448.py',
+    '../_base_/datasets/nus-wide_missing-labels_448.py',
+    '../_base_/schedules/adam_onecycle-80e-stop31.py',
+    '../_base_/ema_runtime.py',
+]
+
+model = dict(head=dict(num_classes=81, loss=dict(
+    _delete_=True, type='SPLCLoss', tau=0.6, change_epoch=1, margin=1.0,
+    gamma=2.0, correct='unknown_only', reduction='sum')))
+custom_hooks = [
+    dict(type='EMAHook', ema_type='StateAwareEMA', momentum=3e-4,
+         update_buffers=True, priority=49),
+    dict(type='SPLCEpochHook'),
+]

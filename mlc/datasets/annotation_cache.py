@@ -1,0 +1,162 @@
+"""Cache of parsed annotation files (compact ``.npz``, never pickle).
+
+Parsing a large annotation file (a COCO instances JSON, a 118k-image
+standard file) on every start is slow. :func:`cached_parse` stores the
+parsed result — dense observed labels (N, C) int8, clean labels, image names
+or indices and the metainfo — in a ``.npz`` keyed by the source file's
+absolute path, size and mtime plus the parser's name and parameters. A
+changed source file gets a new key, so a stale cache is never read. Files are
+written atomically (temp file + rename), so concurrent ranks are safe.
+
+Default location: ``<source dir>/.mlc_cache/``; when that is not writable,
+``~/.cache/mlc/annotations/``.
+"""
+import hashlib
+import json
+import os
+import os.path as osp
+import tempfile
+from dataclasses import dataclass
+from typing import Callable, List, Optional
+
+import numpy as np
+from mmengine.logging import MMLogger
+
+CACHE_VERSION = 1
+
+
+@dataclass
+class ParsedAnnotation:
+    """A parsed multi-label annotation.
+
+    Attributes:
+        metainfo (dict): JSON-serialisable metainfo (``classes`` at least).
+        names (list[str]): (N,) ``img_path`` of each entry ('' if none).
+        indices (np.ndarray): (N,) int64 ``img_index`` (-1 if none).
+        observed (np.ndarray): (N, C) int8 in {1, 0, -1}.
+        clean (np.ndarray | None): (N, C) int8 in {0, 1}.
+    """
+    metainfo: dict
+    names: List[str]
+    indices: np.ndarray
+    observed: np.ndarray
+    clean: Optional[np.ndarray] = None
+
+
+def _blob(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode('utf-8'), dtype=np.uint8)
+
+
+def _text(arr: np.ndarray) -> str:
+    return arr.tobytes().decode('utf-8')
+
+
+def cache_key(src: str, parser: str, params: dict) -> str:
+    """SHA-1 of (absolute path, size, mtime_ns, parser, params, version)."""
+    stat = os.stat(src)
+    blob = json.dumps(dict(path=osp.abspath(src), size=stat.st_size,
+                           mtime_ns=stat.st_mtime_ns, parser=parser,
+                           params=params, version=CACHE_VERSION),
+                      sort_keys=True, default=str)
+    return hashlib.sha1(blob.encode('utf-8')).hexdigest()
+
+
+def _candidate_dirs(src: str, cache_dir: Optional[str]) -> List[str]:
+    if cache_dir:
+        return [cache_dir]
+    return [osp.join(osp.dirname(osp.abspath(src)), '.mlc_cache'),
+            osp.join(osp.expanduser('~'), '.cache', 'mlc', 'annotations')]
+
+
+def _file_name(src: str, key: str) -> str:
+    return f'{osp.basename(src)}.{key[:16]}.npz'
+
+
+def load_cache(path: str, key: str) -> Optional[ParsedAnnotation]:
+    """The cached parse at ``path`` if it exists and holds ``key``."""
+    if not osp.isfile(path):
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if _text(data['key']) != key:
+                return None
+            names_text = _text(data['names'])
+            num = data['observed'].shape[0]
+            names = names_text.split('\n') if num else []
+            return ParsedAnnotation(
+                metainfo=json.loads(_text(data['metainfo'])),
+                names=names,
+                indices=data['indices'],
+                observed=data['observed'],
+                clean=data['clean'] if data['has_clean'] else None)
+    except (OSError, ValueError, KeyError) as err:
+        MMLogger.get_current_instance().warning(
+            f'annotation cache {path} is unreadable ({err}); re-parsing')
+        return None
+
+
+def save_cache(path: str, key: str, parsed: ParsedAnnotation) -> None:
+    """Write ``parsed`` to ``path`` atomically."""
+    if any('\n' in n for n in parsed.names):
+        raise ValueError('image names with newlines cannot be cached')
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=osp.dirname(path), prefix='.tmp-',
+                               suffix='.npz')
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            np.savez(
+                f, key=_blob(key),
+                metainfo=_blob(json.dumps(parsed.metainfo)),
+                names=_blob('\n'.join(parsed.names)),
+                indices=np.asarray(parsed.indices, dtype=np.int64),
+                observed=np.ascontiguousarray(parsed.observed, np.int8),
+                has_clean=np.array(parsed.clean is not None),
+                clean=(np.zeros((0, 0), np.int8) if parsed.clean is None
+                       else np.ascontiguousarray(parsed.clean, np.int8)))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600 files
+        os.replace(tmp, path)
+    except BaseException:
+        if osp.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def cached_parse(src: str, parse: Callable[[], ParsedAnnotation],
+                 parser: str, params: dict,
+                 cache_dir: Optional[str] = None) -> ParsedAnnotation:
+    """``parse()`` through the cache.
+
+    Args:
+        src (str): The source file whose size and mtime key the cache.
+        parse (callable): Parses ``src`` (called on a miss).
+        parser (str): Parser name (part of the key).
+        params (dict): Parser parameters (part of the key; JSON-able).
+        cache_dir (str, optional): Cache folder (default: see module doc).
+
+    Returns:
+        ParsedAnnotation: From the cache on a hit, else freshly parsed (and
+        then cached in the first writable candidate folder).
+    """
+    logger = MMLogger.get_current_instance()
+    key = cache_key(src, parser, params)
+    dirs = _candidate_dirs(src, cache_dir)
+    for folder in dirs:
+        path = osp.join(folder, _file_name(src, key))
+        hit = load_cache(path, key)
+        if hit is not None:
+            logger.info(f'{src}: parsed labels read from cache {path}')
+            return hit
+    parsed = parse()
+    for folder in dirs:
+        path = osp.join(folder, _file_name(src, key))
+        try:
+            save_cache(path, key, parsed)
+        except OSError:
+            continue
+        logger.info(f'{src}: parsed labels cached in {path}')
+        break
+    else:
+        logger.warning(f'{src}: no writable cache folder among {dirs}')
+    return parsed

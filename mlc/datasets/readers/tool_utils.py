@@ -1,0 +1,50 @@
+"""Helpers shared by the converters and builders in
+``tools/dataset_converters/``: image checks, writing with statistics."""
+import json
+import os
+import os.path as osp
+from typing import Dict, List, Optional, Sequence
+
+from mmengine.utils import ProgressBar
+
+from ..annotation import dense_labels
+from ..corruptions.common import save_annotation
+from .stats import format_statistics, label_statistics
+
+
+def check_images(names: Sequence[str], img_root: str,
+                 progress: bool = True) -> None:
+    """Raise one FileNotFoundError listing the missing image files."""
+    missing: List[str] = []
+    bar = ProgressBar(len(names)) if progress and len(names) > 1000 else None
+    for name in names:
+        if not osp.isfile(osp.join(img_root, name)):
+            missing.append(name)
+        if bar:
+            bar.update()
+    if missing:
+        raise FileNotFoundError(
+            f'{len(missing)} of {len(names)} listed image file(s) do not '
+            f'exist under {img_root}, e.g. {missing[:3]}')
+
+
+def write_annotation(path: str, ann: dict,
+                     class_split: Optional[Dict[str, List[int]]] = None,
+                     title: str = '') -> dict:
+    """Save ``ann`` canonically, print its statistics and return them."""
+    save_annotation(path, ann)
+    observed, _ = dense_labels(ann, path)
+    stats = label_statistics(observed, ann['metainfo']['classes'],
+                             class_split)
+    print(format_statistics(stats, title or f'wrote {path}'))
+    return stats
+
+
+def write_json(path: str, obj) -> None:
+    """Write a small JSON file (class splits)."""
+    folder = osp.dirname(osp.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    with open(path, 'w', encoding='utf-8') as f:
+        json.dump(obj, f, sort_keys=True)
+        f.write('\n')
+    print(f'wrote {path}')

@@ -1,0 +1,71 @@
+"""The strong augmentation of the PLL methods (PiCO/RECORDS ``RandomAugment``)."""
+from typing import Callable, List, Tuple
+
+import numpy as np
+from mmcv.transforms import BaseTransform
+from PIL import Image, ImageEnhance, ImageOps
+
+from mlc.registry import TRANSFORMS
+
+
+def _affine(img: Image.Image, coeffs: Tuple[float, ...]) -> Image.Image:
+    return img.transform(img.size, Image.AFFINE, coeffs)
+
+
+#: (name, op(img, v), low, high); magnitudes v ~ U(low, high).
+OPS: List[Tuple[str, Callable, float, float]] = [
+    ('AutoContrast', lambda img, v: ImageOps.autocontrast(img), 0, 1),
+    ('Brightness', lambda img, v: ImageEnhance.Brightness(img).enhance(v),
+     0.05, 0.95),
+    ('Color', lambda img, v: ImageEnhance.Color(img).enhance(v), 0.05, 0.95),
+    ('Contrast', lambda img, v: ImageEnhance.Contrast(img).enhance(v),
+     0.05, 0.95),
+    ('Equalize', lambda img, v: ImageOps.equalize(img), 0, 1),
+    ('Identity', lambda img, v: img, 0, 1),
+    ('Posterize', lambda img, v: ImageOps.posterize(img, int(v)), 4, 8),
+    ('Rotate', lambda img, v: img.rotate(v), -30, 30),
+    ('Sharpness', lambda img, v: ImageEnhance.Sharpness(img).enhance(v),
+     0.05, 0.95),
+    ('ShearX', lambda img, v: _affine(img, (1, v, 0, 0, 1, 0)), -0.3, 0.3),
+    ('ShearY', lambda img, v: _affine(img, (1, 0, 0, v, 1, 0)), -0.3, 0.3),
+    ('Solarize', lambda img, v: ImageOps.solarize(img, int(v)), 0, 256),
+    ('TranslateX', lambda img, v: _affine(
+        img, (1, 0, v * img.size[0], 0, 1, 0)), -0.3, 0.3),
+    ('TranslateY', lambda img, v: _affine(
+        img, (1, 0, 0, 0, 1, v * img.size[1])), -0.3, 0.3),
+]
+
+
+@TRANSFORMS.register_module()
+class RandomAugmentPLL(BaseTransform):
+    """``num_ops`` ops drawn uniformly with replacement from the 14 ops of
+    :data:`OPS`, each with a magnitude uniform in its range (the
+    ``RandomAugment(3, 5)`` of PiCO/RECORDS/SoLar, whose second argument is
+    unused). The trailing Cutout of the official op is a separate transform
+    (``Cutout(factor=(0., 0.5), fill=(125, 123, 114))``).
+
+    Randomness comes from the numpy global RNG (seeded per dataloader
+    worker by mmengine), not Python's ``random`` as in the official code.
+
+    Required keys: ``img`` (H, W, 3) uint8. Modified keys: ``img``.
+
+    Args:
+        num_ops (int): Ops per image. Defaults to 3.
+    """
+
+    def __init__(self, num_ops: int = 3) -> None:
+        if num_ops < 0:
+            raise ValueError(f'RandomAugmentPLL: num_ops must be >= 0, got '
+                             f'{num_ops}')
+        self.num_ops = num_ops
+
+    def transform(self, results: dict) -> dict:
+        img = Image.fromarray(results['img'])
+        for _ in range(self.num_ops):
+            _, op, low, high = OPS[np.random.randint(len(OPS))]
+            img = op(img, low + (high - low) * np.random.random())
+        results['img'] = np.asarray(img).copy()
+        return results
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}(num_ops={self.num_ops})'

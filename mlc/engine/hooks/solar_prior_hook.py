@@ -1,0 +1,69 @@
+"""SoLar's per-epoch class-prior estimate (records_corr_solar.md §4.7)."""
+from typing import Sequence
+
+import torch
+from mmengine.hooks import Hook
+from mmengine.runner import Runner
+
+from mlc.registry import HOOKS
+from mlc.utils.dist import all_reduce_sum
+from .confidence_update_hook import unwrap
+
+
+@HOOKS.register_module()
+class SoLarPriorHook(Hook):
+    """After every training epoch: pass the training set with the test
+    transform, histogram argmax_k (softmax(f(x)) ⊙ Y)_k into r̂_epoch
+    (sharded over ranks, histogram all_reduced), and set
+    r̂ ← γ·r̂_epoch + (1 − γ)·r̂ in ``model.state.prior``; γ is
+    ``gamma[state.stage]`` (stage 1 / stage 2 of ``TwoStageTrainLoop``).
+
+    Args:
+        dataloader (dict): Loader of the training set with the test pipeline
+            (``sampler=dict(type='DefaultSampler', shuffle=False,
+            round_up=False)`` so no sample is counted twice).
+        gamma (Sequence[float]): (γ₁, γ₂). Defaults to (0.1, 0.01).
+    """
+
+    priority = 'NORMAL'
+
+    def __init__(self, dataloader: dict,
+                 gamma: Sequence[float] = (0.1, 0.01)) -> None:
+        self.dataloader_cfg = dataloader
+        self.gamma = tuple(gamma)
+        self._loader = None
+
+    @torch.no_grad()
+    def after_train_epoch(self, runner) -> None:
+        if self._loader is None:
+            self._loader = Runner.build_dataloader(
+                self.dataloader_cfg, seed=runner.seed)
+        model = unwrap(runner.model)
+        state = model.state
+        if len(self._loader.dataset) != state.num_samples:
+            raise RuntimeError(
+                f'SoLarPriorHook: its dataset has {len(self._loader.dataset)}'
+                f' samples, the state table {state.num_samples}; it must be '
+                'the training set (same file, order and indices) with the '
+                'test pipeline')
+        was_training = model.training
+        model.eval()
+        hist = torch.zeros_like(state.prior, dtype=torch.float64)
+        for data in self._loader:
+            data = model.data_preprocessor(data, False)
+            idx = torch.as_tensor([s.sample_idx for s in
+                                   data['data_samples']],
+                                  device=state.init_mask.device)
+            inputs = data['inputs']
+            if isinstance(inputs, (list, tuple)):
+                inputs = inputs[0]
+            logits = model.head(model.pooled_feat(inputs))
+            score = logits.float().softmax(1) * state.init_mask[idx].float()
+            hist += torch.bincount(score.argmax(1),
+                                   minlength=hist.numel()).to(hist)
+        model.train(was_training)
+        all_reduce_sum(hist)
+        gamma = self.gamma[min(int(state.stage), len(self.gamma) - 1)]
+        estimate = (hist / hist.sum().clamp_min(1)).to(state.prior)
+        state.prior.copy_(gamma * estimate + (1 - gamma) * state.prior)
+        runner.message_hub.update_scalar('train/solar_gamma', gamma)

@@ -1,0 +1,88 @@
+"""SoLar's two-stage training (prior pre-estimation, then final training)."""
+from typing import Union
+
+import torch
+from mmengine.logging import MMLogger
+from mmengine.model import BaseModule, is_model_wrapper
+from mmengine.runner import EpochBasedTrainLoop
+from torch.nn.modules.batchnorm import _BatchNorm
+
+from mlc.registry import LOOPS
+
+
+def reinit_model(model, seed: int) -> None:
+    """Re-initialise every parameter (``init_weights`` of all modules, BN
+    running statistics reset) from a fixed seed, so all ranks and a resumed
+    run get the same fresh model; the global RNG state is left untouched."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        for module in model.modules():
+            if isinstance(module, BaseModule):
+                module._is_init = False
+            if isinstance(module, _BatchNorm):
+                module.reset_running_stats()
+            elif hasattr(module, 'reset_parameters') and \
+                    not isinstance(module, BaseModule):
+                module.reset_parameters()
+        model.init_weights()
+
+
+@LOOPS.register_module()
+class TwoStageTrainLoop(EpochBasedTrainLoop):
+    """Epoch loop of SoLar: ``stage1_epochs`` epochs of prior pre-estimation,
+    then a **new** model trained for the remaining epochs.
+
+    At the first epoch of stage 2 the model is re-initialised (seeded by the
+    run seed), the optimiser state cleared, the learning rates reset to their
+    initial values (give stage 2 its own scheduler with
+    ``begin=stage1_epochs``), and ``model.state`` restarts (uniform
+    confidences, empty queue, zero feature mean, ``stage = 1``) keeping the
+    prior r̂ estimated in stage 1. Hooks read :attr:`stage_start_epoch` to
+    count epochs within the stage. The stage lives in ``state.stage`` (in
+    checkpoints), so a resumed run continues in the right stage.
+
+    Args:
+        runner: The runner.
+        dataloader (dict | DataLoader): Training loader.
+        stage1_epochs (int): Epochs of stage 1.
+        max_epochs (int): Total epochs (stage 1 + stage 2).
+        **kwargs: Other :class:`EpochBasedTrainLoop` arguments.
+    """
+
+    def __init__(self, runner, dataloader: Union[dict, object],
+                 stage1_epochs: int, max_epochs: int, **kwargs) -> None:
+        if not 0 < stage1_epochs < max_epochs:
+            raise ValueError('TwoStageTrainLoop: need 0 < stage1_epochs < '
+                             f'max_epochs, got {stage1_epochs}, {max_epochs}')
+        super().__init__(runner, dataloader, max_epochs=max_epochs, **kwargs)
+        self.stage1_epochs = stage1_epochs
+
+    @property
+    def stage_start_epoch(self) -> int:
+        return self.stage1_epochs if self._epoch >= self.stage1_epochs else 0
+
+    def run_epoch(self) -> None:
+        if self._epoch == self.stage1_epochs:
+            self.start_stage2()
+        super().run_epoch()
+
+    def start_stage2(self) -> None:
+        runner = self.runner
+        model = runner.model.module if is_model_wrapper(runner.model) \
+            else runner.model
+        state = model.state
+        if int(state.stage) >= 1:
+            return  # resumed inside stage 2
+        prior = state.prior.clone()
+        reinit_model(model, int(runner.seed or 0) + 1)
+        optimizer = runner.optim_wrapper.optimizer
+        optimizer.state.clear()
+        for group in optimizer.param_groups:
+            if 'initial_lr' in group:
+                group['lr'] = group['initial_lr']
+        state.reset_stage_state()
+        state.prior.copy_(prior)
+        state.stage.fill_(1)
+        MMLogger.get_current_instance().info(
+            f'TwoStageTrainLoop: stage 2 starts at epoch {self._epoch} with a '
+            f'new model; prior r̂ = {prior.cpu().numpy().round(4).tolist()}')

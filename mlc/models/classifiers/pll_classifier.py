@@ -1,0 +1,92 @@
+"""Classifier of the partial-label methods (CORR, RECORDS, PRODEN, SoLar)."""
+from typing import List, Optional, Tuple
+
+import torch
+from mmpretrain.models.classifiers import ImageClassifier
+from mmpretrain.structures import DataSample
+
+from mlc.models.utils.pll_state import PLLState
+from mlc.registry import MODELS
+
+
+@MODELS.register_module()
+class PLLClassifier(ImageClassifier):
+    """Backbone → neck (pooled feature φ) → PLL head, with per-sample state.
+
+    All views of a batch (weak, strong, mixed, ...) go through the backbone
+    in **one** forward on the concatenated tensor, so BN statistics are
+    shared as in the RECORDS code. The submodule ``state``
+    (:class:`PLLState`) holds the confidence table, initial candidate mask,
+    feature mean, SoLar queue and prior; ``ConfidenceUpdateHook`` sizes it at
+    the start of training, sets :attr:`train_epoch` / :attr:`train_iter` and
+    commits each step's updates.
+
+    The head (``PLLLinearHead`` or ``SoLarHead``) implements the method's
+    training step (``head.loss(model, views, idx)``) and prediction.
+
+    Args:
+        backbone, neck, head, data_preprocessor, init_cfg: As
+            :class:`ImageClassifier`; ``data_preprocessor`` defaults to
+            ``MultiViewClsDataPreprocessor``.
+    """
+
+    def __init__(self, backbone: dict, neck: Optional[dict] = None,
+                 head: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None, **kwargs) -> None:
+        data_preprocessor = dict(data_preprocessor or {})
+        data_preprocessor.setdefault('type', 'MultiViewClsDataPreprocessor')
+        # built from the mlc registry (mmpretrain's would miss mlc types
+        # outside an 'mlc' default scope)
+        data_preprocessor, backbone, neck, head = (
+            MODELS.build(cfg) if isinstance(cfg, dict) else cfg
+            for cfg in (data_preprocessor, backbone, neck, head))
+        super().__init__(backbone=backbone, neck=neck, head=head,
+                         data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg, **kwargs)
+        self.state = PLLState()
+        #: set by ConfidenceUpdateHook before every iteration
+        self.train_epoch, self.train_iter, self.rng_seed = 0, 0, 0
+
+    def pooled_feat(self, inputs: torch.Tensor) -> torch.Tensor:
+        """(B, d) pooled feature φ (last neck output)."""
+        feats = self.extract_feat(inputs)
+        return feats[-1] if isinstance(feats, (tuple, list)) else feats
+
+    def forward_views(self, views: List[torch.Tensor]
+                      ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
+        """Logits and features of each view from one batched forward.
+
+        Returns:
+            tuple: V (B_v, C) logits and V (B_v, d) features.
+        """
+        sizes = [v.shape[0] for v in views]
+        feat = self.pooled_feat(torch.cat(views))
+        logits = self.head(feat)
+        return list(logits.split(sizes)), list(feat.split(sizes))
+
+    def loss(self, inputs, data_samples: List[DataSample]) -> dict:
+        """Training step: ``inputs`` is a list of V (B, 3, H, W) views (or
+        one tensor)."""
+        if self.state.num_samples == 0:
+            raise RuntimeError(
+                'PLLClassifier: the per-sample state is empty; add '
+                "dict(type='ConfidenceUpdateHook') to custom_hooks")
+        views = list(inputs) if isinstance(inputs, (list, tuple)) \
+            else [inputs]
+        idx = torch.as_tensor([s.sample_idx for s in data_samples],
+                              dtype=torch.long, device=views[0].device)
+        if idx.numel() and int(idx.max()) >= self.state.num_samples:
+            raise IndexError(
+                f'PLLClassifier: sample_idx {int(idx.max())} outside the '
+                f'state table of {self.state.num_samples} samples (the train '
+                'set changed since the state was sized?)')
+        return self.head.loss(self, views, idx)
+
+    def predict(self, inputs, data_samples: Optional[List[DataSample]] = None,
+                **kwargs) -> List[DataSample]:
+        """Predictions (softmax scores) of single-view inputs."""
+        if isinstance(inputs, (list, tuple)):
+            inputs = inputs[0]
+        logits = self.head(self.pooled_feat(inputs))
+        return self.head.predict(logits, self.state, data_samples)

@@ -1,0 +1,36 @@
+"""Focal-loss baseline of the missing-label papers (no alpha balancing)."""
+from typing import Optional
+
+from mlc.registry import MODELS
+from .masked_asl_loss import MaskedASLLoss
+
+
+@MODELS.register_module()
+class MaskedFocalLoss(MaskedASLLoss):
+    """Symmetric focal loss in the ASL form (``gamma_pos = gamma_neg``).
+
+    ``-[y (1-p)^gamma log p + (1-y) p^gamma log(1-p)]`` with logs clamped at
+    ``eps``, no probability clip and detached focal weights (the Hill/SPLC
+    code runs its focal baseline through ASL, whose default detaches). Unlike
+    mmpretrain's ``FocalLoss`` there is no alpha (0.25) balancing.
+
+    Args:
+        gamma (float): Focusing exponent of both terms. Defaults to 2.0.
+        eps (float): Clamp of the logs. Defaults to 1e-8.
+        detach_focal (bool): Detach the focal weights. Defaults to True.
+        reduction (str): Defaults to ``'sum'`` (the paper's).
+        loss_weight (float): Multiplier. Defaults to 1.0.
+        unknown_as (str, optional): ``'negative'`` (default), ``'ignore'``
+            or ``'error'``.
+    """
+
+    def __init__(self,
+                 gamma: float = 2.0,
+                 eps: float = 1e-8,
+                 detach_focal: bool = True,
+                 reduction: str = 'sum',
+                 loss_weight: float = 1.0,
+                 unknown_as: Optional[str] = None) -> None:
+        super().__init__(gamma_pos=gamma, gamma_neg=gamma, clip=0., eps=eps,
+                         detach_focal=detach_focal, reduction=reduction,
+                         loss_weight=loss_weight, unknown_as=unknown_as)

@@ -1,0 +1,221 @@
+"""Variational positive-unlabeled loss of PU-MLC (arXiv 2306.16016)."""
+from typing import Dict, Optional, Tuple
+
+import torch
+import torch.distributed as torch_dist
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.dist import get_world_size, is_distributed
+
+from mlc.registry import MODELS
+from mlc.utils.dist import all_reduce_sum
+from .mlc_loss_base import MLCLossBase
+
+VPU_REDUCTIONS = ('none', 'sum', 'mean')
+
+
+def _global_sum(local: torch.Tensor) -> torch.Tensor:
+    """Sum over ranks whose gradient flows to the local summand only."""
+    total = all_reduce_sum(local.detach().clone())
+    return local + (total - local.detach())
+
+
+def _gather_detached(x: torch.Tensor) -> torch.Tensor:
+    """(sum of B over ranks, C) detached rows of every rank (padded)."""
+    count = torch.tensor([x.shape[0]], device=x.device)
+    counts = [torch.zeros_like(count) for _ in range(get_world_size())]
+    torch_dist.all_gather(counts, count)
+    counts = [int(c) for c in counts]
+    pad = max(counts) - x.shape[0]
+    padded = torch.cat([x.detach(), x.new_zeros((pad, *x.shape[1:]))])
+    rows = [torch.empty_like(padded) for _ in counts]
+    torch_dist.all_gather(rows, padded)
+    return torch.cat([r[:n] for r, n in zip(rows, counts)])
+
+
+@MODELS.register_module()
+class VPULoss(nn.Module):
+    """Variational PU loss with temperature and re-balance exponent (PU-MLC).
+
+    Per class c over the batch (pu_mlc.md §2), with positives
+    ``P_c = {b : t_bc = 1}`` and every sample unlabeled:
+
+    - temperature ``s_c = clamp(temp_scale * std_b(z_bc), temp_min, 1)``
+      (population std, no gradient), ``phi = sigmoid(z / s_c)``;
+    - ``L_P = sum_c mean_{b in P_c} log phi_bc`` (0 for a class without
+      positives);
+    - ``m_c = mean_b phi_bc``, ``w_c = m_c ** rebalance_gamma`` (no
+      gradient), ``L_U = sum_c w_c log(m_c + 1e-10)``;
+    - loss ``L_U - L_P``.
+
+    The loss is not element-wise (means over the batch inside a log), so it
+    is a plain module, not an :class:`MLCLossBase`. A weight ``w_bc`` turns
+    both means into weighted means (weight 0 removes the entry from both);
+    the temperature always uses the whole batch.
+
+    Args:
+        temp_scale (float): alpha of the temperature (code ``--alpha``).
+            Defaults to 1.0 (COCO).
+        rebalance_gamma (float): gamma of the re-balance weight (code
+            ``--gamma``). Defaults to 0.55 (COCO).
+        temp_min (float): Lower bound of ``s_c`` (guard: the code divides by
+            ~0 when a class's logits are constant in a batch). 1e-4.
+        negatives (str): ``'discard'`` (code: observed negatives are just
+            unlabeled) or ``'exclude'`` (drop samples with t_bc = 0 from the
+            unlabeled mean of class c).
+        unknown_as (str): ``'unlabeled'`` (the PU rule) or ``'error'``.
+        reduction (str): ``'sum'`` over classes (paper), ``'mean'`` over
+            classes (or / ``avg_factor``), ``'none'`` (C,) per-class terms.
+        loss_weight (float): Multiplier. Defaults to 1.0.
+        sync_batch_stats (bool): Compute ``std_c``, ``m_c`` and the positive
+            means over the global batch of all ranks (differentiable in the
+            local part; gradients are scaled by the world size so that DDP's
+            averaging yields the gradient of the global loss). Default False:
+            per-rank statistics, as the 2-GPU code.
+        stat_chunk (int, optional): Split the batch into chunks of this size
+            with their own statistics and average the chunk losses (emulates
+            the 2 x 35 statistics of the code with one process of 70).
+    """
+
+    def __init__(self,
+                 temp_scale: float = 1.0,
+                 rebalance_gamma: float = 0.55,
+                 temp_min: float = 1e-4,
+                 negatives: str = 'discard',
+                 unknown_as: str = 'unlabeled',
+                 reduction: str = 'sum',
+                 loss_weight: float = 1.0,
+                 sync_batch_stats: bool = False,
+                 stat_chunk: Optional[int] = None,
+                 eps: float = 1e-10) -> None:
+        super().__init__()
+        name = type(self).__name__
+        if negatives not in ('discard', 'exclude'):
+            raise ValueError(f"{name}: negatives must be 'discard' or "
+                             f"'exclude', got {negatives!r}")
+        if unknown_as not in ('unlabeled', 'error'):
+            raise ValueError(f"{name}: unknown_as must be 'unlabeled' or "
+                             f"'error', got {unknown_as!r}")
+        if reduction not in VPU_REDUCTIONS:
+            raise ValueError(f'{name}: reduction must be one of '
+                             f'{VPU_REDUCTIONS} (the loss is already a '
+                             f'per-batch mean), got {reduction!r}')
+        if not 0 < temp_min <= 1:
+            raise ValueError(f'{name}: temp_min must be in (0, 1]')
+        if stat_chunk is not None and (stat_chunk < 1 or sync_batch_stats):
+            raise ValueError(f'{name}: stat_chunk must be >= 1 and cannot '
+                             'be combined with sync_batch_stats')
+        self.temp_scale = temp_scale
+        self.rebalance_gamma = rebalance_gamma
+        self.temp_min = temp_min
+        self.negatives = negatives
+        self.unknown_as = unknown_as
+        self.reduction = reduction
+        self.loss_weight = loss_weight
+        self.sync_batch_stats = sync_batch_stats
+        self.stat_chunk = stat_chunk
+        self.eps = eps
+        self._logged = False
+
+    def forward(self,
+                cls_score: torch.Tensor,
+                target: torch.Tensor,
+                weight: Optional[torch.Tensor] = None,
+                avg_factor: Optional[float] = None,
+                reduction_override: Optional[str] = None,
+                **ctx) -> torch.Tensor:
+        """Loss of (B, C) logits against (B, C) targets in {1, 0, -1}.
+
+        Returns:
+            Tensor: Scalar, or (C,) per-class terms with ``'none'``.
+        """
+        return self.loss_and_stats(cls_score, target, weight, avg_factor,
+                                   reduction_override)[0]
+
+    def loss_and_stats(
+            self,
+            cls_score: torch.Tensor,
+            target: torch.Tensor,
+            weight: Optional[torch.Tensor] = None,
+            avg_factor: Optional[float] = None,
+            reduction_override: Optional[str] = None
+    ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
+        """The loss and detached diagnostics (pu_mlc.md §8).
+
+        Diagnostic keys avoid the substring ``loss`` (mmengine sums those):
+        ``pu_pos`` (L_P), ``pu_unl`` (L_U), ``pu_temp_mean``/``pu_temp_min``
+        (s_c), ``pu_num_temp_floor`` (classes at ``temp_min``),
+        ``pu_rebalance_mean`` (w_c), ``pu_num_cls_no_pos``.
+        """
+        reduction = reduction_override or self.reduction
+        if reduction not in VPU_REDUCTIONS:
+            raise ValueError(f'{type(self).__name__}: reduction must be one '
+                             f'of {VPU_REDUCTIONS}, got {reduction!r}')
+        z = cls_score if cls_score.dtype == torch.float64 else cls_score.float()
+        t = target.to(z)
+        MLCLossBase._check_inputs(self, z, t, weight)
+        MLCLossBase._log_unknowns(self, t == -1)
+        if weight is None:
+            w = torch.ones_like(z)
+        else:
+            w = weight.to(z)
+            w = (w[:, None] if w.dim() == 1 else w).expand_as(z)
+        chunk = self.stat_chunk or z.shape[0]
+        parts = [
+            self._per_class(zc, tc, wc) for zc, tc, wc in zip(
+                z.split(chunk), t.split(chunk), w.split(chunk))
+        ]
+        per_class = torch.stack([p[0] for p in parts]).mean(0)
+        stats = {
+            key: torch.stack([p[1][key] for p in parts]).mean(0)
+            for key in parts[0][1]
+        }
+        if reduction == 'none':
+            loss = per_class
+        elif reduction == 'sum':
+            loss = per_class.sum()
+        else:
+            loss = per_class.sum() / (avg_factor or per_class.numel())
+        return self.loss_weight * loss, stats
+
+    def _per_class(self, z: torch.Tensor, t: torch.Tensor, w: torch.Tensor
+                   ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
+        """(C,) terms ``L_U,c - L_P,c`` of one chunk and its diagnostics."""
+        sync = self.sync_batch_stats and is_distributed()
+        z_all = _gather_detached(z) if sync else z.detach()
+        std = z_all.std(dim=0, unbiased=False)
+        temp = (self.temp_scale * std).clamp(self.temp_min, 1.0)
+        zt = z / temp
+        pos_w = w * (t == 1).to(z)
+        unl_w = w if self.negatives == 'discard' else w * (t != 0).to(z)
+        pos_sum = (pos_w * F.logsigmoid(zt)).sum(0)
+        unl_sum = (unl_w * torch.sigmoid(zt)).sum(0)
+        pos_cnt, unl_cnt = pos_w.sum(0).detach(), unl_w.sum(0).detach()
+        if sync:
+            pos_sum, unl_sum = _global_sum(pos_sum), _global_sum(unl_sum)
+            pos_cnt = all_reduce_sum(pos_cnt.clone())
+            unl_cnt = all_reduce_sum(unl_cnt.clone())
+        has_pos, has_unl = pos_cnt > 0, unl_cnt > 0
+        pos_term = torch.where(has_pos, pos_sum / pos_cnt.clamp(min=1e-12),
+                               torch.zeros_like(pos_sum))
+        mean_phi = unl_sum / unl_cnt.clamp(min=1e-12)
+        rebalance = mean_phi.detach().clamp(min=0)**self.rebalance_gamma
+        unl_term = torch.where(has_unl,
+                               rebalance * torch.log(mean_phi + self.eps),
+                               torch.zeros_like(unl_sum))
+        per_class = unl_term - pos_term
+        if sync:
+            # DDP averages gradients over ranks: scale the local gradient by
+            # the world size so the update is the global loss's gradient
+            world = get_world_size()
+            per_class = per_class + (world - 1) * (per_class -
+                                                   per_class.detach())
+        stats = dict(
+            pu_pos=pos_term.detach().sum(),
+            pu_unl=unl_term.detach().sum(),
+            pu_temp_mean=temp.mean(),
+            pu_temp_min=temp.min(),
+            pu_num_temp_floor=(temp <= self.temp_min).sum().to(z),
+            pu_rebalance_mean=rebalance.mean(),
+            pu_num_cls_no_pos=(~has_pos).sum().to(z))
+        return per_class, stats

@@ -1,0 +1,373 @@
+"""COMIC components: hand-computed values of comic.md §9, gradchecks,
+state, shared trunk, gt_clean permutation."""
+import copy
+
+import pytest
+import torch
+from mmpretrain.structures import DataSample
+
+from mlc.models.heads import AdditiveAttention, NormLinearClsHead
+from mlc.models.heads.comic_feature_memory import ComicFeatureMemory
+from mlc.models.losses import (HeadTailBalancerLoss, MultiFocalModifierLoss,
+                               RLCLoss)
+from mlc.registry import MODELS
+from mlc.utils import register_all_modules
+
+register_all_modules(init_default_scope=False)
+
+MFM_STATS = dict(class_freq=[100, 10], cooccurrence=[[100, 5], [5, 10]])
+
+
+def test_mfm_hand_computed_values():
+    loss = MultiFocalModifierLoss(**MFM_STATS, reduction='none')
+    torch.testing.assert_close(loss.class_weight,
+                               torch.tensor([1., 1.489194]))
+    torch.testing.assert_close(
+        loss.cooc_norm, torch.tensor([[0.952381, 0.333333],
+                                      [0.047619, 0.666667]]))
+    y = torch.tensor([[1., 0.]])
+    torch.testing.assert_close(loss.cooccurrence_prior(y),
+                               torch.tensor([[0.740741, 0.259259]]))
+    out = loss(torch.tensor([[1.0, 0.5]]), y)
+    torch.testing.assert_close(out, torch.tensor([[1.663188, 0.039300]]))
+    total = MultiFocalModifierLoss(**MFM_STATS)(torch.tensor([[1.0, 0.5]]),
+                                                y)
+    torch.testing.assert_close(total, torch.tensor(1.702488))
+    no_prior = MultiFocalModifierLoss(**MFM_STATS, use_cooccurrence=False,
+                                      reduction='none')
+    torch.testing.assert_close(no_prior(torch.tensor([[1.0, 0.5]]), y),
+                               torch.tensor([[0.313262, 0.103443]]))
+
+
+def test_mfm_empty_sample_finite_and_ignore_masks_unknowns():
+    loss = MultiFocalModifierLoss(**MFM_STATS, reduction='none')
+    out = loss(torch.tensor([[1.0, 0.5]]), torch.tensor([[0., 0.]]))
+    assert torch.isfinite(out).all()
+    # no positive: prior 0, so only the plain negative terms remain
+    p = torch.sigmoid(torch.tensor([1.0, 0.5]))
+    p_neg = 1 - p + 0.05
+    w = torch.tensor([1., 1.489194])
+    expected = -w * (1 - p_neg).pow(3 + w) * torch.log(p_neg)
+    torch.testing.assert_close(out[0], expected)
+    ign = MultiFocalModifierLoss(**MFM_STATS, reduction='none',
+                                 unknown_as='ignore')
+    out = ign(torch.tensor([[1.0, 0.5]]), torch.tensor([[1., -1.]]))
+    assert out[0, 1] == 0 and out[0, 0] > 0
+
+
+def test_mfm_gradcheck_float64_and_detached_focal_factor():
+    gen = torch.Generator().manual_seed(0)
+    stats = dict(class_freq=[50, 20, 5, 1],
+                 cooccurrence=torch.rand(4, 4, generator=gen) * 10)
+    z = (torch.rand(5, 4, generator=gen, dtype=torch.float64) * 3 - 1.5)
+    t = torch.tensor([[1, 0, -1, 0], [0, 0, 0, 0], [1, 1, -1, 0],
+                      [-1, -1, 1, 0], [0, 1, 0, 1]], dtype=torch.float64)
+    z.requires_grad_(True)
+    # without focal exponents every path is differentiable: exact gradcheck
+    # of the prior, the clip, the negative gain and the logs
+    plain = MultiFocalModifierLoss(**stats, gamma_pos=0., gamma_neg=0.,
+                                   use_class_weight=False)
+    assert torch.autograd.gradcheck(lambda x: plain(x, t), (z, ))
+    # the full loss is w · F · (plain entry) with F = (1 - pt)^γ detached
+    full = MultiFocalModifierLoss(**stats, reduction='none')
+    grad_full, = torch.autograd.grad(full(z, t).sum(), z)
+    entry = MultiFocalModifierLoss(**stats, gamma_pos=0., gamma_neg=0.,
+                                   use_class_weight=False, reduction='none')
+    grad_plain, = torch.autograd.grad(entry(z, t).sum(), z)
+    with torch.no_grad():
+        ratio = full(z, t) / entry(z, t)
+    torch.testing.assert_close(grad_full, ratio * grad_plain)
+
+
+def rlc_case():
+    z = torch.tensor([[3., 2.5], [0., -1.]])
+    t = torch.tensor([[1., -1.], [-1., -1.]])
+    return z, t
+
+
+def test_rlc_hand_computed_values_and_dynamic_counts():
+    loss = RLCLoss(class_freq=[100, 10], reduction='none')
+    loss.set_epoch(0)
+    z, t = rlc_case()
+    out = loss(z, t)
+    torch.testing.assert_close(out, torch.tensor([[0.126928, 0.095802],
+                                                  [0.024515, 0.000498]]),
+                               atol=2e-6, rtol=1e-5)
+    assert loss.last_correction.tolist() == [[False, True], [False, False]]
+    assert loss.state.counts.tolist() == [100, 11]
+    total = RLCLoss(class_freq=[100, 10])
+    total.set_epoch(0)
+    torch.testing.assert_close(total(z, t), torch.tensor(0.247743))
+    # a second call in the same epoch starts from D = (100, 11)
+    loss(z, t)
+    assert loss.state.counts.tolist() == [100, 12]
+    # the first call of the next epoch starts from n = (100, 10)
+    loss.set_epoch(1)
+    loss(z, t)
+    assert loss.state.counts.tolist() == [100, 11]
+
+
+def test_rlc_normaliser_start_epoch_and_correct_modes():
+    z, t = rlc_case()
+    # two observed positives in the batch but B = 4 → factor 4 / N⁺
+    z4, t4 = torch.cat([z, z]), torch.cat([t, t])
+    a = RLCLoss(class_freq=[100, 10], reduction='none')
+    a.set_epoch(0)
+    out = a(z4, t4)
+    # N⁺ = 4 after correction; entries equal the B = 2 case
+    torch.testing.assert_close(out[:2], torch.tensor(
+        [[0.126928, 0.095802], [0.024515, 0.000498]]), atol=1e-3, rtol=1e-2)
+    late = RLCLoss(class_freq=[100, 10], start_epoch=2)
+    late.set_epoch(1)
+    assert late(z, t).item() == 0
+    assert not late.last_correction.any()
+    # observed negatives are corrected only with correct='non_positive'
+    t_neg = torch.tensor([[1., 0.], [0., 0.]])
+    only_unknown = RLCLoss(class_freq=[100, 10])
+    only_unknown.set_epoch(0)
+    only_unknown(z, t_neg)
+    assert not only_unknown.last_correction.any()
+    non_pos = RLCLoss(class_freq=[100, 10], correct='non_positive')
+    non_pos.set_epoch(0)
+    non_pos(z, t_neg)
+    assert non_pos.last_correction.tolist() == [[False, True],
+                                                [False, False]]
+
+
+def test_rlc_running_threshold_and_gradcheck():
+    z, t = rlc_case()
+    run = RLCLoss(class_freq=[100, 10], threshold_mode='running')
+    run.set_epoch(0)
+    run(z, t)
+    first = torch.sigmoid(z - t.clamp(min=0)).mean(0)
+    torch.testing.assert_close(run.state.running_threshold, first)
+    run(z + 1, t)
+    second = torch.sigmoid(z + 1 - t.clamp(min=0)).mean(0)
+    torch.testing.assert_close(run.state.running_threshold,
+                               0.9 * first + 0.1 * second)
+    # ŵ = 1 (exponent 0) and γ = 0 (γ⁻ = -1): no detached factor left,
+    # so the margin, clip, normaliser and logs are checked exactly
+    loss = RLCLoss(class_freq=[100, 10, 3], weight_exponent=0.,
+                   gamma_neg=-1.)
+    loss.set_epoch(0)
+    gen = torch.Generator().manual_seed(1)
+    x = torch.rand(4, 3, generator=gen, dtype=torch.float64) * 4 - 2
+    tt = torch.tensor([[1, -1, -1], [-1, -1, 0], [-1, 1, -1], [0, -1, -1]],
+                      dtype=torch.float64)
+    x.requires_grad_(True)
+    assert torch.autograd.gradcheck(lambda inp: loss(inp, tt), (x, ))
+
+
+def test_htb_kappa_and_stop_gradient():
+    kh, kt = HeadTailBalancerLoss.balance_factors(torch.tensor(1.),
+                                                  torch.tensor(2.), 2.)
+    torch.testing.assert_close((kh, kt), (torch.tensor(.2), torch.tensor(.8)))
+    htb = HeadTailBalancerLoss(loss=dict(type='MultiFocalModifierLoss',
+                                         **MFM_STATS))
+    gen = torch.Generator().manual_seed(0)
+    zh, zt, zb = (torch.randn(3, 2, generator=gen, requires_grad=True)
+                  for _ in range(3))
+    target = torch.tensor([[1., 0.], [0., -1.], [1., 1.]])
+    loss, kappa = htb(zh, zt, zb, target)
+    loss.backward()
+    assert zh.grad is None or (zh.grad == 0).all()
+    assert zt.grad is None or (zt.grad == 0).all()
+    assert (zb.grad != 0).any()
+    # κ from the branch losses, and the product enters MFM as logits
+    mfm = htb.loss
+    lh, lt = mfm(zh.detach(), target), mfm(zt.detach(), target)
+    k = lh**2 / (lh**2 + lt**2)
+    pb = zb.detach().softmax(1)
+    expected = (k * mfm(zh.detach().softmax(1) * pb, target) +
+                (1 - k) * mfm(zt.detach().softmax(1) * pb, target))
+    torch.testing.assert_close(kappa, k)
+    torch.testing.assert_close(loss.detach(), expected)
+
+
+def test_norm_linear_values():
+    head = NormLinearClsHead(num_classes=1, in_channels=2, tde='head')
+    head.weight.data[:] = torch.tensor([[1., 1.]])
+    f, e = torch.tensor([[3., 4.]]), torch.tensor([0., 1.])
+    z, zh = head(f, e)
+    torch.testing.assert_close(z, torch.tensor([[15.496759]]))
+    torch.testing.assert_close(zh, torch.tensor([[6.641468]]))
+    head.tde = 'tail'
+    torch.testing.assert_close(head(f, e)[1], torch.tensor([[33.207340]]))
+    head.tde = 'none'
+    assert torch.equal(head(f)[1], z)
+    # groups: each chunk normalised separately
+    g2 = NormLinearClsHead(num_classes=1, in_channels=4, groups=2)
+    g2.weight.data[:] = torch.tensor([[1., 1., 1., 1.]])
+    torch.testing.assert_close(g2(torch.tensor([[3., 4., 3., 4.]]))[0],
+                               torch.tensor([[15.496759]]))
+
+
+def test_attention_uniform_when_projections_zero():
+    attn = AdditiveAttention(dim=3, dropout=0.1, scale=0.1).eval()
+    attn.w_q.weight.data.zero_()
+    attn.w_k.weight.data.zero_()
+    q = torch.randn(2, 3)
+    keys = torch.randn(2, 2, 3)
+    fused, weights = attn(q, keys)
+    torch.testing.assert_close(weights, torch.full((2, 2), 0.5))
+    torch.testing.assert_close(fused, q + 0.1 * keys.mean(1))
+
+
+def test_feature_memory_accumulates_without_decay_factor():
+    mem = ComicFeatureMemory(('b', ), 2)
+    f1, f2 = torch.tensor([[1., 2.], [3., 4.]]), torch.tensor([[0., 1.]])
+    mem.update({'b': f1}, 0.9)
+    mem.update({'b': f2}, 0.9)
+    torch.testing.assert_close(mem.get('b'),
+                               0.9 * f1.mean(0) + f2.mean(0))
+
+
+def tiny_comic(**head_kwargs):
+    head = dict(type='ComicHead', num_classes=4, in_channels=16,
+                class_freq=[30, 10, 4, 2],
+                cooccurrence=[[30, 3, 1, 0], [3, 10, 1, 1], [1, 1, 4, 0],
+                              [0, 1, 0, 2]])
+    head.update(head_kwargs)
+    return MODELS.build(dict(
+        type='ComicClassifier',
+        trunk=dict(type='ResNet_CIFAR', depth=18, stem_channels=4,
+                   base_channels=4, out_indices=(3, )),
+        trunk_frozen=False,
+        neck=dict(type='ComicFeatNeck', in_channels=32, out_channels=16),
+        head=head))
+
+
+def batch(seed=0, b=6):
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randn(b, 3, 16, 16, generator=gen)
+    samples = []
+    for i in range(b):
+        score = torch.randint(-1, 2, (4, ), generator=gen).float()
+        clean = torch.randint(0, 2, (4, ), generator=gen).float()
+        sample = DataSample(metainfo=dict(sample_idx=i)).set_gt_score(score)
+        sample.set_field(clean, 'gt_clean')
+        samples.append(sample)
+    return x, samples
+
+
+def loss_and_grads(model, x, samples):
+    model.zero_grad()
+    losses = model(x, samples, mode='loss')
+    total = sum(v for k, v in losses.items() if 'loss' in k)
+    total.backward()
+    return losses, {n: p.grad.clone() for n, p in model.named_parameters()
+                    if p.grad is not None}
+
+
+def test_gt_clean_permutation_leaves_losses_and_grads_identical():
+    torch.manual_seed(0)
+    model = tiny_comic()
+    model.head.set_epoch(0)
+    x, samples = batch()
+    state = copy.deepcopy(model.state_dict())
+    losses_a, grads_a = loss_and_grads(model, x, samples)
+    model.load_state_dict(state)
+    clean = [s.gt_clean for s in samples]
+    for s, c in zip(samples, clean[::-1]):
+        s.gt_clean = c
+    torch.manual_seed(0)
+    model_b = tiny_comic()
+    model_b.load_state_dict(state)
+    model_b.head.set_epoch(0)
+    losses_b, grads_b = loss_and_grads(model_b, x, samples)
+    assert losses_a.keys() == losses_b.keys()
+    for k in losses_a:
+        assert torch.equal(losses_a[k], losses_b[k]), k
+    for k in grads_a:
+        assert torch.equal(grads_a[k], grads_b[k]), k
+
+
+def test_shared_trunk_equals_separate_copies():
+    """Three identical trunks on the same batch == one shared trunk."""
+    torch.manual_seed(0)
+    shared = tiny_comic().eval()
+    separate = MODELS.build(dict(
+        type='ComicClassifier',
+        trunk=dict(type='ResNet_CIFAR', depth=18, stem_channels=4,
+                   base_channels=4, out_indices=(3, )),
+        trunk_frozen=False, trunk_mode='separate',
+        neck=dict(type='ComicFeatNeck', in_channels=32, out_channels=16),
+        head=dict(type='ComicHead', num_classes=4, in_channels=16,
+                  class_freq=[30, 10, 4, 2],
+                  cooccurrence=shared.head.htb.loss.cooc_norm))).eval()
+    state = shared.state_dict()
+    mapped = {}
+    for key, value in state.items():
+        if key.startswith('trunk.'):
+            for k in 'htb':
+                mapped[f'trunks.{k}.' + key[6:]] = value
+        else:
+            mapped[key] = value
+    separate.load_state_dict(mapped)
+    x, samples = batch()
+    out_a, out_b = shared(x), separate(x)
+    for key in out_a:
+        torch.testing.assert_close(out_a[key], out_b[key])
+    frozen = tiny_comic()
+    frozen.trunk_frozen = True
+    frozen.trunk.requires_grad_(False)
+    frozen.head.set_epoch(0)
+    frozen.train()
+    losses = frozen(x, samples, mode='loss')
+    sum(v for k, v in losses.items() if 'loss' in k).backward()
+    assert all(p.grad is None for p in frozen.trunk.parameters())
+    assert frozen.necks.h.fc.weight.grad is not None
+
+
+def test_head_requires_stats_and_epoch_and_predicts_branches():
+    model = MODELS.build(dict(
+        type='ComicClassifier',
+        trunk=dict(type='ResNet_CIFAR', depth=18, stem_channels=4,
+                   base_channels=4, out_indices=(3, )),
+        trunk_frozen=True,
+        neck=dict(type='ComicFeatNeck', in_channels=32, out_channels=16),
+        head=dict(type='ComicHead', num_classes=4, in_channels=16)))
+    x, samples = batch()
+    with pytest.raises(RuntimeError, match='ComicCorrectionHook'):
+        model(x, samples, mode='loss')
+    model.head.set_class_stats(torch.tensor([30., 10, 4, 2]),
+                               torch.eye(4) * 5)
+    with pytest.raises(RuntimeError, match='epoch'):
+        model(x, samples, mode='loss')
+    model.head.set_epoch(0)
+    losses = model(x, samples, mode='loss')
+    assert {'loss_mfm_h', 'loss_mfm_t', 'loss_mfm_b', 'loss_rlc_h',
+            'loss_rlc_t', 'loss_rlc_b', 'loss_htb'} <= set(losses)
+    assert model.head.state.feat_b.abs().sum() > 0
+    model.eval()
+    preds = model(x, mode='predict')
+    logits = model(x)
+    torch.testing.assert_close(preds[0].pred_score,
+                               torch.sigmoid(logits['z_b'][0]))
+    preds_h = model.head.predict(model.extract_feat(x), branch='head')
+    torch.testing.assert_close(preds_h[0].pred_score,
+                               torch.sigmoid(logits['zhat_h'][0]))
+    for k in ('h', 't', 'b'):
+        assert f'head.rlc.{k}.state.counts' in model.state_dict()
+        assert f'head.state.feat_{k}' in model.state_dict()
+
+
+@pytest.mark.parametrize('kwargs,present,absent', [
+    (dict(rlc_loss=None), {'loss_htb'}, {'loss_rlc_b'}),
+    (dict(balance=False), {'loss_mfm_b', 'loss_rlc_b'},
+     {'loss_mfm_h', 'loss_htb'}),
+    (dict(comic_mode='code'), {'loss_mfm_h', 'loss_rlc_b'},
+     {'loss_htb', 'attn_weight_h'}),
+    (dict(cls_loss=dict(type='MaskedBCELoss', reduction='sum')),
+     {'loss_htb', 'loss_rlc_b'}, set()),
+])
+def test_ablation_switches(kwargs, present, absent):
+    model = tiny_comic(**kwargs)
+    model.head.set_epoch(0)
+    x, samples = batch()
+    losses = model(x, samples, mode='loss')
+    assert present <= set(losses) and not absent & set(losses)
+    if kwargs.get('balance') is False:
+        assert set(model.necks.keys()) == {'b'}
+    if 'cls_loss' in kwargs:
+        assert type(model.head.htb.loss).__name__ == 'MaskedBCELoss'

@@ -1,0 +1,206 @@
+"""CORR+RECORDS (mixup) and SoLar train through tools/train.py / the Runner
+and resume exactly: a run stopped after epoch k and resumed equals the
+uninterrupted run, confidence tables, feature mean, queue and prior included
+(the interrupted runs use the Runner in-process, the reference run and the
+test run the CLI tools)."""
+import json
+import os
+import os.path as osp
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
+from mmengine.runner import Runner
+from PIL import Image
+
+import mlc  # noqa: F401
+from mlc.utils import register_all_modules
+
+from test_cli import dump, run_tool
+
+
+def make_tiny_pll(root, num=16, classes=4, size=16, seed=0, split='train'):
+    rng = np.random.default_rng(seed)
+    os.makedirs(osp.join(root, split), exist_ok=True)
+    entries = []
+    for i in range(num):
+        label = int(rng.integers(classes)) if split == 'train' else i % classes
+        img = rng.integers(0, 60, (size, size, 3), dtype=np.uint8)
+        y, x = divmod(label, 2)
+        half = size // 2
+        img[y * half:(y + 1) * half, x * half:(x + 1) * half] += 150
+        Image.fromarray(img).save(osp.join(root, split, f'{i:03d}.png'))
+        cand = {label} | {c for c in range(classes)
+                          if split == 'train' and rng.random() < 0.4}
+        entries.append(dict(img_path=f'{split}/{i:03d}.png',
+                            candidates=sorted(cand), gt_label=label))
+    with open(osp.join(root, f'{split}.json'), 'w') as f:
+        json.dump(dict(metainfo=dict(classes=[f'c{i}' for i in range(classes)],
+                                     task='pll', unlisted=0),
+                       data_list=entries), f)
+
+
+@pytest.fixture
+def tiny_pll(tmp_path):
+    root = str(tmp_path / 'tiny_pll')
+    make_tiny_pll(root, split='train')
+    make_tiny_pll(root, num=12, split='test', seed=1)
+    with open(osp.join(root, 'class_split.json'), 'w') as f:
+        json.dump(dict(many=[0], medium=[1, 2], few=[3]), f)
+    return root
+
+
+def pll_config(root, work_dir, head, max_epochs=2):
+    views = [[], [dict(type='Solarize', thr=100, prob=1.)]]
+    train_pipeline = [dict(type='LoadImageFromFile'),
+                      dict(type='MultiView', num_views=[1, 1],
+                           transforms=views),
+                      dict(type='PackInputs', algorithm_keys=('candidates',))]
+    test_pipeline = [dict(type='LoadImageFromFile'), dict(type='PackInputs')]
+
+    def dataset(split, pipeline):
+        return dict(type='PLLDataset', data_root=root,
+                    ann_file=f'{split}.json', data_prefix='',
+                    class_split=osp.join(root, 'class_split.json'),
+                    pipeline=pipeline)
+
+    def loader(split, pipeline, shuffle):
+        return dict(batch_size=8, num_workers=0, persistent_workers=False,
+                    sampler=dict(type='DefaultSampler', shuffle=shuffle),
+                    dataset=dataset(split, pipeline))
+
+    return dict(
+        default_scope='mlc', work_dir=work_dir,
+        model=dict(type='PLLClassifier',
+                   data_preprocessor=dict(mean=[0., 0., 0.],
+                                          std=[255., 255., 255.]),
+                   backbone=dict(type='ResNet_CIFAR', depth=18,
+                                 stem_channels=4, base_channels=4),
+                   neck=dict(type='GlobalAveragePooling'),
+                   head=dict(num_classes=4, in_channels=32, **head)),
+        train_dataloader=loader('train', train_pipeline, True),
+        val_dataloader=loader('test', test_pipeline, False),
+        test_dataloader=loader('test', test_pipeline, False),
+        val_evaluator=dict(type='PLLAccuracy', topk=(1, 2),
+                           prefix='test_monitor'),
+        test_evaluator=dict(type='PLLAccuracy', topk=(1, 2)),
+        val_cfg=dict(), test_cfg=dict(),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.05, momentum=0.9,
+                                          weight_decay=1e-3)),
+        param_scheduler=[dict(type='CosineAnnealingLR', by_epoch=True,
+                              T_max=max_epochs, eta_min=1e-5)],
+        train_cfg=dict(by_epoch=True, max_epochs=max_epochs,
+                       val_interval=max_epochs),
+        custom_hooks=[dict(type='ConfidenceUpdateHook')],
+        default_hooks=dict(checkpoint=dict(type='CheckpointHook', interval=1),
+                           logger=dict(type='LoggerHook', interval=1)),
+        randomness=dict(seed=0, deterministic=True),
+        env_cfg=dict(dist_cfg=dict(backend='gloo')), log_level='WARNING')
+
+
+def assert_same_checkpoints(a_path, b_path):
+    a = torch.load(a_path, weights_only=True)
+    b = torch.load(b_path, weights_only=True)
+    assert a['meta']['epoch'] == b['meta']['epoch']
+    assert any(k.startswith('state.conf') for k in a['state_dict'])
+    for key, value in a['state_dict'].items():
+        torch.testing.assert_close(b['state_dict'][key], value, rtol=0,
+                                   atol=0, msg=key)
+    return a
+
+
+def test_records_mixup_resume_via_train_tool(tiny_pll, tmp_path):
+    head = dict(type='PLLLinearHead', prior='records', debias_test=True,
+                mixup=True)
+    full = pll_config(tiny_pll, str(tmp_path / 'full'), head)
+    result = run_tool(['tools/train.py', dump(full, tmp_path / 'full.py')])
+    assert result.returncode == 0, result.stderr[-3000:]
+    # the interrupted + resumed run goes through the Runner in-process
+    part = pll_config(tiny_pll, str(tmp_path / 'part'), head)
+    run_inprocess(part, stop_at=1)
+    assert not (tmp_path / 'part' / 'epoch_2.pth').exists()
+    run_inprocess(part, resume=True)
+    ckpt = assert_same_checkpoints(tmp_path / 'full' / 'epoch_2.pth',
+                                   tmp_path / 'part' / 'epoch_2.pth')
+    state = {k[6:]: v for k, v in ckpt['state_dict'].items()
+             if k.startswith('state.')}
+    assert int(state['feat_count']) == 4  # 2 iterations x 2 epochs
+    init = state['init_mask'].float()
+    assert (state['conf'][init == 0] == 0).all()  # mass only on candidates
+    torch.testing.assert_close(state['conf'].sum(1), torch.ones(16))
+    assert not torch.equal(state['conf'], init / init.sum(1, keepdim=True))
+    # the test tool loads the state (feature mean) and reports PLL accuracy
+    out = tmp_path / 'metrics.json'
+    result = run_tool(['tools/test.py', str(tmp_path / 'full.py'),
+                       str(tmp_path / 'part' / 'epoch_2.pth'),
+                       '--metrics-out', str(out)])
+    assert result.returncode == 0, result.stderr[-3000:]
+    metrics = json.loads(out.read_text())
+    assert 'pll/top1_few' in json.dumps(metrics)
+
+
+def run_inprocess(cfg, stop_at=None, resume=False):
+    register_all_modules(init_default_scope=False)
+    cfg = Config(cfg)
+    cfg.resume = resume
+    if stop_at is not None:
+        from mmengine.hooks import Hook
+
+        class Crash(Hook):
+            priority = 'LOWEST'
+
+            def after_train_epoch(self, runner):
+                if runner.epoch + 1 == stop_at:
+                    raise KeyboardInterrupt
+
+        with DefaultScope.overwrite_default_scope('mlc'):
+            runner = Runner.from_cfg(cfg)
+            runner.register_hook(Crash())
+            with pytest.raises(KeyboardInterrupt):
+                runner.train()
+        return
+    with DefaultScope.overwrite_default_scope('mlc'):
+        Runner.from_cfg(cfg).train()
+
+
+def test_solar_two_stage_resume_across_stage_boundary(tiny_pll, tmp_path):
+    head = dict(type='SoLarHead', queue_length=16, warmup_epochs=1)
+
+    def config(name):
+        cfg = pll_config(tiny_pll, str(tmp_path / name), head, max_epochs=2)
+        cfg['train_cfg'] = dict(type='TwoStageTrainLoop', stage1_epochs=1,
+                                max_epochs=2, val_interval=2)
+        cfg['param_scheduler'] = [
+            dict(type='CosineAnnealingLR', by_epoch=True, T_max=2,
+                 eta_min=1e-5, begin=0, end=1),
+            dict(type='CosineAnnealingLR', by_epoch=True, T_max=2,
+                 eta_min=1e-5, begin=1, end=2)]
+        prior_loader = dict(cfg['val_dataloader'])
+        prior_loader['dataset'] = dict(cfg['train_dataloader']['dataset'],
+                                       pipeline=cfg['test_dataloader'][
+                                           'dataset']['pipeline'])
+        prior_loader['sampler'] = dict(type='DefaultSampler', shuffle=False,
+                                       round_up=False)
+        cfg['custom_hooks'].append(dict(type='SoLarPriorHook',
+                                        dataloader=prior_loader,
+                                        gamma=(0.5, 0.1)))
+        return cfg
+
+    run_inprocess(config('full'))
+    run_inprocess(config('part'), stop_at=1)
+    run_inprocess(config('part'), resume=True)
+    ckpt = assert_same_checkpoints(tmp_path / 'full' / 'epoch_2.pth',
+                                   tmp_path / 'part' / 'epoch_2.pth')
+    sd = ckpt['state_dict']
+    assert int(sd['state.stage']) == 1
+    assert int(sd['state.queue_len']) == 16  # 2 batches of 8 in stage 2
+    torch.testing.assert_close(sd['state.prior'].sum(), torch.tensor(1.))
+    stage1 = torch.load(tmp_path / 'full' / 'epoch_1.pth', weights_only=True)
+    # the prior moved away from uniform in stage 1 and was kept
+    assert not torch.allclose(stage1['state_dict']['state.prior'],
+                              torch.full((4, ), 0.25))
+    # stage 2 is a new model: its first-epoch weights differ from stage 1's
+    # continuation, and the optimiser restarted at the initial lr
+    assert ckpt['optimizer']['param_groups'][0]['lr'] == pytest.approx(0.05)
