@@ -19,12 +19,13 @@ from real_format_fixtures import (random_coco_pool, write_coco,
 def run(tool, *args, capsys=None):
     """Run a tool's ``main`` in-process; return its stdout."""
     path = osp.join(ROOT, 'tools', tool)
-    argv = sys.argv
+    argv, sys_path = sys.argv, list(sys.path)
     sys.argv = [path, *map(str, args)]
+    sys.path.insert(0, osp.dirname(path))  # as `python tools/x/y.py` does
     try:
         runpy.run_path(path, run_name='__main__')
     finally:
-        sys.argv = argv
+        sys.argv, sys.path[:] = argv, sys_path
     return capsys.readouterr().out if capsys else ''
 
 

@@ -18,7 +18,7 @@ import argparse
 
 from mlc.datasets.annotation import load_annotation
 from mlc.datasets.corruptions import drop_positives_hill, single_positive
-from mlc.datasets.readers.tool_utils import write_annotation
+from converter_utils import write_annotation
 
 PRESETS = {'0.75left': 2, '0.4left': 5}
 

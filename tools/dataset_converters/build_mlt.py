@@ -26,7 +26,7 @@ from mlc.datasets.annotation import load_annotation
 from mlc.datasets.corruptions import (class_split, inject_noise,
                                       longtail_subsample)
 from mlc.datasets.readers import converter_provenance, read_id_list
-from mlc.datasets.readers.tool_utils import write_annotation, write_json
+from converter_utils import write_annotation, write_json
 
 N_MAX = dict(voc=800, coco=1200)
 

@@ -30,7 +30,7 @@ import numpy as np
 from mlc.datasets.annotation import dense_labels, load_annotation
 from mlc.datasets.corruptions import (class_split, keep_positives_bernoulli,
                                       longtail_subsample)
-from mlc.datasets.readers.tool_utils import write_annotation, write_json
+from converter_utils import write_annotation, write_json
 
 PARETO_B = dict(coco=10, voc=12)
 

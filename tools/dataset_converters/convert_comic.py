@@ -28,7 +28,7 @@ from mlc.datasets.readers import (COCO_CLASSES, VOC_CLASSES,
                                   converter_provenance, dense_to_annotation,
                                   read_comic_json, read_cooccurrence,
                                   read_distribution)
-from mlc.datasets.readers.tool_utils import write_annotation, write_json
+from converter_utils import write_annotation, write_json
 from mlc.evaluation.functional.shot_groups import split_from_class_freq
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from mlc.datasets.readers import (COCO_CLASSES, VOC_CLASSES,
                                   converter_provenance, dense_to_annotation,
                                   read_db_folder)
-from mlc.datasets.readers.tool_utils import (check_images, write_annotation,
+from converter_utils import (check_images, write_annotation,
                                              write_json)
 
 NAME_FORMATS = dict(voc='JPEGImages/{}.jpg', coco='{:0>12}.jpg')

@@ -19,7 +19,7 @@ from mlc.datasets.readers import (converter_provenance, dense_to_annotation,
                                   list_to_dense, read_list_file,
                                   resolve_classes)
 from mlc.datasets.readers.list_file import align_clean
-from mlc.datasets.readers.tool_utils import check_images, write_annotation
+from converter_utils import check_images, write_annotation
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ import numpy as np
 from mlc.datasets.cifar_lt_pll import rank_class_split
 from mlc.datasets.corruptions import save_annotation
 from mlc.datasets.pll_voc import read_pll_voc_csv
-from mlc.datasets.readers.tool_utils import check_images, write_json
+from converter_utils import check_images, write_json
 
 
 def main(argv=None) -> None:

@@ -23,7 +23,7 @@ from mlc.datasets.corruptions import keep_entries
 from mlc.datasets.readers import (VOC_CLASSES, coco_labels,
                                   converter_provenance, dense_to_annotation,
                                   voc_xml_labels)
-from mlc.datasets.readers.tool_utils import write_annotation
+from converter_utils import write_annotation
 
 
 def main() -> None:

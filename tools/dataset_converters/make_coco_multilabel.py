@@ -19,7 +19,7 @@ import argparse
 
 from mlc.datasets.readers import (coco_labels, converter_provenance,
                                   dense_to_annotation)
-from mlc.datasets.readers.tool_utils import check_images, write_annotation
+from converter_utils import check_images, write_annotation
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ import os.path as osp
 from mlc.datasets.readers import (VOC_CLASSES, converter_provenance,
                                   dense_to_annotation, voc_flag_labels,
                                   voc_xml_labels)
-from mlc.datasets.readers.tool_utils import check_images, write_annotation
+from converter_utils import check_images, write_annotation
 
 
 def main() -> None:

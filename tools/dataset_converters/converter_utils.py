@@ -7,9 +7,9 @@ from typing import Dict, List, Optional, Sequence
 
 from mmengine.utils import ProgressBar
 
-from ..annotation import dense_labels
-from ..corruptions.common import save_annotation
-from .stats import format_statistics, label_statistics
+from mlc.datasets.annotation import dense_labels
+from mlc.datasets.corruptions.common import save_annotation
+from mlc.datasets.readers.stats import format_statistics, label_statistics
 
 
 def check_images(names: Sequence[str], img_root: str,
