@@ -94,7 +94,8 @@ def step_fns() -> Dict[str, Callable]:
     samples = []
     for i in range(64):
         sample = DataSample(metainfo=dict(sample_idx=i))
-        sample.set_gt_score(torch.randint(-1, 2, (10, ), generator=gen).float())
+        score = torch.randint(-1, 2, (10, ), generator=gen).float()
+        sample.set_gt_score(score)
         samples.append(sample)
     data = dict(inputs=[torch.randint(0, 255, (3, 32, 32), generator=gen,
                                       dtype=torch.uint8) for _ in range(64)],

@@ -18,7 +18,8 @@
 #       data/coco2014/pu-mlc_val_full.json --prob 1
 #   cp <PU-MLC repo>/data/coco/vectors.npy data/coco2014/pu-mlc_vectors.npy
 # (the word vectors are also in ../shared/data/pu_mlc/coco_vectors.npy).
-# Train: bash tools/dist_train.sh configs/pu_mlc/pu-mlc_r101-lgc_coco14-p0.1.py 2
+# Train:
+#   bash tools/dist_train.sh configs/pu_mlc/pu-mlc_r101-lgc_coco14-p0.1.py 2
 # Reported: last-epoch test numbers of the EMA weights (mmengine evaluates
 # the EMA model; `--cfg-options custom_hooks=[]` at test time gives the
 # regular weights). No val split: the val loader monitors the test set.

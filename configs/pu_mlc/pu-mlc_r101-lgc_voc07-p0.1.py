@@ -12,8 +12,9 @@
 #       data/voc2007/VOCdevkit/VOC2007 data/voc2007/pu-mlc_test_full.json \
 #       --split test --prob 1
 #   cp <PU-MLC repo>/data/voc_devkit/VOC2007/voc07_vector.npy \
-#       data/voc2007/pu-mlc_vectors.npy   (= ../shared/data/pu_mlc/voc07_vectors.npy)
-# Train: bash tools/dist_train.sh configs/pu_mlc/pu-mlc_r101-lgc_voc07-p0.1.py 2
+#       data/voc2007/pu-mlc_vectors.npy
+# (= ../shared/data/pu_mlc/voc07_vectors.npy). Train:
+#   bash tools/dist_train.sh configs/pu_mlc/pu-mlc_r101-lgc_voc07-p0.1.py 2
 _base_ = ['./pu-mlc_r101-lgc_coco14-p0.1.py']
 
 data_root = 'data/voc2007'

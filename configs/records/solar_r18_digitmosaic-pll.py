@@ -1,17 +1,18 @@
 # SoLar on DigitMosaic-PLL: Sinkhorn label refinery with a queue, two stages
 # (prior pre-estimation, then a new model from the stage-1 prior). The
 # hyper-parameters are the CIFAR-10 ones with the epochs scaled down
-# (stage 1: 4 epochs, stage 2: 12 epochs, warm-up 4 epochs).
+# (stage 1: 1 epoch with gamma_1 0.5 instead of 100 epochs with 0.1, stage 2:
+# 3 epochs, warm-up 1 epoch; queue 8 batches).
 _base_ = ['./corr_r18_digitmosaic-pll.py']
-stage1_epochs = 4
-stage2_epochs = 12
+stage1_epochs = 1
+stage2_epochs = 3
 model = dict(head=dict(
     _delete_=True, type='SoLarHead', num_classes=10, in_channels=128, lam=3.,
-    eta=0.9, tau=0.99, rho_range=(0.2, 0.6), warmup_epochs=4,
+    eta=0.9, tau=0.99, rho_range=(0.2, 0.6), warmup_epochs=1,
     queue_length=8 * 64))
 train_cfg = dict(_delete_=True, type='TwoStageTrainLoop',
                  stage1_epochs=stage1_epochs,
-                 max_epochs=stage1_epochs + stage2_epochs, val_interval=4)
+                 max_epochs=stage1_epochs + stage2_epochs, val_interval=2)
 param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=True, T_max=stage2_epochs,
          eta_min=1e-5, begin=0, end=stage1_epochs),
@@ -21,7 +22,7 @@ param_scheduler = [
 ]
 custom_hooks = [
     dict(type='ConfidenceUpdateHook'),
-    dict(type='SoLarPriorHook', gamma=(0.1, 0.01),
+    dict(type='SoLarPriorHook', gamma=(0.5, 0.01),
          dataloader=dict(
              batch_size=256, num_workers=0, persistent_workers=False,
              sampler=dict(type='DefaultSampler', shuffle=False,

@@ -31,6 +31,7 @@ annotations with ``img_index`` into the CIFAR arrays), ``class_split.json``
 (rank rule) and ``meta.json`` (parameters; rebuilding with the same
 parameters is a no-op, different parameters raise).
 """
+import hashlib
 import json
 import os
 import os.path as osp
@@ -193,8 +194,12 @@ def build_annotations(labels: np.ndarray, test_labels: np.ndarray,
     q = params['partial_rate']
     groups = resolve_groups('cifar100', num) if params['hierarchical'] \
         else None
-    prov = dict(op='make_cifar_lt_pll', params=params, seed=params['data_seed'],
-                input_sha1='', tool_version=__version__)
+    # input_sha1: of the full CIFAR train label vector
+    prov = dict(op='make_cifar_lt_pll', params=params,
+                seed=params['data_seed'],
+                input_sha1=hashlib.sha1(
+                    np.ascontiguousarray(labels, np.int64)).hexdigest(),
+                tool_version=__version__)
     if legacy:
         rs = np.random.RandomState(params['data_seed'])
         keep = _subsample(labels, counts, True, rs)

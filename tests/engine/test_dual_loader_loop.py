@@ -57,9 +57,9 @@ def co_learning_config(root, work_dir, max_epochs, name):
     return cfg
 
 
-def train(cfg, resume=False):
-    if resume:
-        cfg['resume'] = True
+def train(cfg, resume_from=None):
+    if resume_from is not None:
+        cfg.update(resume=True, load_from=resume_from)
     runner = Runner.from_cfg(cfg)
     runner.train()
     return runner
@@ -72,16 +72,16 @@ def test_resume_equals_uninterrupted_run(tiny_data, tmp_path):
     # batch 8) has a different length, so its passes straddle epochs
     assert len(full.train_loop.dataloader) == 5
     assert len(full.train_loop.dataloader_b) not in (1, 5, 10)
-    train(co_learning_config(tiny_data, str(tmp_path / 'part'), 1,
-                             'dual_part'))
+    # a run stopped after epoch 1 (its checkpoint) and resumed
     train(co_learning_config(tiny_data, str(tmp_path / 'part'), 2,
-                             'dual_resumed'), resume=True)
+                             'dual_resumed'),
+          resume_from=str(tmp_path / 'full' / 'epoch_1.pth'))
     a = torch.load(tmp_path / 'full' / 'epoch_2.pth', weights_only=True)
     b = torch.load(tmp_path / 'part' / 'epoch_2.pth', weights_only=True)
     for key, value in a['state_dict'].items():
         torch.testing.assert_close(b['state_dict'][key], value, rtol=0,
                                    atol=0, msg=key)
-    c = torch.load(tmp_path / 'part' / 'epoch_1.pth', weights_only=True)
+    c = torch.load(tmp_path / 'full' / 'epoch_1.pth', weights_only=True)
     key = 'branches.balanced.head.fc.weight'
     assert not torch.equal(c['state_dict'][key], b['state_dict'][key])
     assert 'rng_states' in a['mlc_state']

@@ -47,3 +47,19 @@ def test_epoch_config_converts_total_steps():
     assert opt.param_groups[0]['betas'][0] == pytest.approx(0.95)
     with pytest.raises(ValueError, match='OneCycleMomentum: pct_start'):
         OneCycleMomentum(opt, total_steps=10, pct_start=1.5)
+
+
+def test_recipe_stopped_at_31_of_80_epochs():
+    # hill_splc_asl.md §3: LR at the stop is ~0.87 x max [derived]
+    from mmengine.optim import OneCycleLR, OptimWrapper
+    wrapper = OptimWrapper(torch.optim.Adam(params(), lr=1e-4))
+    kw = dict(total_steps=80, pct_start=0.2, epoch_length=10)
+    lr = OneCycleLR.build_iter_from_epoch(wrapper, eta_max=1e-4, **kw)
+    mom = OneCycleMomentum.build_iter_from_epoch(wrapper, **kw)
+    for _ in range(31 * 10 - 1):
+        wrapper.step()
+        lr.step()
+        mom.step()
+    group = wrapper.param_groups[0]
+    assert group['lr'] / 1e-4 == pytest.approx(0.8705, abs=1e-3)
+    assert 0.85 < group['betas'][0] < 0.87

@@ -86,6 +86,8 @@ def test_correction_rule_and_group_thresholds():
                                   balance_tail_beta=0.1,
                                   random_medium_alpha=0.6),
                   training_split=dict(head=[0], middle=[1], tail=[2]))
+    assert model.training_split is None  # read when training starts
+    model.set_training_split(model.training_split_cfg)
     # R's labels use the balance_* thresholds, B's the random_* ones
     assert model.alpha_random.tolist() == pytest.approx([0.9, 1., 1.])
     assert model.beta_random.tolist() == pytest.approx([0., 0., 0.1])
@@ -225,3 +227,47 @@ def test_single_branch_and_bad_configs():
         MODELS.build(dict(copy.deepcopy(cfg), correction=True))
     with pytest.raises(ValueError, match='stitch'):
         MODELS.build(dict(copy.deepcopy(cfg), stitch='concat'))
+
+
+def test_layer4_copies_load_pretrained_weights(tmp_path):
+    ref = MODELS.build(dict(type='ResNet_CIFAR', depth=18, stem_channels=4,
+                            base_channels=4))
+    torch.nn.init.normal_(ref.layer4[0].conv1.weight)
+    torch.save(ref.state_dict(), tmp_path / 'r.pth')
+    cfg = model_cfg()
+    cfg['backbone']['init_cfg'] = dict(type='Pretrained',
+                                       checkpoint=str(tmp_path / 'r.pth'))
+    model = MODELS.build(cfg)
+    model.init_weights()
+    for name in ('random', 'balanced'):
+        torch.testing.assert_close(
+            model.branches[name].layer4[0].conv1.weight,
+            ref.layer4[0].conv1.weight)
+    torch.testing.assert_close(model.trunk.layer3[0].conv1.weight,
+                               ref.layer3[0].conv1.weight)
+
+
+def test_stitchup_configs_parse_and_voc_recipe_builds():
+    import glob
+
+    from mmengine.config import Config
+    from conftest import ROOT
+    paths = sorted(glob.glob(f'{ROOT}/configs/stitchup/*.py'))
+    assert len(paths) >= 20
+    for path in paths:
+        cfg = Config.fromfile(path)
+        assert cfg.model.type == 'CoLearningClassifier', path
+    cfg = Config.fromfile(f'{ROOT}/configs/stitchup/'
+                          'stitchup_r50_voc-mlt-noise50.py').model
+    cfg.backbone.pop('init_cfg')
+    model = MODELS.build(cfg.to_dict())
+    trainable = {n.split('.')[0] for n, p in model.named_parameters()
+                 if p.requires_grad}
+    assert trainable == {'branches'}
+    assert model.branches['random'].neck.drop.p == 0.0
+    assert model.branches['balanced'].neck.drop.p == 0.5
+    loss = model.branches['balanced'].head.loss_module
+    assert loss.logit_reg['neg_scale'] == 5.0 and loss.from_dataset
+    model.eval()
+    out = model.predict(torch.zeros(1, 3, 64, 64))
+    assert out[0].pred_score.shape == (20, )

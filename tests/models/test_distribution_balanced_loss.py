@@ -1,4 +1,4 @@
-"""DistributionBalancedLoss: the spec's worked example (stitchup_colearning §9)."""
+"""DistributionBalancedLoss: the worked example of stitchup spec §9."""
 import json
 import math
 

@@ -225,7 +225,7 @@ def test_records_feature_mean_and_mixup():
     u = ((f[0] + f[1]) / 2).mean(0)
     torch.testing.assert_close(model.state.pending['feat_mean'], 0.1 * u)
     assert 'rows' not in model.state.pending  # upd_start = 1
-    assert float(losses['loss_mix']) == 0.
+    assert losses['loss_mix'].detach().item() == 0.
     model.state.commit()
     assert int(model.state.feat_count) == 1
     lam, _ = model.head.mixup_draw(model, 6)

@@ -61,7 +61,8 @@ def test_real_benchmark_recipe_values():
     coco = load('pu-mlc_r101-lgc_coco14-p0.1.py')
     voc = load('pu-mlc_r101-lgc_voc07-p0.1.py')
     for cfg, alpha, gamma, decay, epochs, batch in (
-            (coco, 1.0, 0.55, 0.9997, 41, 35), (voc, 2.0, 0.85, 0.991, 56, 45)):
+            (coco, 1.0, 0.55, 0.9997, 41, 35),
+            (voc, 2.0, 0.85, 0.991, 56, 45)):
         loss = cfg.model.head.loss
         assert (loss.temp_scale, loss.rebalance_gamma) == (alpha, gamma)
         ema = [h for h in cfg.custom_hooks if h.type == 'EMAHook'][0]

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn as nn
+from mmengine.model import ExponentialMovingAverage
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from mmpretrain.models.backbones import ResNet, ResNet_CIFAR
@@ -127,8 +128,13 @@ def test_ssgrl_word_vectors_and_graph_guard(tmp_path, shared_data):
     feats = (torch.randn(2, 32, 3, 3), )
     with pytest.raises(RuntimeError, match='SSGRLGraphHook'):
         head(feats)
+    ema = ExponentialMovingAverage(head, momentum=3e-4, update_buffers=True)
     head.set_adjacency(np.array([[1, 1, 0, 0], [0, 1, -1, 0]]))
     assert head(feats).shape == (2, 4)
+    # the graph (int64 counts) is copied by an EMA model, not averaged
+    ema.update_parameters(head)
+    torch.testing.assert_close(ema.module.adjacency, head.adjacency)
+    assert head.adjacency[1, 0] == 0.5 and head.adjacency[0, 1] == 1
 
 
 def build(cfg):

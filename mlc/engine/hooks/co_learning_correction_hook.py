@@ -30,9 +30,9 @@ def correction_counts(observed: torch.Tensor, corrected: torch.Tensor,
 class CoLearningCorrectionHook(Hook):
     """Companion of ``CoLearningClassifier``.
 
-    - Before training: if the model has no ``training_split``, sets it from
-      the training set's ``class_split`` metainfo (groups of the alpha/beta
-      thresholds).
+    - Before training: loads the model's ``training_split`` file, or, when
+      it has none, uses the training set's ``class_split`` metainfo (groups
+      of the alpha/beta thresholds and of the logged statistics).
     - Each epoch: corrections are active from ``warmup_epoch`` on.
     - With clean labels (``gt_clean`` packed in the samples), accumulates per
       branch and class group how many labels the peer added/removed and
@@ -59,8 +59,13 @@ class CoLearningCorrectionHook(Hook):
 
     def before_train(self, runner) -> None:
         model = self._model(runner)
+        if model.training_split is not None:
+            return
+        if model.training_split_cfg is not None:
+            model.set_training_split(model.training_split_cfg)
+            return
         split = runner.train_dataloader.dataset.metainfo.get('class_split')
-        if model.training_split is None and split is not None:
+        if split is not None:
             model.set_training_split(split)
             runner.logger.info('CoLearningCorrectionHook: threshold groups '
                                'from the training class_split')
@@ -130,8 +135,8 @@ class CoLearningCorrectionHook(Hook):
         if self.partners[1] > 0:
             scalars['correction/partner_is_anchor'] = float(
                 self.partners[0] / self.partners[1])
-        runner.logger.info(f'Epoch {runner.epoch + 1} corrections: ' + ', '.join(
-            f'{k[11:]}={v:.4g}' for k, v in scalars.items()))
+        text = ', '.join(f'{k[11:]}={v:.4g}' for k, v in scalars.items())
+        runner.logger.info(f'Epoch {runner.epoch + 1} corrections: {text}')
         runner.visualizer.add_scalars(scalars, step=runner.epoch + 1)
 
 

@@ -11,18 +11,18 @@ from mlc.registry import LOOPS
 
 
 def reinit_model(model, seed: int) -> None:
-    """Re-initialise every parameter (``init_weights`` of all modules, BN
-    running statistics reset) from a fixed seed, so all ranks and a resumed
-    run get the same fresh model; the global RNG state is left untouched."""
+    """Re-initialise every parameter (``reset_parameters`` of plain layers,
+    BN statistics included, then ``init_weights``) from a fixed seed, so all
+    ranks and a resumed run get the same fresh model; the global RNG state is
+    left untouched."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         for module in model.modules():
             if isinstance(module, BaseModule):
                 module._is_init = False
-            if isinstance(module, _BatchNorm):
-                module.reset_running_stats()
-            elif hasattr(module, 'reset_parameters') and \
-                    not isinstance(module, BaseModule):
+            if isinstance(module, _BatchNorm) or (
+                    hasattr(module, 'reset_parameters')
+                    and not isinstance(module, BaseModule)):
                 module.reset_parameters()
         model.init_weights()
 

@@ -1,6 +1,6 @@
 """Heterogeneous co-learning with Stitch-Up (stitchup_colearning.md §4-§5)."""
 import copy
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -118,8 +118,9 @@ class CoLearningClassifier(BaseModel):
             tail}_{alpha,beta}`` (default alpha 1.0, beta 0.0).
         training_split (str | dict, optional): Class groups of the
             thresholds (``head``/``middle``/``tail`` or ``many``/``medium``/
-            ``few``); None: set by ``CoLearningCorrectionHook`` from the
-            training set's ``class_split``.
+            ``few``), read when training starts; None: set by
+            ``CoLearningCorrectionHook`` from the training set's
+            ``class_split``.
         fuse_weight_random (float): Test weight w of R's logits.
         data_preprocessor (dict, optional): ``CoLearningDataPreprocessor``.
         init_cfg (dict, optional): Initialisation config.
@@ -188,8 +189,9 @@ class CoLearningClassifier(BaseModel):
                 self.num_classes), persistent=False)
             self.register_buffer(f'beta_{name}', torch.zeros(
                 self.num_classes), persistent=False)
-        if training_split is not None:
-            self.set_training_split(training_split)
+        # a file is read when first needed (the hook's before_train or the
+        # first training step), so test-only use does not need it
+        self.training_split_cfg = training_split
         self.last_corrections: Dict[str, dict] = {}
 
     # ----------------------------------------------------------- set-up
@@ -324,6 +326,9 @@ class CoLearningClassifier(BaseModel):
                              'single-branch model')
         correct = (self.correction and self.correction_active
                    and len(self.branch_names) == 2)
+        if correct and self.training_split is None and \
+                self.training_split_cfg is not None:
+            self.set_training_split(self.training_split_cfg)
         if correct and self.needs_training_split and \
                 self.training_split is None:
             raise RuntimeError(

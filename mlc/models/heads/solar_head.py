@@ -76,7 +76,8 @@ class SoLarHead(PLLLinearHead):
                  warmup_epochs: int = 50, queue_length: int = 0,
                  sinkhorn_iters: int = 50, mixup_alpha: float = 4.,
                  init_cfg: Optional[Dict] = None) -> None:
-        super().__init__(num_classes, in_channels, loss=dict(type='PRODENLoss'),
+        super().__init__(num_classes, in_channels,
+                         loss=dict(type='PRODENLoss'),
                          mixup_alpha=mixup_alpha, init_cfg=init_cfg)
         self.num_views = 2
         self.lam, self.eta, self.tau = lam, eta, tau

@@ -22,16 +22,27 @@ def cooccurrence_adjacency(observed: np.ndarray) -> np.ndarray:
     Args:
         observed (np.ndarray): (N, C) observed labels in {1, 0, -1}.
     """
+    counts = torch.from_numpy(cooccurrence_counts(observed))
+    return adjacency_from_counts(counts).numpy()
+
+
+def cooccurrence_counts(observed: np.ndarray) -> np.ndarray:
+    """(C, C) int64 counts of observed positive pairs (diagonal: n_c)."""
     observed = np.asarray(observed)
     if observed.ndim != 2:
-        raise ValueError('cooccurrence_adjacency: labels must be (N, C), got '
+        raise ValueError('cooccurrence_counts: labels must be (N, C), got '
                          f'shape {observed.shape}')
-    pos = (observed == 1).astype(np.float64)
-    counts = pos.T @ pos
-    num = np.diag(counts).copy()
-    adj = np.divide(counts, num[:, None], out=np.zeros_like(counts),
-                    where=num[:, None] > 0)
-    np.fill_diagonal(adj, 1.)
+    pos = (observed == 1).astype(np.int64)
+    return pos.T @ pos
+
+
+def adjacency_from_counts(counts: torch.Tensor) -> torch.Tensor:
+    """Row-normalised float64 graph of (C, C) pair counts, diagonal 1."""
+    counts = counts.to(torch.float64)
+    num = counts.diagonal()[:, None]
+    adj = torch.where(num > 0, counts / num.clamp(min=1),
+                      torch.zeros_like(counts))
+    adj.fill_diagonal_(1.)
     return adj
 
 
@@ -62,9 +73,10 @@ class SSGRLHead(MultiLabelClsHead):
     the softmax): the same function and gradients without the
     (B, HW, C, 512) x 512 x 512 product.
 
-    The graph ``adjacency`` is a frozen buffer built from the observed
-    training positives by ``SSGRLGraphHook`` (or :meth:`set_adjacency`)
-    before training; training without it raises.
+    The graph comes from the observed training positives, set by
+    ``SSGRLGraphHook`` (or :meth:`set_adjacency`) before training; training
+    without it raises. It is stored as an int64 buffer of pair counts, so
+    an EMA model copies it instead of averaging it with its initial value.
 
     Args:
         num_classes (int): C.
@@ -111,7 +123,9 @@ class SSGRLHead(MultiLabelClsHead):
             words = torch.from_numpy(
                 load_word_vectors(word_vec_file, num_classes))
         self.register_buffer('word_vectors', words)
-        self.register_buffer('adjacency', torch.eye(num_classes))
+        self.register_buffer(
+            'cooccurrence', torch.zeros(num_classes, num_classes,
+                                        dtype=torch.long))
         self.register_buffer('graph_built', torch.zeros((), dtype=torch.bool))
 
         self.pool = nn.AvgPool2d(pool_size) if pool_size else nn.Identity()
@@ -141,13 +155,18 @@ class SSGRLHead(MultiLabelClsHead):
         if observed.shape[1] != self.num_classes:
             raise ValueError(f'SSGRLHead: labels have {observed.shape[1]} '
                              f'classes, the head {self.num_classes}')
-        adj = cooccurrence_adjacency(observed)
-        self.adjacency.copy_(torch.from_numpy(adj).to(self.adjacency))
+        counts = cooccurrence_counts(observed)
+        self.cooccurrence.copy_(torch.from_numpy(counts))
         self.graph_built.fill_(True)
         MMLogger.get_current_instance().info(
             f'SSGRLHead: class graph from {observed.shape[0]} training '
             f'samples; {int(((observed == 1).sum(0) == 0).sum())} classes '
             'without an observed positive get identity rows')
+
+    @property
+    def adjacency(self) -> torch.Tensor:
+        """(C, C) float32 graph A[i, j] = n_ij / n_i, diagonal 1."""
+        return adjacency_from_counts(self.cooccurrence).float()
 
     def decouple(self, feat: torch.Tensor) -> torch.Tensor:
         """(B, P, F) position features -> (B, C, F) class features v_c."""

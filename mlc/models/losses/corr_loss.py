@@ -82,7 +82,8 @@ class CORRLoss(nn.Module):
 
     def __init__(self, views: int = 2, sup_views: Optional[str] = None,
                  con_weight: float = 1., ramp_epochs: int = 0,
-                 reduction: str = 'batchmean', loss_weight: float = 1.) -> None:
+                 reduction: str = 'batchmean',
+                 loss_weight: float = 1.) -> None:
         super().__init__()
         if views < 1:
             raise ValueError(f'CORRLoss: views must be >= 1, got {views}')

@@ -1,4 +1,4 @@
-"""Distribution-Balanced loss (Wu et al., ECCV 2020; stitchup_colearning.md §2)."""
+"""Distribution-Balanced loss (Wu et al., ECCV 2020; stitchup spec §2)."""
 import json
 import os.path as osp
 from typing import Optional, Sequence, Tuple, Union
@@ -165,8 +165,9 @@ class DistributionBalancedLoss(MLCLossBase):
                     'custom_hooks or give class_freq explicitly')
             return z.new_ones(z.shape[1]), 2.0
         if self.class_freq.numel() != z.shape[1]:
-            raise ValueError(f'DistributionBalancedLoss: {self.class_freq.numel()} '
-                             f'class counts for {z.shape[1]} classes')
+            raise ValueError('DistributionBalancedLoss: '
+                             f'{self.class_freq.numel()} class counts for '
+                             f'{z.shape[1]} classes')
         return self.class_freq.to(z), float(self.num_samples)
 
     def rebalance_weight(self, y: torch.Tensor,
@@ -179,9 +180,9 @@ class DistributionBalancedLoss(MLCLossBase):
             if self.no_positive == 'error':
                 rows = empty.nonzero()[:, 0].tolist()
                 raise ValueError(
-                    f'DistributionBalancedLoss: sample(s) at batch rows {rows} '
-                    'have no positive label, so the re-balancing weight '
-                    'divides by zero; use no_positive="unit_weight"')
+                    'DistributionBalancedLoss: sample(s) at batch rows '
+                    f'{rows} have no positive label, so the re-balancing '
+                    'weight divides by zero; use no_positive="unit_weight"')
             if self.num_no_positive == 0:
                 MMLogger.get_current_instance().warning(
                     'DistributionBalancedLoss: a sample without positive '

@@ -118,20 +118,23 @@ class PUMixupConsistencyLoss(nn.Module):
         if reduction not in MIX_REDUCTIONS:
             raise ValueError(f'{name}: reduction must be one of '
                              f'{MIX_REDUCTIONS}, got {reduction!r}')
-        z = mix_score if mix_score.dtype == torch.float64 else mix_score.float()
+        z = mix_score
+        if z.dtype != torch.float64:
+            z = z.float()  # half precision is computed in float32
         if z.dim() != 2 or z.shape != mix_target.shape:
             raise ValueError(f'{name}: logits {tuple(z.shape)} and targets '
                              f'{tuple(mix_target.shape)} must both be (B, C)')
         if not torch.isfinite(z).all():
             raise ValueError(f'{name}: logits contain NaN or Inf')
         target = mix_target.to(z)
-        if ((target < 0) | (target > 1) | torch.isnan(target)).any():
+        if not ((target >= 0) & (target <= 1)).all():  # NaN fails too
             raise ValueError(f'{name}: mixed soft targets must be in [0, 1]')
         loss = (torch.log(target + self.eps) -
                 torch.log(torch.sigmoid(z) + self.eps))**2
         count = loss.numel()
         if weight is not None:
-            if weight.shape not in (z.shape[:1], z.shape) or (weight < 0).any():
+            if (weight.shape not in (z.shape[:1], z.shape)
+                    or (weight < 0).any()):
                 raise ValueError(f'{name}: weight must be non-negative, (B,) '
                                  f'or (B, C), got {tuple(weight.shape)}')
             weight = weight.to(z)

@@ -5,6 +5,7 @@ import torch
 import torch.nn as nn
 from mmengine.logging import MMLogger
 
+from mlc.models.utils.prior_threshold import PriorAdjustedThreshold
 from mlc.registry import MODELS
 from mlc.utils.dist import all_reduce_sum
 from .comic_class_stats import ArrayOrPath, frequency_weights, load_class_freq
@@ -87,6 +88,10 @@ class RLCLoss(MLCLossBase):
         loss_weight (float): Multiplier. Defaults to 1.0.
         unknown_as (str): ``'negative'`` (default), ``'ignore'`` (unknowns
             masked and never corrected) or ``'error'``.
+        prior_adjust (dict, optional): Project extension (not in the
+            paper): ``PriorAdjustedThreshold`` arguments; the absolute test
+            becomes ``σ(z − m·y − τ_d(logit π̂_k − logit π̄)) > tau``.
+            Defaults to None.
     """
 
     default_unknown_as = 'negative'
@@ -106,9 +111,14 @@ class RLCLoss(MLCLossBase):
                  eps: float = 1e-8,
                  reduction: str = 'sum',
                  loss_weight: float = 1.0,
-                 unknown_as: Optional[str] = None) -> None:
+                 unknown_as: Optional[str] = None,
+                 prior_adjust: Optional[dict] = None) -> None:
         super().__init__(reduction=reduction, loss_weight=loss_weight,
                          unknown_as=unknown_as)
+        # project extension (records_corr_solar.md §10), off by default:
+        # the absolute test q > tau uses prior-adjusted logits
+        self.prior_adjust = None if prior_adjust is None else \
+            PriorAdjustedThreshold(**prior_adjust)
         if threshold_mode not in THRESHOLD_MODES:
             raise ValueError(f'RLCLoss: threshold_mode must be one of '
                              f'{THRESHOLD_MODES}, got {threshold_mode!r}')
@@ -204,13 +214,19 @@ class RLCLoss(MLCLossBase):
         q = torch.sigmoid(z - self.margin * y)
         q_det = q.detach()
         threshold = self._threshold(q_det)
+        q_abs = q_det
+        if self.prior_adjust is not None:
+            if self.training:
+                self.prior_adjust.update(z)
+            q_abs = torch.sigmoid(
+                self.prior_adjust.adjust(z - self.margin * y))
         if self.correct == 'unknown_only':
             correctable = t == -1
         else:
             correctable = t != 1
         if self.unknown_as == 'ignore':
             correctable = correctable & (t != -1)
-        corrected = correctable & (q_det > self.tau) & (q_det > threshold)
+        corrected = correctable & (q_abs > self.tau) & (q_det > threshold)
         y_hat = torch.where(corrected, torch.ones_like(y), y)
         self.last_correction = corrected
         w = self._class_weights((y_hat - y).detach())[None]

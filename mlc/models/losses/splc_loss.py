@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 from mmengine.logging import MMLogger
 
+from mlc.models.utils.prior_threshold import PriorAdjustedThreshold
 from mlc.registry import MODELS
 from .mlc_loss_base import MLCLossBase
 
@@ -53,6 +54,10 @@ class SPLCLoss(MLCLossBase):
         unknown_as (str, optional): ``'negative'`` (default), ``'ignore'``
             (then ``'unknown_only'`` corrects nothing that counts) or
             ``'error'``.
+        prior_adjust (dict, optional): Project extension (not in the
+            paper): ``PriorAdjustedThreshold`` arguments (``tau_d``,
+            ``momentum``); the correction test becomes
+            ``σ(z' − τ_d(logit π̂_k − logit π̄)) > tau``. Defaults to None.
     """
 
     default_unknown_as = 'negative'
@@ -66,9 +71,13 @@ class SPLCLoss(MLCLossBase):
                  correct: str = 'unknown_only',
                  reduction: str = 'sum',
                  loss_weight: float = 1.0,
-                 unknown_as: Optional[str] = None) -> None:
+                 unknown_as: Optional[str] = None,
+                 prior_adjust: Optional[dict] = None) -> None:
         super().__init__(reduction=reduction, loss_weight=loss_weight,
                          unknown_as=unknown_as)
+        # project extension (records_corr_solar.md §10), off by default
+        self.prior_adjust = None if prior_adjust is None else \
+            PriorAdjustedThreshold(**prior_adjust)
         if correct not in CORRECT_MODES:
             raise ValueError(f'SPLCLoss: correct must be one of '
                              f'{CORRECT_MODES}, got {correct!r}')
@@ -111,6 +120,8 @@ class SPLCLoss(MLCLossBase):
                          t: torch.Tensor, **ctx) -> torch.Tensor:
         """(B, C) SPLC loss; sets :attr:`num_pseudo`."""
         pos = t == 1
+        if self.prior_adjust is not None and self.training:
+            self.prior_adjust.update(z)
         z = torch.where(pos, z - self.margin, z)
         pseudo = None
         if self.correction and self._current_epoch() >= self.change_epoch:
@@ -118,7 +129,9 @@ class SPLCLoss(MLCLossBase):
             if self.unknown_as == 'ignore':
                 correctable = correctable & (t != -1)
             # p > tau  <=>  z' > logit(tau) (no sigmoid needed)
-            pseudo = correctable & (z.detach() > self.logit_tau)
+            z_test = z.detach() if self.prior_adjust is None else \
+                self.prior_adjust.adjust(z)
+            pseudo = correctable & (z_test > self.logit_tau)
             pos = pos | pseudo
         self.last_pseudo = None if pseudo is None else pseudo.detach()
         self.num_pseudo = (z.new_zeros(()) if pseudo is None else

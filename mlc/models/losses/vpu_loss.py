@@ -129,8 +129,8 @@ class VPULoss(nn.Module):
         Returns:
             Tensor: Scalar, or (C,) per-class terms with ``'none'``.
         """
-        return self.loss_and_stats(cls_score, target, weight, avg_factor,
-                                   reduction_override)[0]
+        return self._compute(cls_score, target, weight, avg_factor,
+                             reduction_override, with_stats=False)[0]
 
     def loss_and_stats(
             self,
@@ -147,29 +147,41 @@ class VPULoss(nn.Module):
         (s_c), ``pu_num_temp_floor`` (classes at ``temp_min``),
         ``pu_rebalance_mean`` (w_c), ``pu_num_cls_no_pos``.
         """
+        return self._compute(cls_score, target, weight, avg_factor,
+                             reduction_override, with_stats=True)
+
+    def _compute(self, cls_score: torch.Tensor, target: torch.Tensor,
+                 weight: Optional[torch.Tensor], avg_factor: Optional[float],
+                 reduction_override: Optional[str], with_stats: bool
+                 ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
         reduction = reduction_override or self.reduction
         if reduction not in VPU_REDUCTIONS:
             raise ValueError(f'{type(self).__name__}: reduction must be one '
                              f'of {VPU_REDUCTIONS}, got {reduction!r}')
-        z = cls_score if cls_score.dtype == torch.float64 else cls_score.float()
+        z = cls_score
+        if z.dtype != torch.float64:
+            z = z.float()  # half precision is computed in float32
         t = target.to(z)
         MLCLossBase._check_inputs(self, z, t, weight)
         MLCLossBase._log_unknowns(self, t == -1)
         if weight is None:
-            w = torch.ones_like(z)
+            w = z.new_ones(()).expand_as(z)
         else:
             w = weight.to(z)
             w = (w[:, None] if w.dim() == 1 else w).expand_as(z)
         chunk = self.stat_chunk or z.shape[0]
         parts = [
-            self._per_class(zc, tc, wc) for zc, tc, wc in zip(
+            self._per_class(zc, tc, wc, with_stats) for zc, tc, wc in zip(
                 z.split(chunk), t.split(chunk), w.split(chunk))
         ]
-        per_class = torch.stack([p[0] for p in parts]).mean(0)
-        stats = {
-            key: torch.stack([p[1][key] for p in parts]).mean(0)
-            for key in parts[0][1]
-        }
+        if len(parts) == 1:
+            per_class, stats = parts[0]
+        else:
+            per_class = torch.stack([p[0] for p in parts]).mean(0)
+            stats = {
+                key: torch.stack([p[1][key] for p in parts]).mean(0)
+                for key in parts[0][1]
+            }
         if reduction == 'none':
             loss = per_class
         elif reduction == 'sum':
@@ -178,7 +190,8 @@ class VPULoss(nn.Module):
             loss = per_class.sum() / (avg_factor or per_class.numel())
         return self.loss_weight * loss, stats
 
-    def _per_class(self, z: torch.Tensor, t: torch.Tensor, w: torch.Tensor
+    def _per_class(self, z: torch.Tensor, t: torch.Tensor, w: torch.Tensor,
+                   with_stats: bool = True
                    ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
         """(C,) terms ``L_U,c - L_P,c`` of one chunk and its diagnostics."""
         sync = self.sync_batch_stats and is_distributed()
@@ -210,6 +223,8 @@ class VPULoss(nn.Module):
             world = get_world_size()
             per_class = per_class + (world - 1) * (per_class -
                                                    per_class.detach())
+        if not with_stats:
+            return per_class, {}
         stats = dict(
             pu_pos=pos_term.detach().sum(),
             pu_unl=unl_term.detach().sum(),

@@ -11,3 +11,5 @@ from .sinkhorn import sinkhorn  # noqa: E402
 __all__ += ['MultiViewClsDataPreprocessor', 'PLLState', 'sinkhorn']
 from .co_learning_data_preprocessor import CoLearningDataPreprocessor  # noqa: E402
 __all__ += ['CoLearningDataPreprocessor']
+from .prior_threshold import PriorAdjustedThreshold  # noqa: E402
+__all__ += ['PriorAdjustedThreshold']

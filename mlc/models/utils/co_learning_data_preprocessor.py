@@ -1,6 +1,4 @@
-"""Data preprocessor of Stitch-Up pairs and dual (random + balanced) batches."""
-from typing import Optional
-
+"""Data preprocessor of Stitch-Up pairs and dual (random/balanced) batches."""
 from mlc.registry import MODELS
 from .data_preprocessor import MLCDataPreprocessor
 
@@ -31,18 +29,17 @@ class CoLearningDataPreprocessor(MLCDataPreprocessor):
 
     def _one(self, data: dict, training: bool) -> dict:
         inputs = data['inputs']
-        partners: Optional[list] = None
-        if isinstance(inputs, (list, tuple)) and inputs and isinstance(
-                inputs[0], (list, tuple)):
-            if len(inputs) != 2:
-                raise ValueError('CoLearningDataPreprocessor: Stitch-Up '
-                                 'items must be [anchor, partner] pairs')
-            inputs, partners = list(inputs[0]), list(inputs[1])
-        num = len(inputs)
+        pairs = isinstance(inputs, (list, tuple)) and len(inputs) > 0 and \
+            isinstance(inputs[0], (list, tuple))
+        if not pairs:
+            return super().forward(data, training)
+        if len(inputs) != 2:
+            raise ValueError('CoLearningDataPreprocessor: Stitch-Up items '
+                             'must be [anchor, partner] pairs')
+        num = len(inputs[0])
         out = super().forward(
-            dict(inputs=inputs + (partners or []),
+            dict(inputs=list(inputs[0]) + list(inputs[1]),
                  data_samples=data.get('data_samples')), training)
-        if partners is not None:
-            out['partner_inputs'] = out['inputs'][num:]
-            out['inputs'] = out['inputs'][:num]
+        out['partner_inputs'] = out['inputs'][num:]
+        out['inputs'] = out['inputs'][:num]
         return out

@@ -69,7 +69,7 @@ class GlobalBranch(BaseModule):
         return self._maps(x)[0]
 
     def _maps(self, x: torch.Tensor):
-        b, _, h, w = x.shape
+        h, w = x.shape[2:]
         local = torch.relu(self.reduce(x))
         hidden = torch.cat(
             [local, local.mean((2, 3), keepdim=True).expand(-1, -1, h, w)], 1)
