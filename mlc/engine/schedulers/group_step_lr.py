@@ -14,8 +14,8 @@ class GroupStepLR(LRSchedulerMixin, StepParamScheduler):
     steps (epochs with ``by_epoch=True``), ``name`` being the group's
     ``name`` key (set by :class:`ComicOptimWrapperConstructor`). A named
     group without an entry raises; unnamed groups (mmengine's ``base_lr``
-    logging group) keep their value. Decays happen after ``step`` full epochs (the
-    official code stepped one epoch early).
+    logging group) keep their value. Decays happen after ``step`` full
+    epochs (the official code stepped one epoch early).
 
     Args:
         optimizer: Wrapped optimiser.
