@@ -24,8 +24,8 @@ class ConfigError(ValueError):
     """A config key is misspelled or a value is invalid."""
 
 
-def _suggest(key: str, known) -> str:
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+def _suggest(key: str, known, cutoff: float = 0.75) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=cutoff)
     return f'; did you mean "{close[0]}"?' if close else ''
 
 
@@ -41,7 +41,9 @@ def check_config(cfg: Config) -> None:
     for key in cfg.keys():
         if key in RUNNER_KEYS or key.startswith('_'):
             continue
-        hint = _suggest(key, RUNNER_KEYS)
+        # only near-certain typos: config variables such as `train_data`
+        # legitimately resemble Runner keys
+        hint = _suggest(key, RUNNER_KEYS, cutoff=0.85)
         if hint:
             raise ConfigError(f'unknown config key "{key}"{hint}')
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):

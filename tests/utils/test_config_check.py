@@ -37,7 +37,8 @@ def test_val_on_test_set_needs_test_monitor_prefix_and_no_best():
 def test_misspelled_keys():
     with pytest.raises(ConfigError, match='did you mean "optim_wrapper"'):
         check_config(base_cfg(optim_wraper=dict()))
-    check_config(Config(dict(model=dict(), data_root='x', my_variable=3)))
+    check_config(Config(dict(model=dict(), data_root='x', my_variable=3,
+                             train_data=dict())))
 
 
 CONFIGS = sorted(p for p in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),

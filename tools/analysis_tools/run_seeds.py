@@ -67,13 +67,14 @@ def train_and_test(config: str, seed: int, work_root: str,
              '--cfg-options', *options], log)
         with open(osp.join(work_dir, 'last_checkpoint')) as f:
             last = f.read().strip()
+        test_options = ['--cfg-options', *overrides] if overrides else []
         run(['tools/test.py', config, last, '--work-dir', work_dir,
-             '--metrics-out', last_json, '--cfg-options', *overrides], log)
+             '--metrics-out', last_json, *test_options], log)
         best = sorted(glob.glob(osp.join(work_dir, 'best_*.pth')))
         if best:
             run(['tools/test.py', config, best[-1], '--work-dir', work_dir,
                  '--metrics-out', osp.join(work_dir, 'test_best.json'),
-                 '--cfg-options', *overrides], log)
+                 *test_options], log)
     for tag in ('last', 'best'):
         path = osp.join(work_dir, f'test_{tag}.json')
         if osp.isfile(path):

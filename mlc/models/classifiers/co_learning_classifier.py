@@ -1,4 +1,4 @@
-"""Heterogeneous co-learning with Stitch-Up (stitchup_colearning.md §4-§5)."""
+"""Heterogeneous co-learning with Stitch-Up (stitchup spec §4-§5)."""
 import copy
 from typing import Dict, List, Optional, Tuple, Union
 
