@@ -50,4 +50,4 @@ param_scheduler = [
 ]
 train_cfg = dict(_delete_=True, type='EpochBasedTrainLoop', max_epochs=8,
                  val_interval=100)
-custom_hooks = [dict(type='ClassFreqHook'), dict(type='RandomStateHook')]
+custom_hooks = [dict(type='ClassFreqHook')]

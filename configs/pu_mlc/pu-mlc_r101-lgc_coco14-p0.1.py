@@ -136,7 +136,6 @@ default_hooks = dict(
                     save_best=None))
 custom_hooks = [
     dict(type='SSGRLGraphHook'),
-    dict(type='RandomStateHook'),  # MixUp draws: exact resume
     dict(type='EMAHook', ema_type='StateAwareEMA', momentum=1 - ema_decay,
          update_buffers=True, priority=49),
 ]

@@ -50,7 +50,6 @@ train_cfg = dict(max_epochs=56)
 auto_scale_lr = dict(base_batch_size=90, enable=False)
 custom_hooks = [
     dict(type='SSGRLGraphHook'),
-    dict(type='RandomStateHook'),  # MixUp draws: exact resume
     dict(type='EMAHook', ema_type='StateAwareEMA', momentum=1 - ema_decay,
          update_buffers=True, priority=49),
 ]

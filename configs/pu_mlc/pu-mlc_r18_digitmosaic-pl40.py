@@ -50,9 +50,9 @@ model = dict(
     norm_eval_all=False,
 )
 
-# RandomStateHook: the MixUp draws (lambda, permutation) use torch's global
-# RNG, so resumed runs continue bit-identically only with the saved states
-custom_hooks = [dict(type='SSGRLGraphHook'), dict(type='RandomStateHook')]
+# the MixUp draws (lambda, permutation) use torch's global RNG: resumed runs
+# continue bit-identically thanks to the default RandomStateHook
+custom_hooks = [dict(type='SSGRLGraphHook')]
 
 train_dataloader = dict(dataset=dict(variant='pl'))
 val_dataloader = dict(dataset=dict(variant='pl'))

@@ -105,5 +105,4 @@ param_scheduler = [
 custom_hooks = [
     dict(type='ClassFreqHook'),
     dict(type='CoLearningCorrectionHook', warmup_epoch=0),
-    dict(type='RandomStateHook'),
-]
+]  # RandomStateHook is a default hook (exact resume)

@@ -141,6 +141,5 @@ train_cfg = dict(
 custom_hooks = [
     dict(type='ClassFreqHook'),
     dict(type='CoLearningCorrectionHook', warmup_epoch=0),
-    dict(type='RandomStateHook'),
-]
+]  # RandomStateHook is a default hook (exact resume)
 randomness = dict(seed=1)  # official default

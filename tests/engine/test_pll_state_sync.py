@@ -42,10 +42,11 @@ def worker(rank, world, init_file, out_dir):
 
 
 def test_state_identical_on_both_ranks(tmp_path):
-    # fork: the workers inherit the imported modules (fast start)
+    # spawn, not fork: a fork of a process whose OpenMP pool is running
+    # can deadlock inside torch ops
     mp.start_processes(worker, args=(2, str(tmp_path / 'init'),
                                      str(tmp_path)),
-                       nprocs=2, join=True, start_method='fork')
+                       nprocs=2, join=True, start_method='spawn')
     r0, r1 = (torch.load(tmp_path / f'rank{r}.pth', weights_only=True)
               for r in range(2))
     for key, value in r0['state'].items():

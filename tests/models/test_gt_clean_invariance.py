@@ -24,6 +24,14 @@ CONFIGS = sorted(p for p in glob.glob(osp.join(ROOT, 'configs', '**',
                  if '_base_' not in p and osp.basename(p).count('_') == 2)
 
 
+def sample_lists(data):
+    """Every list of data samples in a (possibly nested) data batch."""
+    if 'data_samples' in data:
+        return [data['data_samples']]
+    return [batch for value in data.values() if isinstance(value, dict)
+            for batch in sample_lists(value)]
+
+
 def loss_and_grads(model, data, seed=0):
     torch.manual_seed(seed)
     model.zero_grad()
@@ -49,6 +57,9 @@ def test_permuting_clean_labels_changes_nothing(path, tmp_path, monkeypatch):
     with DefaultScope.overwrite_default_scope('mlc'):
         runner = Runner.from_cfg(cfg)
         data = next(iter(runner.train_dataloader))
+        loader_b = getattr(runner.train_loop, 'dataloader_b', None)
+        if loader_b is not None:  # two data streams (co-learning)
+            data = dict(random=data, balanced=next(iter(loader_b)))
     for hook in runner.hooks:  # mlc hooks prepare class statistics etc.
         if type(hook).__module__.startswith('mlc.'):
             hook.before_run(runner)
@@ -56,18 +67,20 @@ def test_permuting_clean_labels_changes_nothing(path, tmp_path, monkeypatch):
             hook.before_train_epoch(runner)
     model = runner.model
     model.train()
-    samples = data['data_samples']
-    field = 'gt_clean' if 'gt_clean' in samples[0] else 'gt_label'
-    assert field in samples[0], 'training samples carry no clean labels'
-    values = [s.get(field) for s in samples]
     twin = copy.deepcopy(model)  # stateful models: both passes start equal
-    base_loss, base_grads = loss_and_grads(model, data)
     permuted = copy.deepcopy(data)
-    for sample, value in zip(permuted['data_samples'],
-                             values[1:] + values[:1]):
-        sample.set_field(value, field)
-    assert any(not torch.equal(torch.as_tensor(a), torch.as_tensor(b))
-               for a, b in zip(values, values[1:] + values[:1]))
+    changed = False
+    for batch in sample_lists(permuted):
+        field = 'gt_clean' if 'gt_clean' in batch[0] else 'gt_label'
+        assert field in batch[0], 'training samples carry no clean labels'
+        values = [s.get(field) for s in batch]
+        rolled = values[1:] + values[:1]
+        for sample, value in zip(batch, rolled):
+            sample.set_field(value, field)
+        changed |= any(not torch.equal(torch.as_tensor(a), torch.as_tensor(b))
+                       for a, b in zip(values, rolled))
+    assert changed
+    base_loss, base_grads = loss_and_grads(model, data)
     loss, grads = loss_and_grads(twin, permuted)
     assert torch.equal(loss, base_loss)
     assert grads.keys() == base_grads.keys()

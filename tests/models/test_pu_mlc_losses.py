@@ -236,7 +236,7 @@ def test_vpu_sync_batch_stats_equals_global_batch():
     gen = torch.Generator().manual_seed(3)
     z = 0.5 * torch.randn(6, 3, generator=gen, dtype=torch.float64)
     t = torch.randint(-1, 2, (6, 3), generator=gen).double()
-    ctx = mp.get_context('fork')
+    ctx = mp.get_context('spawn')  # a fork can deadlock in torch ops
     queue = ctx.Queue()
     port = _free_port()
     procs = [ctx.Process(target=_sync_worker, args=(r, 2, port, z, t, queue))
