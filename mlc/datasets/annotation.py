@@ -135,3 +135,13 @@ def check_unique_images(data_list: List[dict], path: str) -> None:
                 f'{path}: image "{name}" is listed twice (data_list[{seen[name]}]'
                 f' and data_list[{i}])')
         seen[name] = i
+
+
+def check_image_files(data_list: List[dict], ann_file: str) -> None:
+    """Raise one error listing the ``img_path`` files that do not exist."""
+    missing = [d['img_path'] for d in data_list
+               if 'img_path' in d and not osp.isfile(d['img_path'])]
+    if missing:
+        raise FileNotFoundError(
+            f'{ann_file}: {len(missing)} listed image file(s) do not exist, '
+            f'e.g. {missing[:3]}')

@@ -8,8 +8,8 @@ from mmengine.logging import MMLogger
 
 from mlc.evaluation.functional.shot_groups import load_class_split
 from mlc.registry import DATASETS
-from .annotation import (AnnotationError, check_unique_images, dense_labels,
-                         load_annotation)
+from .annotation import (AnnotationError, check_image_files,
+                         check_unique_images, dense_labels, load_annotation)
 from .annotation_cache import ParsedAnnotation, cached_parse
 from .label_store import LabelStore
 
@@ -167,16 +167,8 @@ class MLCDataset(BaseDataset):
                 data_list.append({'label_row': row,
                                   'img_path': osp.join(prefix, name)})
         if self.check_images:
-            self._check_image_files(data_list)
+            check_image_files(data_list, self.ann_file)
         return data_list
-
-    def _check_image_files(self, data_list: List[dict]) -> None:
-        missing = [d['img_path'] for d in data_list
-                   if 'img_path' in d and not osp.isfile(d['img_path'])]
-        if missing:
-            raise FileNotFoundError(
-                f'{self.ann_file}: {len(missing)} listed image file(s) do not '
-                f'exist, e.g. {missing[:3]}')
 
     def full_init(self) -> None:
         """Load, subset (``indices``) and serialise; build the label store."""

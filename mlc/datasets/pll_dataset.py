@@ -8,7 +8,8 @@ from mmengine.logging import MMLogger
 
 from mlc.evaluation.functional.shot_groups import load_class_split
 from mlc.registry import DATASETS
-from .annotation import AnnotationError, check_unique_images, load_annotation
+from .annotation import (AnnotationError, check_image_files,
+                         check_unique_images, load_annotation)
 
 
 def pll_labels(ann: dict, path: str) -> Tuple[np.ndarray, np.ndarray]:
@@ -140,12 +141,7 @@ class PLLDataset(BaseDataset):
                     '"img_path" nor "img_index"')
             data_list.append(info)
         if self.check_images:
-            missing = [d['img_path'] for d in data_list
-                       if 'img_path' in d and not osp.isfile(d['img_path'])]
-            if missing:
-                raise FileNotFoundError(
-                    f'{self.ann_file}: {len(missing)} listed image file(s) do'
-                    f' not exist, e.g. {missing[:3]}')
+            check_image_files(data_list, self.ann_file)
         return data_list
 
     def full_init(self) -> None:
