@@ -17,15 +17,14 @@ Run::
     python benchmarks/loss_speed.py [--reps 50] [--step-reps 8]
 """
 import argparse
-import statistics
-import time
-from typing import Callable, Dict, List
+from typing import Callable, Dict
 
 import torch
 from mmengine.optim import OptimWrapper
 from mmpretrain.structures import DataSample
 
 import mlc  # noqa: F401
+from timing import SCALES, interleaved
 from mlc.registry import MODELS
 from mlc.utils import register_all_modules
 
@@ -37,28 +36,12 @@ LOSSES = {
     'HillLoss': dict(type='HillLoss'),
     'SPLCLoss': dict(type='SPLCLoss'),
 }
-SCALES = {'COCO (B 64, C 80)': (64, 80),
-          'OpenImages (B 64, C 9600)': (64, 9600)}
-
 
 def build_loss(cfg: dict):
     loss = MODELS.build(cfg)
     if hasattr(loss, 'set_epoch'):
         loss.set_epoch(1)  # SPLC with correction active
     return loss
-
-
-def interleaved(fns: Dict[str, Callable], reps: int) -> Dict[str, float]:
-    """Median seconds of each function, repetitions interleaved."""
-    times: Dict[str, List[float]] = {k: [] for k in fns}
-    for fn in fns.values():
-        fn()  # warm-up
-    for _ in range(reps):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def loss_fns(batch: int, classes: int) -> Dict[str, Callable]:

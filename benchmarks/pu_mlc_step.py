@@ -23,9 +23,7 @@ Run::
 """
 import argparse
 import os.path as osp
-import statistics
-import time
-from typing import Callable, Dict, List
+from typing import Callable, Dict
 
 import numpy as np
 import torch
@@ -35,26 +33,11 @@ from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
 
 import mlc  # noqa: F401
+from timing import SCALES, interleaved
 from mlc.registry import MODELS
 from mlc.utils import register_all_modules
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-SCALES = {'COCO (B 64, C 80)': (64, 80),
-          'OpenImages (B 64, C 9600)': (64, 9600)}
-
-
-def interleaved(fns: Dict[str, Callable], reps: int) -> Dict[str, float]:
-    """Median seconds of each function, repetitions interleaved."""
-    times: Dict[str, List[float]] = {k: [] for k in fns}
-    for fn in fns.values():
-        fn()  # warm-up
-    for _ in range(reps):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {k: statistics.median(v) for k, v in times.items()}
-
 
 def loss_fns(batch: int, classes: int) -> Dict[str, Callable]:
     gen = torch.Generator().manual_seed(0)
