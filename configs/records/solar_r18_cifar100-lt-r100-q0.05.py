@@ -24,9 +24,5 @@ custom_hooks = [
          dataloader=dict(
              batch_size=1024, num_workers=4, persistent_workers=True,
              sampler=dict(type='DefaultSampler', shuffle=False,
-                          round_up=False),
-             dataset=dict(type='CIFARLTPLL', data_root='data/cifar100',
-                          cifar='cifar100', split='train', imb_ratio=100,
-                          partial_rate=0.05, data_seed=0,
-                          pipeline=[dict(type='PackInputs')]))),
+                          round_up=False))),
 ]

@@ -26,9 +26,5 @@ custom_hooks = [
          dataloader=dict(
              batch_size=256, num_workers=0, persistent_workers=False,
              sampler=dict(type='DefaultSampler', shuffle=False,
-                          round_up=False),
-             dataset=dict(type='DigitMosaicPLL', data_root='data/digitmosaic',
-                          split='train',
-                          pipeline=[dict(type='LoadImageFromFile'),
-                                    dict(type='PackInputs')]))),
+                          round_up=False))),
 ]

@@ -23,12 +23,5 @@ custom_hooks = [
          dataloader=dict(
              batch_size=512, num_workers=4, persistent_workers=True,
              sampler=dict(type='DefaultSampler', shuffle=False,
-                          round_up=False),
-             dataset=dict(type='PLLDataset', data_root='data/pll-voc',
-                          ann_file='train.json',
-                          data_prefix='PLL/train_var/images',
-                          pipeline=[dict(type='LoadImageFromFile'),
-                                    dict(type='CenterPadToSquare'),
-                                    dict(type='Resize', scale=(128, 128)),
-                                    dict(type='PackInputs')]))),
+                          round_up=False))),
 ]

@@ -177,10 +177,9 @@ def test_solar_two_stage_resume_across_stage_boundary(tiny_pll, tmp_path):
                  eta_min=1e-5, begin=0, end=1),
             dict(type='CosineAnnealingLR', by_epoch=True, T_max=2,
                  eta_min=1e-5, begin=1, end=2)]
+        # no dataset: the hook uses the training set with the test pipeline
         prior_loader = dict(cfg['val_dataloader'])
-        prior_loader['dataset'] = dict(cfg['train_dataloader']['dataset'],
-                                       pipeline=cfg['test_dataloader'][
-                                           'dataset']['pipeline'])
+        prior_loader.pop('dataset')
         prior_loader['sampler'] = dict(type='DefaultSampler', shuffle=False,
                                        round_up=False)
         cfg['custom_hooks'].append(dict(type='SoLarPriorHook',

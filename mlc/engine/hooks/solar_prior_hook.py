@@ -1,4 +1,5 @@
 """SoLar's per-epoch class-prior estimate (records_corr_solar.md §4.7)."""
+import copy
 from typing import Sequence
 
 import torch
@@ -21,7 +22,10 @@ class SoLarPriorHook(Hook):
     Args:
         dataloader (dict): Loader of the training set with the test pipeline
             (``sampler=dict(type='DefaultSampler', shuffle=False,
-            round_up=False)`` so no sample is counted twice).
+            round_up=False)`` so no sample is counted twice). Without a
+            ``dataset`` key it uses the runner's ``train_dataloader.dataset``
+            with the pipeline of ``test_dataloader.dataset``, so the
+            training set cannot drift from the one the state table indexes.
         gamma (Sequence[float]): (γ₁, γ₂). Defaults to (0.1, 0.01).
     """
 
@@ -37,7 +41,7 @@ class SoLarPriorHook(Hook):
     def after_train_epoch(self, runner) -> None:
         if self._loader is None:
             self._loader = Runner.build_dataloader(
-                self.dataloader_cfg, seed=runner.seed)
+                self._resolve_loader_cfg(runner.cfg), seed=runner.seed)
         model = unwrap(runner.model)
         state = model.state
         if len(self._loader.dataset) != state.num_samples:
@@ -67,3 +71,22 @@ class SoLarPriorHook(Hook):
         estimate = (hist / hist.sum().clamp_min(1)).to(state.prior)
         state.prior.copy_(gamma * estimate + (1 - gamma) * state.prior)
         runner.message_hub.update_scalar('train/solar_gamma', gamma)
+
+    def _resolve_loader_cfg(self, cfg) -> dict:
+        """The hook's loader config with its default dataset filled in."""
+        loader = copy.deepcopy(dict(self.dataloader_cfg))
+        if 'dataset' in loader:
+            return loader
+        train_set = copy.deepcopy(cfg.get('train_dataloader',
+                                          {}).get('dataset'))
+        test_set = cfg.get('test_dataloader', {}).get('dataset', {})
+        if not train_set or 'pipeline' not in train_set \
+                or 'pipeline' not in test_set:
+            raise ValueError(
+                'SoLarPriorHook: dataloader has no dataset and the config has '
+                'no train_dataloader.dataset.pipeline and test_dataloader.'
+                'dataset.pipeline to build one from (dataset wrappers need '
+                'an explicit dataloader.dataset)')
+        train_set['pipeline'] = copy.deepcopy(test_set['pipeline'])
+        loader['dataset'] = train_set
+        return loader

@@ -8,6 +8,49 @@ from mmengine.logging import MMLogger
 REDUCTIONS = ('none', 'sum', 'mean', 'batchmean')
 
 
+def check_loss_inputs(name: str, z: torch.Tensor, t: torch.Tensor,
+                      weight: Optional[torch.Tensor],
+                      unknown_as: str) -> None:
+    """Raise a ValueError naming loss ``name`` on malformed inputs.
+
+    Args:
+        name (str): Loss name used in the messages.
+        z (Tensor): (B, C) logits; must be finite.
+        t (Tensor): (B, C) targets; must be in {1, 0, -1}.
+        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
+        unknown_as (str): With ``'error'``, any -1 target raises.
+    """
+    if z.dim() != 2 or z.shape != t.shape:
+        raise ValueError(f'{name}: logits {tuple(z.shape)} and targets '
+                         f'{tuple(t.shape)} must both be (B, C)')
+    valid = torch.isin(t, t.new_tensor([1., 0., -1.]))
+    if not valid.all():
+        raise ValueError(f'{name}: targets must be in {{1, 0, -1}}, '
+                         f'found {t[~valid][0].item()}')
+    if not torch.isfinite(z).all():
+        raise ValueError(f'{name}: logits contain NaN or Inf (diverged '
+                         'training? lower the learning rate or use AMP '
+                         'loss scaling)')
+    if unknown_as == 'error' and (t == -1).any():
+        raise ValueError(
+            f'{name}: targets contain {int((t == -1).sum())} unknown (-1) '
+            "entries and unknown_as='error'")
+    if weight is not None:
+        if weight.shape not in (z.shape[:1], z.shape):
+            raise ValueError(f'{name}: weight of shape '
+                             f'{tuple(weight.shape)} must be (B,) or '
+                             f'(B, C) for logits {tuple(z.shape)}')
+        if (weight < 0).any():
+            raise ValueError(f'{name}: weights must be non-negative')
+
+
+def log_unknowns(name: str, unknown: torch.Tensor, unknown_as: str) -> None:
+    """Log how many (B, C) entries of a batch are unknown and their rule."""
+    MMLogger.get_current_instance().info(
+        f'{name}: first batch has {int(unknown.sum())} unknown (-1) target '
+        f"entries of {unknown.numel()}; unknown_as='{unknown_as}'")
+
+
 class MLCLossBase(nn.Module):
     """Base class of element-wise multi-label losses (conventions §4).
 
@@ -89,9 +132,11 @@ class MLCLossBase(nn.Module):
         # that gradients can be checked numerically
         z = cls_score if cls_score.dtype == torch.float64 else cls_score.float()
         t = target.to(z)
-        self._check_inputs(z, t, weight)
+        check_loss_inputs(type(self).__name__, z, t, weight, self.unknown_as)
         unknown = t == -1
-        self._log_unknowns(unknown)
+        if not self._logged:
+            self._logged = True
+            log_unknowns(type(self).__name__, unknown, self.unknown_as)
         y = (t == 1).to(z)
         loss = self.elementwise_loss(z, y, t, **ctx)
         mask = self._mask(t, unknown, weight)
@@ -99,32 +144,6 @@ class MLCLossBase(nn.Module):
             loss = loss * mask
         return self.loss_weight * self._reduce(loss, mask, reduction,
                                                avg_factor)
-
-    def _check_inputs(self, z: torch.Tensor, t: torch.Tensor,
-                      weight: Optional[torch.Tensor]) -> None:
-        name = type(self).__name__
-        if z.dim() != 2 or z.shape != t.shape:
-            raise ValueError(f'{name}: logits {tuple(z.shape)} and targets '
-                             f'{tuple(t.shape)} must both be (B, C)')
-        if not torch.isin(t, t.new_tensor([1., 0., -1.])).all():
-            bad = t[~torch.isin(t, t.new_tensor([1., 0., -1.]))][0].item()
-            raise ValueError(f'{name}: targets must be in {{1, 0, -1}}, '
-                             f'found {bad}')
-        if not torch.isfinite(z).all():
-            raise ValueError(f'{name}: logits contain NaN or Inf (diverged '
-                             'training? lower the learning rate or use AMP '
-                             'loss scaling)')
-        if self.unknown_as == 'error' and (t == -1).any():
-            raise ValueError(
-                f'{name}: targets contain {int((t == -1).sum())} unknown (-1) '
-                "entries and unknown_as='error'")
-        if weight is not None:
-            if weight.shape not in (z.shape[:1], z.shape):
-                raise ValueError(f'{name}: weight of shape '
-                                 f'{tuple(weight.shape)} must be (B,) or '
-                                 f'(B, C) for logits {tuple(z.shape)}')
-            if (weight < 0).any():
-                raise ValueError(f'{name}: weights must be non-negative')
 
     def _mask(self, t: torch.Tensor, unknown: torch.Tensor,
               weight: Optional[torch.Tensor]) -> Optional[torch.Tensor]:
@@ -152,12 +171,3 @@ class MLCLossBase(nn.Module):
             return total / avg_factor
         count = loss.numel() if mask is None else int((mask > 0).sum())
         return total / max(count, 1)
-
-    def _log_unknowns(self, unknown: torch.Tensor) -> None:
-        if self._logged:
-            return
-        self._logged = True
-        MMLogger.get_current_instance().info(
-            f'{type(self).__name__}: first batch has {int(unknown.sum())} '
-            f'unknown (-1) target entries of {unknown.numel()}; '
-            f"unknown_as='{self.unknown_as}'")

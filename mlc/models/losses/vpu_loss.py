@@ -9,7 +9,7 @@ from mmengine.dist import get_world_size, is_distributed
 
 from mlc.registry import MODELS
 from mlc.utils.dist import all_reduce_sum
-from .mlc_loss_base import MLCLossBase
+from .mlc_loss_base import check_loss_inputs, log_unknowns
 
 VPU_REDUCTIONS = ('none', 'sum', 'mean')
 
@@ -162,8 +162,11 @@ class VPULoss(nn.Module):
         if z.dtype != torch.float64:
             z = z.float()  # half precision is computed in float32
         t = target.to(z)
-        MLCLossBase._check_inputs(self, z, t, weight)
-        MLCLossBase._log_unknowns(self, t == -1)
+        name = type(self).__name__
+        check_loss_inputs(name, z, t, weight, self.unknown_as)
+        if not self._logged:
+            self._logged = True
+            log_unknowns(name, t == -1, self.unknown_as)
         if weight is None:
             w = z.new_ones(()).expand_as(z)
         else:
