@@ -9,11 +9,7 @@ model = dict(
 train_dataloader = dict(
     sampler=dict(_delete_=True, type='ClassAwareSampler', num_samples_cls=3,
                  reduce=4),
-    dataset=dict(_delete_=True, type='MLCDataset', data_root={{_base_.data_root}},
-                 ann_file={{_base_.train_ann}},
-                 data_prefix={{_base_.train_prefix}},
-                 class_split={{_base_.class_split}},
-                 pipeline={{_base_.train_pipeline}}))
+    dataset=dict(stitch=False))  # single images
 train_cfg = dict(_delete_=True, type='EpochBasedTrainLoop',
                  max_epochs={{_base_.max_epochs}},
                  val_interval=100)

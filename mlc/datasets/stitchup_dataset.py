@@ -35,12 +35,17 @@ class StitchUpDataset:
         dataset (dict | BaseDataset): The wrapped multi-label dataset.
         seed (int, optional): Defaults to the run seed synchronised across
             ranks (``sync_random_seed``).
+        stitch (bool): With False, items are the wrapped dataset's own
+            (single images, no partner): the no-Stitch-Up ablation with the
+            same data configuration. Defaults to True.
     """
 
     def __init__(self, dataset: Union[dict, BaseDataset],
-                 seed: Optional[int] = None) -> None:
+                 seed: Optional[int] = None,
+                 stitch: bool = True) -> None:
         self.dataset = (DATASETS.build(dataset) if isinstance(dataset, dict)
                         else dataset)
+        self.stitch = stitch
         self.seed = sync_random_seed() if seed is None else seed
         self.epoch = 0
         self.num_uniform_partners = 0
@@ -96,6 +101,8 @@ class StitchUpDataset:
 
     def __getitem__(self, idx: int) -> dict:
         anchor = self.dataset[idx]
+        if not self.stitch:
+            return anchor
         j = self.partner(idx)
         other = self.dataset[j]
         sample = anchor['data_samples']

@@ -142,3 +142,16 @@ def test_partner_is_uniform_over_the_drawn_class():
 def test_bad_sampler_args():
     with pytest.raises(ValueError, match='num_samples_cls'):
         ClassAwareSampler(FakeDataset(single_label([2, 2])), num_samples_cls=0)
+
+
+def test_stitch_false_returns_the_wrapped_items():
+    class Items(FakeDataset):
+        def __getitem__(self, idx):
+            return dict(inputs=torch.full((1, ), float(idx)),
+                        data_samples=f'sample {idx}')
+
+    labels = np.array([[1, 0], [1, 0], [0, 1]], dtype=np.int8)
+    plain = StitchUpDataset(Items(labels), seed=0, stitch=False)
+    assert [plain[i] for i in range(3)] == \
+        [Items(labels)[i] for i in range(3)]
+    assert len(plain) == 3

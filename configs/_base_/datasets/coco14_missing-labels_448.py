@@ -11,54 +11,33 @@
 #       --img-root data/coco2014/val2014 --check-images
 # There is no val split: the val loader monitors the test set (COCO val2014,
 # 40,137 annotated images), so nothing is selected on it (prefix
-# `test_monitor`, no save_best) and the last epoch is reported.
-dataset_type = 'MLCDataset'
+# `test_monitor`, no save_best) and the last epoch is reported. Loaders and
+# evaluators come from coco2017.py.
+_base_ = ['./coco2017.py']
+
 data_root = 'data/coco2014'
 train_ann = 'train_0.4left.json'
+test_ann = 'val2014.json'
+img_scale = (448, 448)
 
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(448, 448)),
+    dict(type='Resize', scale=img_scale),
     dict(type='Cutout', factor=0.5, fill='random_rgb'),
     dict(type='RandAugmentUDA'),
     dict(type='PackInputs', algorithm_keys=('gt_clean', )),
 ]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(448, 448)),
-    dict(type='PackInputs'),
-]
 
 train_dataloader = dict(
     batch_size=16,  # per GPU: 8 GPUs x 16 = the recipe's 128
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
-        type=dataset_type,
         data_root=data_root,
         ann_file=train_ann,
         data_prefix=dict(img_path='train2014'),
-        pipeline=train_pipeline),
-)
+        pipeline=train_pipeline))
 test_dataloader = dict(
-    batch_size=64,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type=dataset_type,
         data_root=data_root,
-        ann_file='val2014.json',
-        data_prefix=dict(img_path='val2014'),
-        pipeline=test_pipeline),
-)
+        ann_file=test_ann,
+        data_prefix=dict(img_path='val2014')))
 val_dataloader = test_dataloader
-test_evaluator = [
-    dict(type='MLCAveragePrecision'),
-    dict(type='MLCF1Metric', thr=0.5),
-]
-val_evaluator = [
-    dict(type='MLCAveragePrecision', prefix='test_monitor'),
-    dict(type='MLCF1Metric', thr=0.5, prefix='test_monitor'),
-]

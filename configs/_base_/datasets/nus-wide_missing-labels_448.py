@@ -10,10 +10,12 @@
 _base_ = ['./coco14_missing-labels_448.py']
 
 data_root = 'data/nus-wide'
+train_ann = 'train_single.json'
+test_ann = 'val.json'
 train_dataloader = dict(
-    dataset=dict(data_root=data_root, ann_file='train_single.json',
+    dataset=dict(data_root=data_root, ann_file=train_ann,
                  data_prefix=dict(img_path='images')))
 test_dataloader = dict(
-    dataset=dict(data_root=data_root, ann_file='val.json',
+    dataset=dict(data_root=data_root, ann_file=test_ann,
                  data_prefix=dict(img_path='images')))
 val_dataloader = test_dataloader
