@@ -4,6 +4,8 @@ from typing import Dict, Optional, Sequence, Union
 import numpy as np
 import torch
 
+from mlc.utils.dist import keep_last
+
 ArrayLike = Union[np.ndarray, torch.Tensor, Sequence]
 
 
@@ -87,11 +89,8 @@ class LabelStore:
                                 or indices.max() >= self.num_samples):
             raise IndexError(f'LabelStore.update: sample index out of '
                              f'[0, {self.num_samples})')
-        # keep the last occurrence of each index, then write in one go
-        flipped = indices.numpy()[::-1]
-        _, first_in_flipped = np.unique(flipped, return_index=True)
-        keep = torch.as_tensor(indices.numel() - 1 - first_in_flipped)
-        self._observed[indices[keep]] = rows[keep].to(torch.int8)
+        indices, rows = keep_last(indices, rows)
+        self._observed[indices] = rows.to(torch.int8)
 
     def state_dict(self) -> Dict[str, torch.Tensor]:
         """Observed labels as a tensor (for checkpoints)."""

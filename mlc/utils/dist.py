@@ -11,9 +11,10 @@ def all_gather_rows(indices: torch.Tensor, rows: torch.Tensor
     """Gather per-sample updates of every rank, in rank order.
 
     Uneven sizes are padded before ``all_gather`` and the padding dropped
-    after. Applying the result in order makes the last writer in rank order
-    win for duplicated indices, identically on every rank. A single process
-    returns its inputs.
+    after; the result is in rank order, identical on every rank. Before an
+    indexed write, pass it through :func:`keep_last` so that the last
+    writer in rank order wins on every device. A single process returns its
+    inputs.
 
     Args:
         indices (Tensor): (K,) int64 sample indices of this rank.
@@ -39,6 +40,31 @@ def all_gather_rows(indices: torch.Tensor, rows: torch.Tensor
     torch_dist.all_gather(all_rows, padded_rows)
     return (torch.cat([i[:n] for i, n in zip(all_idx, counts)]),
             torch.cat([r[:n] for r, n in zip(all_rows, counts)]))
+
+
+def keep_last(indices: torch.Tensor, rows: torch.Tensor
+              ) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Drop all but the last occurrence of each index.
+
+    ``table[indices] = rows`` with repeated indices is undefined on GPUs;
+    after this it is not.
+
+    Args:
+        indices (Tensor): (K,) int64 indices.
+        rows (Tensor): (K, ...) rows.
+
+    Returns:
+        tuple: The (K',) unique indices and their (K', ...) rows, in their
+        original order.
+    """
+    if indices.numel() == 0:
+        return indices, rows
+    order = torch.arange(indices.numel(), device=indices.device)
+    last = torch.full((int(indices.max()) + 1, ), -1, dtype=order.dtype,
+                      device=indices.device)
+    last = last.scatter_reduce(0, indices, order, reduce='amax')
+    keep = last[indices] == order
+    return indices[keep], rows[keep]
 
 
 def all_reduce_sum(tensor: torch.Tensor) -> torch.Tensor:

@@ -4,6 +4,7 @@ import glob
 import json
 import os.path as osp
 
+import pytest
 import torch
 from mmengine.runner import Runner
 
@@ -14,7 +15,7 @@ from mlc.utils import register_all_modules
 register_all_modules(init_default_scope=False)
 
 
-def co_learning_config(root, work_dir, max_epochs, name):
+def co_learning_config(root, work_dir, max_epochs, name, write_back=False):
     cfg = tiny_config(root, work_dir, max_epochs=max_epochs, val=False)
     pipeline = [dict(type='LoadImageFromFile'),
                 dict(type='RandomFlip', prob=0.5),
@@ -40,7 +41,8 @@ def co_learning_config(root, work_dir, max_epochs, name):
                                       class_freq='dataset'))),
         stitch='feature_avg',
         thresholds=dict(balance_head_alpha=0.55, random_tail_beta=0.45),
-        training_split=dict(head=[0, 1], middle=[2], tail=[3]))
+        training_split=dict(head=[0, 1], middle=[2], tail=[3]),
+        write_back=write_back)
     cfg['train_dataloader']['dataset'] = dict(type='StitchUpDataset',
                                               dataset=data)
     cfg['train_cfg'] = dict(
@@ -65,16 +67,17 @@ def train(cfg, resume_from=None):
     return runner
 
 
-def test_resume_equals_uninterrupted_run(tiny_data, tmp_path):
+@pytest.mark.parametrize('write_back', [False, True])
+def test_resume_equals_uninterrupted_run(tiny_data, tmp_path, write_back):
     full = train(co_learning_config(tiny_data, str(tmp_path / 'full'), 2,
-                                    'dual_full'))
+                                    f'dual_full_{write_back}', write_back))
     # 40 images, batch 8: 5 iterations per epoch; loader B (class-aware,
     # batch 8) has a different length, so its passes straddle epochs
     assert len(full.train_loop.dataloader) == 5
     assert len(full.train_loop.dataloader_b) not in (1, 5, 10)
     # a run stopped after epoch 1 (its checkpoint) and resumed
     train(co_learning_config(tiny_data, str(tmp_path / 'part'), 2,
-                             'dual_resumed'),
+                             f'dual_resumed_{write_back}', write_back),
           resume_from=str(tmp_path / 'full' / 'epoch_1.pth'))
     a = torch.load(tmp_path / 'full' / 'epoch_2.pth', weights_only=True)
     b = torch.load(tmp_path / 'part' / 'epoch_2.pth', weights_only=True)
@@ -85,6 +88,17 @@ def test_resume_equals_uninterrupted_run(tiny_data, tmp_path):
     key = 'branches.balanced.head.fc.weight'
     assert not torch.equal(c['state_dict'][key], b['state_dict'][key])
     assert 'rng_states' in a['mlc_state']
+    memory = {k: v for k, v in a['state_dict'].items()
+              if k.startswith('label_memory.')}
+    if write_back:
+        # the memory (compared above) holds corrections: not the loaded labels
+        labels = torch.from_numpy(
+            full.train_dataloader.dataset.label_store.observed())
+        assert set(memory) == {'label_memory.random', 'label_memory.balanced'}
+        assert all(v.shape == labels.shape for v in memory.values())
+        assert any(not torch.equal(v, labels) for v in memory.values())
+    else:
+        assert not memory
 
     # correction precision/recall against gt_clean, per branch and group
     scalars = glob.glob(str(tmp_path / 'full' / '*' / 'vis_data' /

@@ -271,3 +271,69 @@ def test_stitchup_configs_parse_and_voc_recipe_builds():
     model.eval()
     out = model.predict(torch.zeros(1, 3, 64, 64))
     assert out[0].pred_score.shape == (20, )
+
+
+def test_write_back_memory_feeds_the_next_step():
+    kwargs = dict(thresholds=dict(balance_medium_alpha=0.4,
+                                  random_tail_beta=0.6),
+                  training_split=dict(head=[0], middle=[1], tail=[2]),
+                  write_back=True)
+    model = build(**kwargs)
+    model.train()
+    memory = model.label_memory
+    with pytest.raises(RuntimeError, match='CoLearningCorrectionHook'):
+        model(**model.data_preprocessor(dual_batch(), True), mode='loss')
+    # 8 samples: anchors use indices 0-3, partners 1-4 (see samples())
+    start = (torch.arange(8 * C).reshape(8, C) % 2).to(torch.int8)
+    memory.initialize(start)
+    memory.pending = {}
+    data = model.data_preprocessor(dual_batch(), True)
+    model(**data, mode='loss')
+    record = model.last_corrections
+    # the memory rows, not the loaded labels, were corrected
+    for name, num in (('random', 2), ('balanced', 4)):
+        idx = torch.cat([torch.arange(num), torch.arange(num) + 1])
+        torch.testing.assert_close(record[name]['observed'],
+                                   start[idx].float())
+    memory.commit()
+    # rows written in order: anchors then partners, last writer wins
+    for name, num in (('random', 2), ('balanced', 4)):
+        expected = start.clone()
+        idx = torch.cat([torch.arange(num), torch.arange(num) + 1])
+        for i, row in zip(idx.tolist(), record[name]['corrected']):
+            expected[i] = row.to(torch.int8)
+        assert torch.equal(getattr(memory, name), expected), name
+        assert not torch.equal(expected, start)  # corrections happened
+    # saved and restored (resized) through the state dict
+    other = build(**kwargs)
+    other.load_state_dict(model.state_dict())
+    for name in ('random', 'balanced'):
+        assert torch.equal(getattr(other.label_memory, name),
+                           getattr(memory, name))
+    with pytest.raises(ValueError, match='needs correction=True'):
+        build(correction=False, write_back=True)
+
+
+def test_sync_neck_bn_converts_only_the_necks():
+    plain = build()
+    synced = build(sync_neck_bn=True)
+    assert plain.state_dict().keys() == synced.state_dict().keys()
+    synced.load_state_dict(plain.state_dict())
+    neck_bns = [m for n in ('random', 'balanced')
+                for m in synced.branches[n].neck.modules()
+                if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    assert neck_bns and all(isinstance(m, torch.nn.SyncBatchNorm)
+                            for m in neck_bns)
+    assert not any(isinstance(m, torch.nn.SyncBatchNorm)
+                   for m in synced.trunk.modules())
+    # one process: the same numbers as plain BatchNorm, in train mode too
+    for model in (plain, synced):
+        model.train()
+    torch.manual_seed(3)
+    out_plain = plain(**plain.data_preprocessor(dual_batch(), True),
+                      mode='loss')
+    torch.manual_seed(3)
+    out_sync = synced(**synced.data_preprocessor(dual_batch(), True),
+                      mode='loss')
+    for key in out_plain:
+        torch.testing.assert_close(out_plain[key], out_sync[key])

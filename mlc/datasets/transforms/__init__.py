@@ -1,12 +1,14 @@
 """Data transforms."""
+from .center_pad_square import CenterPadToSquare
 from .cutout import Cutout
+from .photo_metric_distortion import PhotoMetricDistortion
 from .rand_augment_uda import RandAugmentUDA
 from .random_augment_pll import RandomAugmentPLL
-from .center_pad_square import CenterPadToSquare
+from .random_square_crop_choice import RandomSquareCropChoice
+from .relative_random_crop import RelativeRandomCrop
 
-__all__ = ['Cutout', 'RandAugmentUDA', 'RandomAugmentPLL', 'CenterPadToSquare']
-from .random_square_crop_choice import RandomSquareCropChoice  # noqa: E402
-__all__ += ['RandomSquareCropChoice']
-from .photo_metric_distortion import PhotoMetricDistortion  # noqa: E402
-from .relative_random_crop import RelativeRandomCrop  # noqa: E402
-__all__ += ['PhotoMetricDistortion', 'RelativeRandomCrop']
+__all__ = [
+    'CenterPadToSquare', 'Cutout', 'PhotoMetricDistortion',
+    'RandAugmentUDA', 'RandomAugmentPLL', 'RandomSquareCropChoice',
+    'RelativeRandomCrop'
+]

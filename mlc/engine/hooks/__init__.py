@@ -1,18 +1,16 @@
 """Hooks."""
+from .class_freq_hook import ClassFreqHook
+from .co_learning_correction_hook import CoLearningCorrectionHook
+from .comic_correction_hook import ComicCorrectionHook
+from .confidence_update_hook import ConfidenceUpdateHook
+from .label_store_hook import LabelStoreHook
+from .random_state_hook import RandomStateHook
+from .solar_prior_hook import SoLarPriorHook
 from .splc_epoch_hook import SPLCEpochHook
+from .ssgrl_graph_hook import SSGRLGraphHook
 
-__all__ = []
-__all__ += ['SPLCEpochHook']
-from .ssgrl_graph_hook import SSGRLGraphHook  # noqa: E402
-__all__ += ['SSGRLGraphHook']
-from .comic_correction_hook import ComicCorrectionHook  # noqa: E402
-__all__ += ['ComicCorrectionHook']
-from .confidence_update_hook import ConfidenceUpdateHook  # noqa: E402
-from .solar_prior_hook import SoLarPriorHook  # noqa: E402
-__all__ += ['ConfidenceUpdateHook', 'SoLarPriorHook']
-from .class_freq_hook import ClassFreqHook  # noqa: E402
-from .co_learning_correction_hook import CoLearningCorrectionHook  # noqa: E402
-from .random_state_hook import RandomStateHook  # noqa: E402
-__all__ += ['ClassFreqHook', 'CoLearningCorrectionHook', 'RandomStateHook']
-from .label_store_hook import LabelStoreHook  # noqa: E402
-__all__ += ['LabelStoreHook']
+__all__ = [
+    'ClassFreqHook', 'CoLearningCorrectionHook', 'ComicCorrectionHook',
+    'ConfidenceUpdateHook', 'LabelStoreHook', 'RandomStateHook',
+    'SoLarPriorHook', 'SPLCEpochHook', 'SSGRLGraphHook'
+]

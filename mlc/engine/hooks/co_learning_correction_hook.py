@@ -32,7 +32,11 @@ class CoLearningCorrectionHook(Hook):
 
     - Before training: loads the model's ``training_split`` file, or, when
       it has none, uses the training set's ``class_split`` metainfo (groups
-      of the alpha/beta thresholds and of the logged statistics).
+      of the alpha/beta thresholds and of the logged statistics). With the
+      model's ``write_back``, fills its label memory from the training
+      labels unless a checkpoint already did (and checks its shape then).
+    - After each step: commits the step's corrected rows to the label
+      memory (``write_back``), gathered from every rank in rank order.
     - Each epoch: corrections are active from ``warmup_epoch`` on.
     - With clean labels (``gt_clean`` packed in the samples), accumulates per
       branch and class group how many labels the peer added/removed and
@@ -59,6 +63,8 @@ class CoLearningCorrectionHook(Hook):
 
     def before_train(self, runner) -> None:
         model = self._model(runner)
+        if model.write_back:
+            self._init_memory(model, runner.train_dataloader.dataset)
         if model.training_split is not None:
             return
         if model.training_split_cfg is not None:
@@ -70,6 +76,20 @@ class CoLearningCorrectionHook(Hook):
             runner.logger.info('CoLearningCorrectionHook: threshold groups '
                                'from the training class_split')
 
+    @staticmethod
+    def _init_memory(model, dataset) -> None:
+        labels = torch.from_numpy(dataset.label_store.observed())
+        memory = model.label_memory
+        if memory.num_samples == 0:
+            memory.initialize(labels)
+            return
+        shape = tuple(getattr(memory, memory.names[0]).shape)
+        if shape != tuple(labels.shape):
+            raise RuntimeError(
+                f'CoLearningCorrectionHook: the loaded label memory is {shape}'
+                f' but the training set has labels {tuple(labels.shape)}; '
+                'the checkpoint was made for another training set')
+
     def before_train_epoch(self, runner) -> None:
         self._model(runner).correction_active = (
             runner.epoch >= self.warmup_epoch)
@@ -80,6 +100,8 @@ class CoLearningCorrectionHook(Hook):
                          data_batch: Optional[dict] = None,
                          outputs=None) -> None:
         model = self._model(runner)
+        if model.write_back:
+            model.label_memory.commit()
         if 'random' in data_batch and 'balanced' in data_batch:
             batches = data_batch
         else:

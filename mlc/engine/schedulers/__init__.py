@@ -1,6 +1,7 @@
 """Parameter schedulers."""
+from .group_step_lr import GroupStepLR
 from .one_cycle_momentum import OneCycleMomentum
 
-__all__ = ['OneCycleMomentum']
-from .group_step_lr import GroupStepLR  # noqa: E402
-__all__ += ['GroupStepLR']
+__all__ = [
+    'GroupStepLR', 'OneCycleMomentum'
+]

@@ -1,10 +1,11 @@
 """mmengine metrics of mlc, registered in ``mlc.registry.METRICS``."""
+from .branch_average_precision import BranchAveragePrecision
 from .dump_predictions import DumpPredictions
 from .mlc_average_precision import MLCAveragePrecision
 from .mlc_f1_metric import MLCF1Metric
+from .pll_accuracy import PLLAccuracy
 
-__all__ = ['DumpPredictions', 'MLCAveragePrecision', 'MLCF1Metric']
-from .pll_accuracy import PLLAccuracy  # noqa: E402
-__all__ += ['PLLAccuracy']
-from .branch_average_precision import BranchAveragePrecision  # noqa: E402
-__all__ += ['BranchAveragePrecision']
+__all__ = [
+    'BranchAveragePrecision', 'DumpPredictions', 'MLCAveragePrecision',
+    'MLCF1Metric', 'PLLAccuracy'
+]

@@ -12,6 +12,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 from mlc.evaluation.functional import load_class_split
 from mlc.registry import MODELS
 from ..heads.mlc_linear_head import stack_targets
+from ..utils.branch_label_memory import BranchLabelMemory
 
 BRANCHES = ('random', 'balanced')
 GROUPS = (('head', 'many'), ('medium', 'medium'), ('tail', 'few'))
@@ -95,8 +96,9 @@ class CoLearningClassifier(BaseModel):
     (anchors and partners, separately) are corrected by the other branch's
     probabilities (no grad; peer layer4 and neck in eval mode): R's labels
     use the ``balance_*`` thresholds, B's the ``random_*`` ones, per class
-    group of ``training_split``. Corrections are recomputed every step and
-    never written back; ``gt_clean`` is never read.
+    group of ``training_split``. Corrections are recomputed every step from
+    the loaded labels and never written back (``write_back=False``, the
+    official behaviour); ``gt_clean`` is never read.
 
     Stitch-Up (``stitch``): ``'feature_avg'`` (official code) averages the
     anchor and partner embeddings; positives of the OR-ed corrected labels
@@ -122,6 +124,16 @@ class CoLearningClassifier(BaseModel):
             ``CoLearningCorrectionHook`` from the training set's
             ``class_split``.
         fuse_weight_random (float): Test weight w of R's logits.
+        write_back (bool): Keep each branch's corrected labels in a label
+            memory (``label_memory``, N x C int8 per branch, synchronised
+            across ranks and saved in checkpoints) and correct the memory
+            rather than the loaded labels from then on (project option; the
+            sampler and Stitch-Up partner lists keep the loaded labels).
+            Needs ``CoLearningCorrectionHook``. Defaults to False.
+        sync_neck_bn (bool): Convert the necks' BatchNorms to SyncBatchNorm
+            (statistics over the global batch; GPU only in distributed
+            runs). Defaults to False: per-rank statistics, as the
+            single-GPU official code.
         data_preprocessor (dict, optional): ``CoLearningDataPreprocessor``.
         init_cfg (dict, optional): Initialisation config.
     """
@@ -134,6 +146,8 @@ class CoLearningClassifier(BaseModel):
                  thresholds: Optional[Dict[str, float]] = None,
                  training_split: Optional[Union[str, dict]] = None,
                  fuse_weight_random: float = 0.1,
+                 write_back: bool = False,
+                 sync_neck_bn: bool = False,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         if data_preprocessor is None:
@@ -152,6 +166,9 @@ class CoLearningClassifier(BaseModel):
         if correction and len(branches) != 2:
             raise ValueError('CoLearningClassifier: correction needs both '
                              'branches (set correction=False)')
+        if write_back and not correction:
+            raise ValueError('CoLearningClassifier: write_back stores '
+                             'corrections and needs correction=True')
         thresholds = dict(thresholds or {})
         bad = set(thresholds) - set(threshold_keys())
         if bad:
@@ -172,10 +189,13 @@ class CoLearningClassifier(BaseModel):
             if set(cfg) != {'neck', 'head'}:
                 raise KeyError(f'CoLearningClassifier: branch {name} needs '
                                f'exactly neck and head, got {sorted(cfg)}')
-            neck = dict(cfg['neck'], partner_bn=stitch == 'feature_avg')
+            neck = MODELS.build(dict(cfg['neck'],
+                                     partner_bn=stitch == 'feature_avg'))
+            if sync_neck_bn:
+                neck = nn.SyncBatchNorm.convert_sync_batchnorm(neck)
             self.branches[name] = nn.ModuleDict(dict(
                 layer4=copy.deepcopy(layer4),
-                neck=MODELS.build(neck),
+                neck=neck,
                 head=MODELS.build(cfg['head'])))
         self.num_classes = self.branches[self.branch_names[0]].head.num_classes
         self.stitch = stitch
@@ -183,6 +203,9 @@ class CoLearningClassifier(BaseModel):
         self.correction_active = True
         self.thresholds = thresholds
         self.fuse_weight_random = fuse_weight_random
+        self.write_back = write_back
+        if write_back:
+            self.label_memory = BranchLabelMemory(self.branch_names)
         self.training_split = None
         for name in BRANCHES:
             self.register_buffer(f'alpha_{name}', torch.ones(
@@ -378,6 +401,12 @@ class CoLearningClassifier(BaseModel):
         return correct_labels(target, prob, getattr(self, f'alpha_{name}'),
                               getattr(self, f'beta_{name}'))
 
+    @staticmethod
+    def _indices(samples: List[DataSample], key: str) -> torch.Tensor:
+        """(B,) int64 dataset indices ``key`` of the samples."""
+        return torch.tensor([s.metainfo[key] for s in samples],
+                            dtype=torch.long)
+
     def branch_loss(self, name: str, batch: dict,
                     feats: Dict[str, torch.Tensor],
                     peer: Optional[str]) -> Dict[str, torch.Tensor]:
@@ -385,6 +414,10 @@ class CoLearningClassifier(BaseModel):
         ``peer`` (None: observed labels)."""
         samples = batch['data_samples']
         y1 = stack_targets(samples, self.num_classes)
+        indices = []
+        if self.write_back:
+            indices.append(self._indices(samples, 'sample_idx'))
+            y1 = self.label_memory.rows(name, indices[-1]).to(y1)
         y1c = self._corrected(name, peer, y1, feats.get('anchor'))
         record = dict(observed=[y1], corrected=[y1c])
         head = self.branches[name].head
@@ -395,6 +428,9 @@ class CoLearningClassifier(BaseModel):
             out[f'loss_{name}'] = loss_fn(z, y1c)
         else:
             y2 = torch.stack([s.partner_gt_score for s in samples]).to(y1)
+            if self.write_back:
+                indices.append(self._indices(samples, 'partner_sample_idx'))
+                y2 = self.label_memory.rows(name, indices[-1]).to(y1)
             y2c = self._corrected(name, peer, y2, feats.get('partner'))
             record['observed'].append(y2)
             record['corrected'].append(y2c)
@@ -409,6 +445,8 @@ class CoLearningClassifier(BaseModel):
         corrected = torch.cat(record['corrected'])
         self.last_corrections[name] = dict(observed=observed.detach(),
                                            corrected=corrected.detach())
+        if self.write_back and peer is not None:
+            self.label_memory.set_pending(name, torch.cat(indices), corrected)
         if peer is not None:
             out[f'{name}_added'] = ((corrected == 1) & (observed != 1)).sum(
                 dtype=torch.float32) / observed.shape[0]

@@ -1,13 +1,14 @@
 """Classification heads."""
+from .additive_attention import AdditiveAttention
+from .comic_head import ComicHead
 from .mlc_linear_head import MLCLinearHead, stack_targets
+from .norm_linear_cls_head import NormLinearClsHead
+from .pll_linear_head import PLLLinearHead
+from .solar_head import SoLarHead
+from .ssgrl_head import cooccurrence_adjacency, SSGRLHead
 
-__all__ = ['MLCLinearHead', 'stack_targets']
-from .ssgrl_head import SSGRLHead, cooccurrence_adjacency  # noqa: E402
-__all__ += ['SSGRLHead', 'cooccurrence_adjacency']
-from .norm_linear_cls_head import NormLinearClsHead  # noqa: E402
-from .additive_attention import AdditiveAttention  # noqa: E402
-from .comic_head import ComicHead  # noqa: E402
-__all__ += ['NormLinearClsHead', 'AdditiveAttention', 'ComicHead']
-from .pll_linear_head import PLLLinearHead  # noqa: E402
-from .solar_head import SoLarHead  # noqa: E402
-__all__ += ['PLLLinearHead', 'SoLarHead']
+__all__ = [
+    'AdditiveAttention', 'ComicHead', 'cooccurrence_adjacency',
+    'MLCLinearHead', 'NormLinearClsHead', 'PLLLinearHead', 'SoLarHead',
+    'SSGRLHead', 'stack_targets'
+]

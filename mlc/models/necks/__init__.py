@@ -1,6 +1,7 @@
 """Necks."""
 from .comic_feat_neck import ComicFeatNeck
+from .pfc_stitch_neck import PFCStitchNeck
 
-__all__ = ['ComicFeatNeck']
-from .pfc_stitch_neck import PFCStitchNeck  # noqa: E402
-__all__ += ['PFCStitchNeck']
+__all__ = [
+    'ComicFeatNeck', 'PFCStitchNeck'
+]

@@ -1,15 +1,17 @@
 """Model utilities."""
+from .branch_label_memory import BranchLabelMemory
+from .co_learning_data_preprocessor import CoLearningDataPreprocessor
 from .data_preprocessor import MLCDataPreprocessor
+from .lgc_conv import GlobalBranch, LGCConv2d, convert_to_lgc
+from .multiview_data_preprocessor import MultiViewClsDataPreprocessor
+from .pll_state import PLLState
+from .prior_threshold import PriorAdjustedThreshold
+from .sinkhorn import sinkhorn
 from .state_aware_ema import StateAwareEMA
 
-__all__ = ['MLCDataPreprocessor', 'StateAwareEMA']
-from .lgc_conv import GlobalBranch, LGCConv2d, convert_to_lgc  # noqa: E402
-__all__ += ['GlobalBranch', 'LGCConv2d', 'convert_to_lgc']
-from .multiview_data_preprocessor import MultiViewClsDataPreprocessor  # noqa: E402
-from .pll_state import PLLState  # noqa: E402
-from .sinkhorn import sinkhorn  # noqa: E402
-__all__ += ['MultiViewClsDataPreprocessor', 'PLLState', 'sinkhorn']
-from .co_learning_data_preprocessor import CoLearningDataPreprocessor  # noqa: E402
-__all__ += ['CoLearningDataPreprocessor']
-from .prior_threshold import PriorAdjustedThreshold  # noqa: E402
-__all__ += ['PriorAdjustedThreshold']
+__all__ = [
+    'BranchLabelMemory', 'CoLearningDataPreprocessor', 'GlobalBranch',
+    'LGCConv2d', 'MLCDataPreprocessor', 'MultiViewClsDataPreprocessor',
+    'PLLState', 'PriorAdjustedThreshold', 'StateAwareEMA', 'convert_to_lgc',
+    'sinkhorn'
+]

@@ -5,7 +5,7 @@ import torch
 import torch.nn as nn
 from mmengine.dist import get_rank
 
-from mlc.utils.dist import all_gather_rows
+from mlc.utils.dist import all_gather_rows, keep_last
 
 #: buffers and their dtypes; all start empty and are sized by
 #: :meth:`PLLState.initialize` or by a loaded checkpoint
@@ -113,7 +113,8 @@ class PLLState(nn.Module):
         if pending is None:
             return
         if 'rows' in pending:
-            idx, rows = all_gather_rows(pending['idx'], pending['rows'])
+            idx, rows = keep_last(*all_gather_rows(pending['idx'],
+                                                   pending['rows']))
             self.conf[idx] = rows.to(self.conf.dtype)
         if pending.get('feat_mean') is not None:
             self.feat_mean = pending['feat_mean'].detach().float().clone()
