@@ -93,9 +93,11 @@ def pick(metrics: Dict[str, float], key: str) -> Optional[float]:
 
 def table(rows: Dict[str, Dict[str, List[Dict[str, float]]]],
           keys: List[str], seeds: List[int]) -> str:
-    """Markdown table of mean ± std (over seeds) per config and checkpoint."""
-    lines = ['| config | checkpoint | ' + ' | '.join(keys) + ' |',
-             '|---|---|' + '---|' * len(keys)]
+    """Markdown table of mean ± std (over seeds) per config and checkpoint,
+    with the first key's value of every seed in the last column."""
+    lines = ['| config | checkpoint | ' + ' | '.join(keys) +
+             f' | {keys[0]} per seed |',
+             '|---|---|' + '---|' * (len(keys) + 1)]
     for name, by_tag in rows.items():
         for tag, runs in by_tag.items():
             cells = []
@@ -104,8 +106,11 @@ def table(rows: Dict[str, Dict[str, List[Dict[str, float]]]],
                           if v is not None]
                 cells.append('–' if not values else
                              f'{np.mean(values):.2f} ± {np.std(values):.2f}')
+            per_seed = ' / '.join(
+                '–' if pick(r, keys[0]) is None else f'{pick(r, keys[0]):.2f}'
+                for r in runs)
             lines.append(f'| {name} | {tag} (n={len(runs)}) | ' +
-                         ' | '.join(cells) + ' |')
+                         ' | '.join(cells) + f' | {per_seed} |')
     lines.append('')
     lines.append(f'Seeds {seeds}; mean ± population std over run seeds on '
                  'data seed 0; "last" = last epoch, "best" = best epoch on '
