@@ -36,7 +36,7 @@ MISSING_LABEL_CONFIGS := \
 results-missing-labels: $(STAMP)
 	OMP_NUM_THREADS=1 $(PY) tools/analysis_tools/run_seeds.py $(MISSING_LABEL_CONFIGS) \
 	    --seeds 0 1 2 --keys mAP CF1 OF1 --work-root work_dirs/missing_label_e12 \
-	    --out work_dirs/missing_label_e12/table.md
+	    --out docs/results/digitmosaic-missing-labels.md
 
 clean-venv:
 	rm -rf $(VENV)
