@@ -5,6 +5,7 @@ import torch
 import torch.nn as nn
 
 from mlc.utils.dist import all_gather_rows, keep_last
+from .lazy_buffers import resize_buffers_from
 
 
 class BranchLabelMemory(nn.Module):
@@ -89,10 +90,5 @@ class BranchLabelMemory(nn.Module):
 
     def _load_from_state_dict(self, state_dict, prefix, *args,
                               **kwargs) -> None:
-        for name in self.names:
-            value = state_dict.get(prefix + name)
-            table = getattr(self, name)
-            if value is not None and value.shape != table.shape:
-                setattr(self, name, torch.zeros_like(value,
-                                                     device=table.device))
+        resize_buffers_from(self, state_dict, prefix, self.names)
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)

@@ -6,6 +6,7 @@ import torch.nn as nn
 from mmengine.dist import get_rank
 
 from mlc.utils.dist import all_gather_rows, keep_last
+from .lazy_buffers import resize_buffers_from
 
 #: buffers and their dtypes; all start empty and are sized by
 #: :meth:`PLLState.initialize` or by a loaded checkpoint
@@ -128,11 +129,7 @@ class PLLState(nn.Module):
 
     def _load_from_state_dict(self, state_dict, prefix, *args,
                               **kwargs) -> None:
-        for name in BUFFERS:
-            value = state_dict.get(prefix + name)
-            if value is not None and value.shape != getattr(self, name).shape:
-                setattr(self, name, torch.zeros_like(
-                    value, device=getattr(self, name).device))
+        resize_buffers_from(self, state_dict, prefix, BUFFERS)
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
 

@@ -4,6 +4,7 @@ import torch
 import torch.nn as nn
 
 from mlc.utils.dist import all_reduce_sum
+from .lazy_buffers import resize_buffers_from
 
 
 class PriorAdjustedThreshold(nn.Module):
@@ -65,7 +66,5 @@ class PriorAdjustedThreshold(nn.Module):
         return logits if off.numel() == 0 else logits - off.to(logits)
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
-        value = state_dict.get(prefix + 'prior')
-        if value is not None and value.shape != self.prior.shape:
-            self.prior = torch.zeros_like(value, device=self.prior.device)
+        resize_buffers_from(self, state_dict, prefix, ('prior', ))
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
