@@ -1,10 +1,16 @@
-"""Co-learning label memory is identical on every rank (2-process gloo)."""
+"""Co-learning label memory: identical on every rank (2-process gloo),
+filled once by its hook."""
 import os.path as osp
+import types
 
+import numpy as np
+import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
+from mlc.engine.hooks.co_learning_correction_hook import \
+    CoLearningCorrectionHook
 from mlc.models.utils import BranchLabelMemory
 
 START = torch.zeros(6, 3, dtype=torch.int8)
@@ -43,3 +49,21 @@ def test_memory_identical_on_both_ranks(tmp_path):
     balanced = START.clone()
     balanced[5] = 1
     assert torch.equal(r0['balanced'], balanced)
+
+
+def test_hook_fills_the_memory_once_and_rejects_another_training_set():
+    labels = np.eye(3, dtype=np.int8)[[0, 1, 2, 1]]
+    dataset = types.SimpleNamespace(label_store=types.SimpleNamespace(
+        observed=lambda: labels.copy()))
+    model = types.SimpleNamespace(
+        label_memory=BranchLabelMemory(('random', 'balanced')))
+    CoLearningCorrectionHook._init_memory(model, dataset)
+    assert torch.equal(model.label_memory.random, torch.from_numpy(labels))
+    # a loaded (e.g. resumed) memory is kept, not refilled
+    model.label_memory.random[0] = -1
+    CoLearningCorrectionHook._init_memory(model, dataset)
+    assert model.label_memory.random[0, 0] == -1
+    other = types.SimpleNamespace(label_store=types.SimpleNamespace(
+        observed=lambda: labels[:3].copy()))
+    with pytest.raises(RuntimeError, match='another training set'):
+        CoLearningCorrectionHook._init_memory(model, other)

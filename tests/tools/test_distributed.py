@@ -54,3 +54,18 @@ def test_two_process_train_and_test_cover_each_sample_once(tiny_data,
     aps = [average_precision_score(targets[:, c], scores[:, c])
            for c in range(targets.shape[1]) if targets[:, c].sum() > 0]
     assert abs(reported - 100 * np.mean(aps)) < 1e-4
+
+
+def test_launchers_reject_bad_arguments():
+    cases = [('dist_train.sh', ['cfg.py'], 'usage: bash tools/dist_train.sh'),
+             ('dist_test.sh', ['cfg.py', 'x.pth'],
+              'usage: bash tools/dist_test.sh'),
+             ('dist_train.sh', ['cfg.py', 'two'],
+              "positive integer, got 'two'"),
+             ('dist_test.sh', ['cfg.py', 'x.pth', '0'],
+              "positive integer, got '0'")]
+    for script, args, message in cases:
+        done = subprocess.run(['bash', os.path.join(ROOT, 'tools', script),
+                               *args], capture_output=True, text=True)
+        assert done.returncode == 2, (script, args)
+        assert message in done.stderr, done.stderr

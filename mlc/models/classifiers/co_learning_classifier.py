@@ -401,11 +401,20 @@ class CoLearningClassifier(BaseModel):
         return correct_labels(target, prob, getattr(self, f'alpha_{name}'),
                               getattr(self, f'beta_{name}'))
 
-    @staticmethod
-    def _indices(samples: List[DataSample], key: str) -> torch.Tensor:
-        """(B,) int64 dataset indices ``key`` of the samples."""
-        return torch.tensor([s.metainfo[key] for s in samples],
-                            dtype=torch.long)
+    def _observed(self, name: str, samples: List[DataSample],
+                  partner: bool) -> Tuple[torch.Tensor,
+                                          Optional[torch.Tensor]]:
+        """(B, C) labels of the anchors (or their partners) that branch
+        ``name`` corrects, and their (B,) dataset indices: the loaded labels,
+        or with ``write_back`` the branch's label memory rows."""
+        if self.write_back:
+            key = 'partner_sample_idx' if partner else 'sample_idx'
+            idx = torch.tensor([s.metainfo[key] for s in samples],
+                               dtype=torch.long)
+            return self.label_memory.rows(name, idx), idx
+        if partner:
+            return torch.stack([s.partner_gt_score for s in samples]), None
+        return stack_targets(samples, self.num_classes), None
 
     def branch_loss(self, name: str, batch: dict,
                     feats: Dict[str, torch.Tensor],
@@ -413,11 +422,8 @@ class CoLearningClassifier(BaseModel):
         """Loss of branch ``name`` on its batch, labels corrected by
         ``peer`` (None: observed labels)."""
         samples = batch['data_samples']
-        y1 = stack_targets(samples, self.num_classes)
-        indices = []
-        if self.write_back:
-            indices.append(self._indices(samples, 'sample_idx'))
-            y1 = self.label_memory.rows(name, indices[-1]).to(y1)
+        y1, idx1 = self._observed(name, samples, partner=False)
+        indices = [idx1]
         y1c = self._corrected(name, peer, y1, feats.get('anchor'))
         record = dict(observed=[y1], corrected=[y1c])
         head = self.branches[name].head
@@ -427,10 +433,9 @@ class CoLearningClassifier(BaseModel):
             z = self.logits(name, self.embed(name, feats['anchor']))
             out[f'loss_{name}'] = loss_fn(z, y1c)
         else:
-            y2 = torch.stack([s.partner_gt_score for s in samples]).to(y1)
-            if self.write_back:
-                indices.append(self._indices(samples, 'partner_sample_idx'))
-                y2 = self.label_memory.rows(name, indices[-1]).to(y1)
+            y2, idx2 = self._observed(name, samples, partner=True)
+            y2 = y2.to(y1)
+            indices.append(idx2)
             y2c = self._corrected(name, peer, y2, feats.get('partner'))
             record['observed'].append(y2)
             record['corrected'].append(y2c)
