@@ -11,13 +11,21 @@ import os
 import os.path as osp
 
 import mlc  # noqa: F401  (installs the safe checkpoint loader)
-from mlc.utils.cli import add_common_args, build_runner, load_config, run_cli
+from mlc.utils.cli import (
+    add_common_args,
+    build_runner,
+    check_output_file,
+    load_config,
+    run_cli,
+)
+from mlc.utils.strict_load import StrictLoadHook
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Test a multi-label model')
     parser.add_argument('config', help='config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        'checkpoint', help='checkpoint file (loaded strictly, weights only)')
     parser.add_argument(
         '--out', help='save per-sample scores and targets to this .npz file')
     parser.add_argument(
@@ -37,18 +45,21 @@ def main(argv=None) -> None:
     args = parse_args(argv)
 
     def test() -> None:
+        if args.out is not None:
+            check_output_file(args.out, '.npz', '--out')
+        if args.metrics_out is not None:
+            check_output_file(args.metrics_out, '.json', '--metrics-out')
         cfg = load_config(args)
         cfg.load_from = args.checkpoint
         cfg.resume = False
         if args.out is not None:
-            if not args.out.endswith('.npz'):
-                raise ValueError(f'--out must name a .npz file: {args.out}')
             evaluator = cfg.test_evaluator
             evaluator = list(evaluator) if isinstance(
                 evaluator, (list, tuple)) else [evaluator]
             evaluator.append(dict(type='DumpPredictions', out_file=args.out))
             cfg.test_evaluator = evaluator
         runner = build_runner(cfg, args.launcher)
+        runner.register_hook(StrictLoadHook(args.checkpoint), 'LOWEST')
         metrics = runner.test()
         if args.metrics_out is not None and runner.rank == 0:
             dump_metrics(metrics, args.metrics_out)

@@ -10,6 +10,7 @@ import argparse
 from mmengine.config import Config
 
 import mlc  # noqa: F401  (installs the safe checkpoint loader)
+from mlc.engine.checkpoint_files import resume_checkpoint
 from mlc.utils.cli import add_common_args, build_runner, load_config, run_cli
 
 
@@ -18,8 +19,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('config', help='train config file path')
     parser.add_argument(
         '--resume', nargs='?', type=str, const='auto',
-        help='resume from the given checkpoint, or from the latest one in '
-        'the work dir when no path is given')
+        help='resume from the given checkpoint, or from the latest complete '
+        'one in the work dir when no path is given (an error when there is '
+        'none)')
     parser.add_argument('--amp', action='store_true',
                         help='enable automatic mixed precision training')
     parser.add_argument('--no-validate', action='store_true',
@@ -33,12 +35,15 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    if args.resume == 'auto':
+    if args.resume is not None:
         cfg.resume = True
-        cfg.load_from = None
-    elif args.resume is not None:
-        cfg.resume = True
-        cfg.load_from = args.resume
+        cfg.load_from = None if args.resume == 'auto' else args.resume
+    if cfg.get('resume', False):
+        # a complete checkpoint only; --resume never falls back to training
+        # from scratch
+        cfg.load_from = resume_checkpoint(cfg.work_dir, cfg.load_from,
+                                          required=args.resume is not None)
+        cfg.resume = cfg.load_from is not None
     if args.no_validate:
         cfg.val_cfg = None
         cfg.val_dataloader = None

@@ -5,13 +5,17 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=2),
+    # mmengine's CheckpointHook that survives a kill mid-save: temp file +
+    # rename, old checkpoints deleted only after the new one is in place
+    checkpoint=dict(type='SafeCheckpointHook', interval=1, max_keep_ckpts=2),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='VisualizationHook', enable=False),
-    # resume exactly: hook-corrected training labels and the RNG states of
-    # every rank travel with the checkpoints
-    label_store=dict(type='LabelStoreHook'),
+    # resume exactly: the RNG states of every rank travel with the
+    # checkpoints (per-sample state is part of the model's state dict)
     random_state=dict(type='RandomStateHook'),
+    # the head's num_classes must match the data set's classes (one-line
+    # error); train/eval input sizes that differ are logged as a warning
+    data_model_check=dict(type='DataModelCheckHook'),
 )
 
 env_cfg = dict(
@@ -21,6 +25,10 @@ env_cfg = dict(
 )
 
 vis_backends = [dict(type='LocalVisBackend')]
+# TensorBoard as well: set `use_tensorboard = True` in a config or pass
+# `--cfg-options use_tensorboard=True` (needs `pip install tensorboard`,
+# requirements/optional.txt); event files go to <work_dir>/<timestamp>/vis_data
+use_tensorboard = False
 visualizer = dict(type='UniversalVisualizer', vis_backends=vis_backends)
 
 log_processor = dict(by_epoch=True)

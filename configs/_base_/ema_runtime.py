@@ -9,7 +9,7 @@ _base_ = ['./default_runtime.py']
 
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=100),
-    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=2,
+    checkpoint=dict(type='SafeCheckpointHook', interval=1, max_keep_ckpts=2,
                     save_best=None))
 custom_hooks = [
     dict(type='EMAHook', ema_type='StateAwareEMA', momentum=3e-4,

@@ -32,6 +32,9 @@ class ListFileDataset(MLCDataset):
                  classes: Union[str, Sequence[str]] = 'coco',
                  unlisted: int = -1, clean_file: Optional[str] = None,
                  **kwargs) -> None:
+        if unlisted is None:
+            raise ValueError('ListFileDataset: unlisted must be -1 or 0 (a '
+                             'list file names only positives), got None')
         self.class_names = resolve_classes(classes)
         self.clean_file = clean_file
         super().__init__(ann_file=ann_file, unlisted=unlisted, **kwargs)

@@ -7,17 +7,15 @@ allowlists exactly those classes and patches ``HistoryBuffer.__getstate__``
 so that it no longer pickles its statistics methods (functions are pickled
 through ``builtins.getattr``, which must never be allowlisted). Everything
 else (an arbitrary callable smuggled into a checkpoint) is still refused.
+It also installs the weights-only loaders of :mod:`mlc.utils.checkpoint`.
 """
-import functools
-import re
-
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
 
+from .checkpoint import install_safe_loaders
+
 _REGISTERED = False
-_HINT = ('Only tensors, plain containers, numpy arrays/scalars and '
-         "mmengine's HistoryBuffer may appear in a checkpoint loaded by mlc.")
 
 
 def _history_buffer_getstate(self: HistoryBuffer) -> dict:
@@ -42,8 +40,10 @@ def _numpy_safe_globals() -> list:
 def register_safe_globals() -> None:
     """Allowlist the globals of mmengine checkpoints for weights-only loads.
 
-    Idempotent. Also makes ``HistoryBuffer`` pickle without functions, so
-    checkpoints saved after this call load with ``weights_only=True``.
+    Idempotent. Routes every checkpoint scheme of mmengine's
+    ``CheckpointLoader`` to a weights-only loader, and makes
+    ``HistoryBuffer`` pickle without functions, so checkpoints saved after
+    this call load with ``weights_only=True``.
     """
     global _REGISTERED
     if _REGISTERED:
@@ -51,32 +51,5 @@ def register_safe_globals() -> None:
     HistoryBuffer.__getstate__ = _history_buffer_getstate
     torch.serialization.add_safe_globals([HistoryBuffer,
                                           *_numpy_safe_globals()])
-    _install_clear_load_error()
+    install_safe_loaders()
     _REGISTERED = True
-
-
-def _install_clear_load_error() -> None:
-    """Wrap mmengine's checkpoint loader so a refused global names the file."""
-    from mmengine.runner import checkpoint as ckpt_module
-
-    original = ckpt_module.CheckpointLoader.load_checkpoint.__func__
-
-    @functools.wraps(original)
-    def load_checkpoint(cls, filename, map_location=None, logger='current'):
-        try:
-            return original(cls, filename, map_location, logger)
-        except Exception as err:
-            if 'Weights only load failed' not in str(err):
-                raise
-            found = re.search(r'(?:Unsupported global: GLOBAL|unsupported GLOBAL) ([\w.]+)', str(err))
-            detail = (f'it holds the disallowed global {found.group(1)}.'
-                      if found else 'it holds a disallowed object.')
-            raise UnsafeCheckpointError(
-                f'Refused to load checkpoint {filename!r}: {detail} '
-                f'{_HINT}') from None
-
-    ckpt_module.CheckpointLoader.load_checkpoint = classmethod(load_checkpoint)
-
-
-class UnsafeCheckpointError(RuntimeError):
-    """A checkpoint holds a global that is not on mlc's allowlist."""

@@ -74,3 +74,77 @@ def test_real_split_pickles(shared_data):
     split = safe_load_pickle(osp.join(shared_data, 'comic_plt_voc',
                                       'class_split.pkl'))
     assert [len(split[k]) for k in ('head', 'middle', 'tail')] == [10, 7, 3]
+
+
+def _long1(value: int) -> bytes:
+    """Pickle opcode LONG1 pushing ``value`` (a positive int)."""
+    raw = value.to_bytes(value.bit_length() // 8 + 1, 'little')
+    return b'\x8a' + bytes([len(raw)]) + raw
+
+
+HUGE = 93 * 10**9  # 93 GB
+
+
+@pytest.mark.parametrize('payload', [
+    # bytes(93e9)
+    b'\x80\x02c__builtin__\nbytes\n' + _long1(HUGE) + b'\x85R.',
+    # bytearray(93e9)
+    b'\x80\x02c__builtin__\nbytearray\n' + _long1(HUGE) + b'\x85R.',
+    # numpy.core.multiarray._reconstruct(ndarray, (93e9,), 'b')
+    b'\x80\x02cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\n'
+    + _long1(HUGE) + b'\x85U\x01b\x87R.',
+    # numpy.ndarray((93e9,), 'b')
+    b'\x80\x02cnumpy\nndarray\n' + _long1(HUGE) + b'\x85U\x01b\x86R.',
+], ids=['bytes', 'bytearray', 'reconstruct', 'ndarray'])
+def test_tiny_pickle_cannot_request_huge_allocation(tmp_path, payload):
+    assert len(payload) < 70
+    path = tmp_path / 'split.pkl'
+    path.write_bytes(payload)
+    with pytest.raises(UnsafePickleError,
+                       match=r'split\.pkl.*93000000000 bytes.*'
+                       r'MLC_PICKLE_MAX_BYTES') as info:
+        safe_load_pickle(str(path))
+    assert '\n' not in str(info.value)
+
+
+def test_object_array_state_with_huge_shape_is_refused(tmp_path):
+    # an object array's state: numpy allocates the shape before it checks
+    # the list of items against it
+    data = pickle.dumps(np.array([1, None], dtype=object), protocol=2)
+    shape = b'K\x02\x85'  # the shape tuple (2,)
+    assert data.count(shape) == 1
+    path = tmp_path / 'obj.pkl'
+    path.write_bytes(data.replace(shape, _long1(10**10) + b'\x85'))
+    with pytest.raises(UnsafePickleError, match=r'obj\.pkl.*80000000000'):
+        safe_load_pickle(str(path))
+
+
+def test_newobj_cannot_bypass_the_checks():
+    # numpy.ndarray.__new__(numpy.ndarray, (93e9,)) through NEWOBJ
+    payload = b'\x80\x02cnumpy\nndarray\n' + _long1(HUGE) + b'\x85\x85\x81.'
+    with pytest.raises(UnsafePickleError, match='NEWOBJ'):
+        safe_load_pickle(payload)
+
+
+def test_memory_budget_is_cumulative_and_overridable(tmp_path, monkeypatch):
+    # three 800-byte arrays, each built from an 800-byte bytes object
+    data = pickle.dumps([np.zeros(100), np.ones(100), np.full(100, 2.)],
+                        protocol=2)
+    with pytest.raises(UnsafePickleError, match='at most 2000 bytes'):
+        safe_load_pickle(data, max_bytes=2000)
+    assert len(safe_load_pickle(data, max_bytes=6000)) == 3
+    monkeypatch.setenv('MLC_PICKLE_MAX_BYTES', '2000')
+    with pytest.raises(UnsafePickleError, match='at most 2000 bytes'):
+        safe_load_pickle(data)
+    monkeypatch.setenv('MLC_PICKLE_MAX_BYTES', 'lots')
+    with pytest.raises(ValueError, match='MLC_PICKLE_MAX_BYTES'):
+        safe_load_pickle(data)
+
+
+def test_copies_of_a_memoised_list_count_against_the_budget():
+    # one 1000-item list, then list() of it 100 times via the memo
+    body = b'\x80\x02]q\x00(' + b'K\x01' * 1000 + b'e'
+    body += b'(' + b'c__builtin__\nlist\nh\x00\x85R' * 100 + b'l.'
+    with pytest.raises(UnsafePickleError, match='list'):
+        safe_load_pickle(body, max_bytes=10**6)
+    assert len(safe_load_pickle(body, max_bytes=10**8)) == 100

@@ -1,18 +1,18 @@
 """tools/train.py and tools/test.py: plugins, resume, clear errors."""
+import argparse
 import glob
 import os
-import os.path as osp
 import subprocess
 import sys
 import textwrap
 
 import pytest
 import torch
-from mmengine.config import Config
+from conftest import ROOT, tiny_config
+from mmengine.config import Config, DictAction
 
 import mlc  # noqa: F401  (safe globals for torch.load)
-
-from conftest import ROOT, tiny_config
+from mlc.utils.cli import add_common_args, parse_cfg_options
 
 PY = sys.executable
 
@@ -77,43 +77,28 @@ CRASH_HOOK = textwrap.dedent('''
         def after_train_epoch(self, runner):
             if runner.epoch + 1 == self.stop_at:
                 raise SystemExit(3)
-
-
-    @HOOKS.register_module()
-    class RelabelHook(Hook):
-        """A correction-like hook: marks labels of some samples positive."""
-
-        def after_train_epoch(self, runner):
-            store = runner.train_dataloader.dataset.label_store
-            rows = [runner.epoch, runner.epoch + 10]
-            store.update(rows, [[1, 1, 1, 1]] * 2)
 ''')
 
 
 def test_resume_after_crash_equals_uninterrupted_run(tiny_data, tmp_path):
     """A 4-epoch run that dies after epoch 2 and is resumed equals the
-    uninterrupted 4-epoch run bit for bit (weights, optimiser, schedule,
-    hook-corrected labels)."""
+    uninterrupted 4-epoch run bit for bit (weights, optimiser, schedule)."""
     (tmp_path / 'crash_hook.py').write_text(CRASH_HOOK)
     env = {'PYTHONPATH': f'{tmp_path}{os.pathsep}{ROOT}'}
     full = tiny_config(tiny_data, str(tmp_path / 'full'), max_epochs=4)
     full['custom_imports'] = dict(imports=['crash_hook'])
-    full['custom_hooks'] = [dict(type='RelabelHook')]
-    full['default_hooks']['label_store'] = dict(type='LabelStoreHook')
     result = run_tool(['tools/train.py', dump(full, tmp_path / 'full.py')],
                       env_extra=env)
     assert result.returncode == 0, result.stderr[-3000:]
 
     part = tiny_config(tiny_data, str(tmp_path / 'part'), max_epochs=4)
     part['custom_imports'] = dict(imports=['crash_hook'])
-    part['custom_hooks'] = [dict(type='RelabelHook'),
-                            dict(type='CrashAfterEpoch', stop_at=2)]
-    part['default_hooks']['label_store'] = dict(type='LabelStoreHook')
+    part['custom_hooks'] = [dict(type='CrashAfterEpoch', stop_at=2)]
     crashed = run_tool(['tools/train.py', dump(part, tmp_path / 'part.py')],
                        env_extra=env)
     assert crashed.returncode == 3, crashed.stderr[-3000:]
     assert not (tmp_path / 'part' / 'epoch_3.pth').exists()
-    part['custom_hooks'] = [dict(type='RelabelHook')]
+    part['custom_hooks'] = []
     result = run_tool(['tools/train.py', dump(part, tmp_path / 'res.py'),
                        '--resume'], env_extra=env)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -192,3 +177,16 @@ def test_bad_config_gives_one_clear_message(tiny_data, tmp_path, mutate,
     assert result.returncode == 1
     assert 'Traceback' not in result.stderr
     assert expected in result.stderr, result.stderr[-2000:]
+
+
+def test_cfg_options_parse_as_mmengine_and_accumulate():
+    values = ['1', '0.5', 'true', 'None', 'a,b', '[1,(2,3)]', '(x,y)', 'abc',
+              "'q'"]
+    items = [f'k{i}={v}' for i, v in enumerate(values)]
+    assert parse_cfg_options(items) == {
+        f'k{i}': DictAction._parse_iterable(v) for i, v in enumerate(values)}
+    parser = argparse.ArgumentParser()
+    add_common_args(parser)
+    args = parser.parse_args(['--cfg-options', 'a=1', 'b.c=2',
+                              '--cfg-options', 'd=3'])
+    assert parse_cfg_options(args.cfg_options) == {'a': 1, 'b.c': 2, 'd': 3}

@@ -1,12 +1,12 @@
 """mlc.apis: init_model + inference_model on a trained checkpoint."""
 import numpy as np
 import torch
+from conftest import tiny_config
 from mmengine.config import Config
 from mmengine.runner import Runner
 from PIL import Image
 
 import mlc  # noqa: F401
-from conftest import tiny_config
 from mlc.apis import inference_model, init_model
 from mlc.utils import register_all_modules
 

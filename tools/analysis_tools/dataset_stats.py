@@ -8,7 +8,8 @@ unknowns, labels per image, per-class counts and head/medium/tail sizes.
 
 Formats (``--format``, detected when omitted):
 
-- ``standard``: the standard annotation JSON (conventions §3); the split is
+- ``standard``: the standard annotation JSON (docs/conventions.md §3); the
+  split is
   ``--class-split`` or a ``class_split.json`` beside the file; ``--audit``
   adds the corruption-toolkit audit (flip rates, kept fraction, …);
 - ``list``: ``IMAGE,<class ids>`` (Hill/SPLC, NUS-WIDE; ``--classes``);
@@ -21,7 +22,7 @@ Formats (``--format``, detected when omitted):
 Example::
 
     python tools/analysis_tools/dataset_stats.py \\
-        ../shared/data/robust_loss_mlml/coco_train_0.4left.txt --json
+        coco_train_0.4left.txt --json
 """
 import argparse
 import json
@@ -30,17 +31,30 @@ from typing import Optional
 
 import numpy as np
 
-from mlc.datasets.annotation import (check_unique_images, dense_labels,
-                                     load_annotation)
+from mlc.datasets.annotation import (
+    check_unique_images,
+    dense_labels,
+    load_annotation,
+)
 from mlc.datasets.corruptions import audit
-from mlc.datasets.readers import (COCO_CLASSES, VOC_CLASSES, coco_labels,
-                                  list_to_dense, read_comic_folder,
-                                  read_comic_json, read_db_class_freq,
-                                  read_db_folder, read_list_file,
-                                  resolve_classes)
+from mlc.datasets.readers import (
+    COCO_CLASSES,
+    VOC_CLASSES,
+    coco_labels,
+    list_to_dense,
+    read_comic_folder,
+    read_comic_json,
+    read_db_class_freq,
+    read_db_folder,
+    read_list_file,
+    resolve_classes,
+)
 from mlc.datasets.readers.stats import format_statistics, label_statistics
-from mlc.evaluation.functional.shot_groups import (load_class_split,
-                                                   split_from_class_freq)
+from mlc.evaluation.functional.shot_groups import (
+    load_class_split,
+    split_from_class_freq,
+)
+from mlc.utils.cli import run_cli
 
 FORMATS = ('standard', 'list', 'db_mlt', 'comic', 'coco')
 ALIASES = dict(json='standard', hill='list', nus_wide='list', db='db_mlt',
@@ -165,7 +179,7 @@ def _split(split, num_classes: int):
     return load_class_split(split, num_classes)
 
 
-def main() -> None:
+def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('annotation', help='annotation file or folder')
     parser.add_argument('--format', choices=FORMATS + tuple(ALIASES))
@@ -183,8 +197,14 @@ def main() -> None:
                         help='standard files: add the toolkit audit')
     parser.add_argument('--rule', choices=('any', 'db'), default='any')
     parser.add_argument('--keep-unannotated', action='store_true')
-    args = parser.parse_args()
+    parser.add_argument('--debug', action='store_true',
+                        help='show the full traceback of an input error')
+    args = parser.parse_args(argv)
+    run_cli(lambda: report(args), args.debug)
 
+
+def report(args: argparse.Namespace) -> None:
+    """Compute and print the statistics asked for by ``args``."""
     fmt = ALIASES.get(args.format, args.format) or detect_format(
         args.annotation)
     stats = dict(standard=stats_standard, list=stats_list, db_mlt=stats_db,

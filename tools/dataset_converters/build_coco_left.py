@@ -1,5 +1,5 @@
 """Rebuild the Hill/SPLC COCO x%-left lists with the toolkit (``-mlc``
-fallbacks, benchmarks.md §2).
+fallbacks, docs/datasets.md).
 
 From the full COCO-2014 train annotation (``make_coco_multilabel.py --year
 2014``): ``--preset 0.75left`` = ``drop_positives_hill(k=2)``, ``0.4left`` =
@@ -16,9 +16,10 @@ Example::
 """
 import argparse
 
+from converter_utils import run_converter, write_annotation
+
 from mlc.datasets.annotation import load_annotation
 from mlc.datasets.corruptions import drop_positives_hill, single_positive
-from converter_utils import write_annotation
 
 PRESETS = {'0.75left': 2, '0.4left': 5}
 
@@ -51,4 +52,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_converter(main)

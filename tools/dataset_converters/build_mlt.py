@@ -1,4 +1,4 @@
-"""Rebuild VOC-MLT / COCO-MLT and their -Noise variants (benchmarks.md §4).
+"""Rebuild VOC-MLT / COCO-MLT and their -Noise variants.
 
 From the full pool annotation (VOC-2012 trainval by
 ``make_voc_multilabel.py``, COCO-2017 train by ``make_coco_multilabel.py
@@ -22,11 +22,15 @@ import argparse
 import os.path as osp
 import time
 
+from converter_utils import run_converter, write_annotation, write_json
+
 from mlc.datasets.annotation import load_annotation
-from mlc.datasets.corruptions import (class_split, inject_noise,
-                                      longtail_subsample)
+from mlc.datasets.corruptions import (
+    class_split,
+    inject_noise,
+    longtail_subsample,
+)
 from mlc.datasets.readers import converter_provenance, read_id_list
-from converter_utils import write_annotation, write_json
 
 N_MAX = dict(voc=800, coco=1200)
 
@@ -93,4 +97,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_converter(main)

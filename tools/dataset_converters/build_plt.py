@@ -1,5 +1,5 @@
 """Rebuild PLT-COCO / PLT-VOC with the corruption toolkit (``-mlc``
-fallbacks, benchmarks.md §1).
+fallbacks, docs/datasets.md).
 
 From the full pool annotation (COCO-2017 train by ``make_coco_multilabel.py
 --year 2017``, or VOC-2012 trainval by ``make_voc_multilabel.py``):
@@ -26,11 +26,14 @@ import os.path as osp
 import time
 
 import numpy as np
+from converter_utils import run_converter, write_annotation, write_json
 
 from mlc.datasets.annotation import dense_labels, load_annotation
-from mlc.datasets.corruptions import (class_split, keep_positives_bernoulli,
-                                      longtail_subsample)
-from converter_utils import write_annotation, write_json
+from mlc.datasets.corruptions import (
+    class_split,
+    keep_positives_bernoulli,
+    longtail_subsample,
+)
 
 PARETO_B = dict(coco=10, voc=12)
 
@@ -74,4 +77,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_converter(main)

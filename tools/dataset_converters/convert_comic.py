@@ -1,4 +1,4 @@
-"""COMIC PLT-COCO / PLT-VOC files -> standard annotations (benchmarks.md §1).
+"""COMIC PLT-COCO / PLT-VOC files -> standard annotations.
 
 ``LT_train.json`` (the 40 % partial file; ``{file name: [C ints]}``, 1 =
 observed positive, 0 = negative or missing) -> ``train.json`` with
@@ -23,12 +23,17 @@ import argparse
 import os.path as osp
 
 import numpy as np
+from converter_utils import run_converter, write_annotation, write_json
 
-from mlc.datasets.readers import (COCO_CLASSES, VOC_CLASSES,
-                                  converter_provenance, dense_to_annotation,
-                                  read_comic_json, read_cooccurrence,
-                                  read_distribution)
-from converter_utils import write_annotation, write_json
+from mlc.datasets.readers import (
+    COCO_CLASSES,
+    VOC_CLASSES,
+    converter_provenance,
+    dense_to_annotation,
+    read_comic_json,
+    read_cooccurrence,
+    read_distribution,
+)
 from mlc.evaluation.functional.shot_groups import split_from_class_freq
 
 
@@ -105,4 +110,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_converter(main)

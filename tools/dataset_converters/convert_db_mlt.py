@@ -1,4 +1,4 @@
-"""DB-loss / Stitch-Up split files -> standard annotation (benchmarks.md §4).
+"""DB-loss / Stitch-Up split files -> standard annotation.
 
 Reads ``img_id.txt`` or ``img_id.pkl`` (plain text despite the extension)
 and ``class_freq.pkl`` (``gt_labels``) — or, with ``--noise-pkl``, a
@@ -17,12 +17,20 @@ import argparse
 import os.path as osp
 
 import numpy as np
+from converter_utils import (
+    check_images,
+    run_converter,
+    write_annotation,
+    write_json,
+)
 
-from mlc.datasets.readers import (COCO_CLASSES, VOC_CLASSES,
-                                  converter_provenance, dense_to_annotation,
-                                  read_db_folder)
-from converter_utils import (check_images, write_annotation,
-                                             write_json)
+from mlc.datasets.readers import (
+    COCO_CLASSES,
+    VOC_CLASSES,
+    converter_provenance,
+    dense_to_annotation,
+    read_db_folder,
+)
 
 NAME_FORMATS = dict(voc='JPEGImages/{}.jpg', coco='{:0>12}.jpg')
 
@@ -90,4 +98,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_converter(main)

@@ -15,11 +15,16 @@ Example::
 """
 import argparse
 
-from mlc.datasets.readers import (converter_provenance, dense_to_annotation,
-                                  list_to_dense, read_list_file,
-                                  resolve_classes)
+from converter_utils import check_images, run_converter, write_annotation
+
+from mlc.datasets.readers import (
+    converter_provenance,
+    dense_to_annotation,
+    list_to_dense,
+    read_list_file,
+    resolve_classes,
+)
 from mlc.datasets.readers.list_file import align_clean
-from converter_utils import check_images, write_annotation
 
 
 def main() -> None:
@@ -61,4 +66,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_converter(main)

@@ -1,4 +1,4 @@
-"""PLL-VOC (RECORDS) CSV files -> standard PLL annotations (benchmarks.md §6).
+"""PLL-VOC (RECORDS) CSV files -> standard PLL annotations.
 
 Writes ``train.json`` (candidates from ``label set``, true label from
 ``label``), ``test.json`` and ``class_split.json`` (rank rule on the train
@@ -16,11 +16,11 @@ import argparse
 import os.path as osp
 
 import numpy as np
+from converter_utils import check_images, run_converter, write_json
 
 from mlc.datasets.cifar_lt_pll import rank_class_split
 from mlc.datasets.corruptions import save_annotation
 from mlc.datasets.pll_voc import read_pll_voc_csv
-from converter_utils import check_images, write_json
 
 
 def main(argv=None) -> None:
@@ -56,4 +56,4 @@ def main(argv=None) -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_converter(main)

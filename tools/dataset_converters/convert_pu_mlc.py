@@ -1,4 +1,4 @@
-"""PU-MLC partial labels from COCO-2014 / VOC-2007 (benchmarks.md §3).
+"""PU-MLC partial labels from COCO-2014 / VOC-2007.
 
 Labels follow the PU-MLC rules: COCO — every image of the instances file,
 unannotated ones included, in ``coco.imgs.keys()`` order, positive if any
@@ -19,11 +19,16 @@ Examples::
 import argparse
 import os.path as osp
 
+from converter_utils import run_converter, write_annotation
+
 from mlc.datasets.corruptions import keep_entries
-from mlc.datasets.readers import (VOC_CLASSES, coco_labels,
-                                  converter_provenance, dense_to_annotation,
-                                  voc_xml_labels)
-from converter_utils import write_annotation
+from mlc.datasets.readers import (
+    VOC_CLASSES,
+    coco_labels,
+    converter_provenance,
+    dense_to_annotation,
+    voc_xml_labels,
+)
 
 
 def main() -> None:
@@ -61,4 +66,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_converter(main)

@@ -1,15 +1,34 @@
 """Helpers shared by the converters and builders in
-``tools/dataset_converters/``: image checks, writing with statistics."""
+``tools/dataset_converters/``: image checks, writing with statistics, and
+one-line errors.
+
+A converter's ``__main__`` calls :func:`run_converter`: a bad input is
+reported as one line naming the culprit; ``--debug`` keeps the traceback.
+"""
 import json
 import os
 import os.path as osp
-from typing import Dict, List, Optional, Sequence
+import sys
+from typing import Callable, Dict, List, Optional, Sequence
 
 from mmengine.utils import ProgressBar
 
 from mlc.datasets.annotation import dense_labels
 from mlc.datasets.corruptions.common import save_annotation
 from mlc.datasets.readers.stats import format_statistics, label_statistics
+from mlc.utils.cli import run_cli
+
+
+def run_converter(main: Callable[[], None]) -> None:
+    """Run a converter's ``main`` so that a bad input (a missing or malformed
+    file, a refused pickle or checkpoint, ...) exits with one line naming
+    the culprit, like ``tools/train.py``. ``--debug`` anywhere on the command
+    line is removed before ``main`` parses its arguments and keeps the
+    traceback."""
+    debug = '--debug' in sys.argv[1:]
+    if debug:
+        sys.argv.remove('--debug')
+    run_cli(main, debug)
 
 
 def check_images(names: Sequence[str], img_root: str,

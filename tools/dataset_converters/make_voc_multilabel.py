@@ -17,10 +17,15 @@ Example::
 import argparse
 import os.path as osp
 
-from mlc.datasets.readers import (VOC_CLASSES, converter_provenance,
-                                  dense_to_annotation, voc_flag_labels,
-                                  voc_xml_labels)
-from converter_utils import check_images, write_annotation
+from converter_utils import check_images, run_converter, write_annotation
+
+from mlc.datasets.readers import (
+    VOC_CLASSES,
+    converter_provenance,
+    dense_to_annotation,
+    voc_flag_labels,
+    voc_xml_labels,
+)
 
 
 def main() -> None:
@@ -60,4 +65,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_converter(main)

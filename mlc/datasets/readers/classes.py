@@ -1,4 +1,5 @@
 """Class-name lists of the real benchmarks (list index = label index)."""
+from ..annotation import AnnotationError, first_duplicate, read_lines
 
 #: COCO 2014/2017 names in ascending category-id order (id 1 person … 90
 #: toothbrush), the order of every benchmark in benchmarks.md.
@@ -44,14 +45,30 @@ PRESETS = dict(coco=COCO_CLASSES, voc=VOC_CLASSES, nus_wide=NUS_WIDE_CLASSES)
 
 def resolve_classes(classes) -> tuple:
     """Class names from a preset name (``coco``, ``voc``, ``nus_wide``), a
-    text file with one name per line, or a sequence of names."""
+    UTF-8 text file with one name per line (blank lines skipped), or a
+    sequence of names. Names must be unique strings."""
     if isinstance(classes, str):
         key = classes.lower().replace('-', '_')
         if key in PRESETS:
             return PRESETS[key]
-        with open(classes, encoding='utf-8') as f:
-            names = tuple(line.strip() for line in f if line.strip())
-        if not names:
-            raise ValueError(f'{classes}: empty class-name file')
+        numbered = [(n, line.strip()) for n, line in
+                    enumerate(read_lines(classes), 1) if line.strip()]
+        if not numbered:
+            raise AnnotationError(f'{classes}: empty class-name file')
+        names = tuple(name for _, name in numbered)
+        dup = first_duplicate(names)
+        if dup:
+            raise AnnotationError(
+                f'{classes}: "{names[dup[0]]}" is listed twice (lines '
+                f'{numbered[dup[0]][0]} and {numbered[dup[1]][0]})')
         return names
-    return tuple(classes)
+    names = tuple(classes)
+    if not names or set(map(type, names)) != {str}:
+        raise ValueError('classes must be a preset name, a class-name file '
+                         'or a non-empty sequence of strings, got '
+                         f'{classes!r}')
+    dup = first_duplicate(names)
+    if dup:
+        raise ValueError(f'class names must be unique: "{names[dup[0]]}" is '
+                         'given twice')
+    return names

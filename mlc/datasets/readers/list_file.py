@@ -1,18 +1,19 @@
 """The generic image-list format ``IMAGE,<class indices>`` (Hill/SPLC COCO
-lists, NUS-WIDE lists; benchmarks.md §2).
+lists, NUS-WIDE lists; docs/datasets.md).
 
 One line per image: the image path, a comma, then class indices separated by
 any whitespace (``x.jpg,8 41``, ``x.jpg, 8 41`` and ``x.jpg,`` are all
-valid). Blank lines are skipped (and counted). A malformed line, an index out
-of range or an image listed twice raises :class:`ListFileError` naming the
-file and line number.
+valid). Blank lines are skipped (and counted). The file is read as UTF-8 (a
+BOM is dropped). A malformed line, bytes that are not UTF-8, an index out of
+range or an image listed twice raises :class:`ListFileError` naming the file
+and line number.
 """
 from typing import List, Optional, Tuple
 
 import numpy as np
 from mmengine.logging import MMLogger
 
-from ..annotation import AnnotationError
+from ..annotation import AnnotationError, read_lines
 
 
 class ListFileError(AnnotationError):
@@ -34,41 +35,39 @@ def read_list_file(path: str, num_classes: int
     labels: List[List[int]] = []
     seen = {}
     blank = 0
-    with open(path, encoding='utf-8') as f:
-        for lineno, line in enumerate(f, 1):
-            text = line.strip()
-            if not text:
-                blank += 1
-                continue
-            name, sep, rest = text.partition(',')
-            name = name.strip()
-            if not sep or not name:
-                raise ListFileError(
-                    f'{path}, line {lineno}: expected "IMAGE,<class ids>", '
-                    f'got {text[:80]!r}')
-            try:
-                ids = [int(tok) for tok in rest.split()]
-            except ValueError:
-                raise ListFileError(
-                    f'{path}, line {lineno}: class ids must be integers '
-                    f'separated by spaces, got {rest.strip()[:80]!r}'
-                ) from None
-            bad = [i for i in ids if not 0 <= i < num_classes]
-            if bad:
-                raise ListFileError(
-                    f'{path}, line {lineno}: class index {bad[0]} out of '
-                    f'range [0, {num_classes}) for image "{name}"')
-            if name in seen:
-                raise ListFileError(
-                    f'{path}, line {lineno}: image "{name}" is listed twice '
-                    f'(first on line {seen[name]})')
-            seen[name] = lineno
-            if len(set(ids)) != len(ids):
-                raise ListFileError(
-                    f'{path}, line {lineno}: a class id is repeated for '
-                    f'image "{name}"')
-            names.append(name)
-            labels.append(sorted(ids))
+    for lineno, line in enumerate(read_lines(path, ListFileError), 1):
+        text = line.strip()
+        if not text:
+            blank += 1
+            continue
+        name, sep, rest = text.partition(',')
+        name = name.strip()
+        if not sep or not name:
+            raise ListFileError(
+                f'{path}, line {lineno}: expected "IMAGE,<class ids>", '
+                f'got {text[:80]!r}')
+        try:
+            ids = [int(tok) for tok in rest.split()]
+        except ValueError:
+            raise ListFileError(
+                f'{path}, line {lineno}: class ids must be integers '
+                f'separated by spaces, got {rest.strip()[:80]!r}') from None
+        bad = [i for i in ids if not 0 <= i < num_classes]
+        if bad:
+            raise ListFileError(
+                f'{path}, line {lineno}: class index {bad[0]} out of '
+                f'range [0, {num_classes}) for image "{name}"')
+        if name in seen:
+            raise ListFileError(
+                f'{path}, line {lineno}: image "{name}" is listed twice '
+                f'(first on line {seen[name]})')
+        seen[name] = lineno
+        if len(set(ids)) != len(ids):
+            raise ListFileError(
+                f'{path}, line {lineno}: a class id is repeated for '
+                f'image "{name}"')
+        names.append(name)
+        labels.append(sorted(ids))
     if blank:
         MMLogger.get_current_instance().info(
             f'{path}: skipped {blank} blank line(s)')
