@@ -1,5 +1,5 @@
 # Distribution-Balanced loss baseline on (clean) VOC-MLT (ECCV 2020;
-# wutong16/DistributionBalancedLoss), stitchup_colearning.md §6: one ResNet-50
+# wutong16/DistributionBalancedLoss), the paper's setting: one ResNet-50
 # (frozen_stages=1), PFC neck 2048->256 with dropout 0.5, DB-focal loss
 # (rebalance, focal 2/2, init_bias 0.05, neg_scale 5, map (0.1, 10, 0.3)),
 # class-aware sampler, batch 32, SGD 0.02, 500-iteration linear warm-up, steps
@@ -28,6 +28,7 @@ model = dict(
         num_stages=4,
         out_indices=(3, ),
         frozen_stages=1,
+        norm_eval=True,  # every BN in eval mode, as the DB code's ResNet
         style='pytorch',
         init_cfg=dict(type='Pretrained', checkpoint='torchvision://resnet50')),
     neck=dict(type='PFCStitchNeck', in_channels=2048, out_channels=256,

@@ -1,9 +1,11 @@
-# WAN baseline (unknowns weighted 1/(C-1) as negatives, sum) on COCO
-# 2014 "0.4left" (Hill/SPLC list coco_train_0.4left.txt); the Hill/SPLC recipe of
-# bce_r50_coco14-0.4left.py, whose data, schedule and EMA this inherits.
+# WAN baseline (unknowns weighted 1/(C-1) as negatives; the authors' form:
+# log(p + 1e-5), mean over the B x C entries; DDP's gradient averaging makes it
+# the mean over the global batch) on COCO 2014 "0.4left" (Hill/SPLC list
+# coco_train_0.4left.txt); the Hill/SPLC recipe of bce_r50_coco14-0.4left.py,
+# whose data, schedule and EMA this inherits.
 # Train with:
 #   bash tools/dist_train.sh configs/baselines/wan_r50_coco14-0.4left.py 8
 _base_ = ['./bce_r50_coco14-0.4left.py']
 
 model = dict(head=dict(loss=dict(
-    _delete_=True, type='WANLoss', reduction='sum')))
+    _delete_=True, type='WANLoss', eps=1e-5, reduction='mean')))

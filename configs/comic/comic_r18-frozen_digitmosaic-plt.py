@@ -1,4 +1,4 @@
-# COMIC on DigitMosaic-PLT with the paper's frozen trunk (comic.md: linear
+# COMIC on DigitMosaic-PLT with the paper's frozen trunk (a linear
 # probe on fixed features): the ResNet_CIFAR-18 trunk is initialised from the
 # DigitMosaic-full (data seed 1) pre-training and frozen, BN in eval mode;
 # only necks, attention and classifiers train. Pre-train first:

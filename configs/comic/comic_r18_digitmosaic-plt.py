@@ -1,5 +1,5 @@
 # COMIC on DigitMosaic-PLT (long-tailed rho 50, 40% of positives missing).
-# CPU smoke setting of comic.md §6: the small ResNet_CIFAR-18 trunk is not
+# CPU smoke setting of COMIC: the small ResNet_CIFAR-18 trunk is not
 # pretrained, so it is trained and shared by the three branches
 # (trunk_frozen=False, trunk_mode='shared'; a project variant, not the paper's
 # frozen linear probe); branch features 128-d. Same data, schedule (Adam 1e-3,
@@ -24,7 +24,8 @@ model = dict(
         base_channels=16,
         num_stages=4,
         out_indices=(3, ),
-        style='pytorch'),
+        style='pytorch',
+        zero_init_residual=False),  # as _base_/models/r18-cifar_mlc.py
     trunk_frozen=False,
     trunk_mode='shared',
     neck=dict(type='ComicFeatNeck', in_channels=128, out_channels=128),

@@ -1,4 +1,4 @@
-# COMIC (ICCV 2023) on PLT-COCO, the paper's recipe (comic.md §6):
+# COMIC (ICCV 2023) on PLT-COCO, the paper's recipe:
 # frozen ImageNet ResNet-50 (torchvision V1 weights) computed once per batch,
 # three branches (head / tail / balanced: Linear 2048->1024 + LogSoftmax,
 # NormLinear classifiers with TDE, additive attention), MFM + RLC + HTB.
@@ -6,7 +6,8 @@
 # for the classifiers, per-module StepLR x0.1; 40 epochs, batch 32 on ONE GPU
 # (the losses use per-batch statistics: with N GPUs set batch_size=32 // N to
 # keep the global batch, or keep 32 per GPU and note it), shuffle, drop_last.
-# No val split: the last epoch is tested (conventions §7). Shot groups from
+# No val split: the last epoch is tested (docs/conventions.md §7). Shot groups
+# from
 # the partial training counts (many >= 100, few < 20) = class_split.json
 # written by the converter.
 # Data (see configs/_base_/datasets/plt-coco.py and configs/comic/README.md):
@@ -116,5 +117,5 @@ param_scheduler = [
 ]
 train_cfg = dict(by_epoch=True, max_epochs=40)
 test_cfg = dict()
-default_hooks = dict(checkpoint=dict(type='CheckpointHook', interval=5,
+default_hooks = dict(checkpoint=dict(type='SafeCheckpointHook', interval=5,
                                      max_keep_ckpts=2))

@@ -1,9 +1,9 @@
 # PU-MLC (ICME 2024, arXiv 2306.16016) on COCO 2014 with the PU-MLC partial
-# labels (benchmarks.md §3): every (image, class) entry of the full train
+# labels (docs/datasets.md): every (image, class) entry of the full train
 # label matrix kept with probability 0.1 (np.random.seed(0) draw, bit-for-bit),
 # the rest -1; all 82,783 train images incl. the ~700 unannotated ones; test =
 # all 40,504 val2014 images (full labels). Recipe of the official code
-# (pu_mlc.md §3-4): ResNet-101 (ImageNet) with LGC on its 33 3x3 convs, stem +
+# (COCO values): ResNet-101 (ImageNet) with LGC on its 33 3x3 convs, stem +
 # layer1-3 frozen except the LGC branches, every BatchNorm in eval mode; SSGRL
 # head with COCO word vectors; VPU loss (alpha 1.0, gamma 0.55) + MixUp
 # consistency (Beta(0.3, 0.3)); 448 inputs; Adam 1e-4 with coupled L2 1e-4 on
@@ -17,7 +17,6 @@
 #       data/coco2014/annotations/instances_val2014.json \
 #       data/coco2014/pu-mlc_val_full.json --prob 1
 #   cp <PU-MLC repo>/data/coco/vectors.npy data/coco2014/pu-mlc_vectors.npy
-# (the word vectors are also in ../shared/data/pu_mlc/coco_vectors.npy).
 # Train:
 #   bash tools/dist_train.sh configs/pu_mlc/pu-mlc_r101-lgc_coco14-p0.1.py 2
 # Reported: last-epoch test numbers of the EMA weights (mmengine evaluates
@@ -64,17 +63,21 @@ model = dict(
     norm_eval_all=True,
 )
 
+# PIL (antialiased) bicubic resizes, as torchvision's Resize in the code
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(512, 512), interpolation='bicubic'),
+    dict(type='Resize', scale=(512, 512), interpolation='bicubic',
+         backend='pillow'),
     dict(type='RandomSquareCropChoice', sizes=(512, 448, 384, 320, 256)),
-    dict(type='Resize', scale=(448, 448), interpolation='bicubic'),
+    dict(type='Resize', scale=(448, 448), interpolation='bicubic',
+         backend='pillow'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='PackInputs', algorithm_keys=('gt_clean', )),
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(448, 448), interpolation='bicubic'),
+    dict(type='Resize', scale=(448, 448), interpolation='bicubic',
+         backend='pillow'),
     dict(type='PackInputs'),
 ]
 train_dataloader = dict(
@@ -132,7 +135,7 @@ auto_scale_lr = dict(base_batch_size=70, enable=False)
 
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=100),
-    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=2,
+    checkpoint=dict(type='SafeCheckpointHook', interval=1, max_keep_ckpts=2,
                     save_best=None))
 custom_hooks = [
     dict(type='SSGRLGraphHook'),

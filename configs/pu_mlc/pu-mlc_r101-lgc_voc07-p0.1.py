@@ -1,7 +1,7 @@
-# PU-MLC on VOC 2007 with the PU-MLC partial labels (benchmarks.md §3):
+# PU-MLC on VOC 2007 with the PU-MLC partial labels (docs/datasets.md):
 # trainval entries kept with probability 0.1, difficult objects skipped (a
 # class present only as difficult is a negative, in training and test), test
-# = VOC 2007 test (4,952 images). VOC recipe (pu_mlc.md §3): alpha 2.0, gamma
+# = VOC 2007 test (4,952 images). VOC recipe: alpha 2.0, gamma
 # 0.85, Adam 4e-5, EMA decay 0.991, OneCycle over 80 epochs stopped after 56,
 # batch 45 x 2 GPUs; otherwise the COCO config.
 # Build the files:
@@ -13,7 +13,7 @@
 #       --split test --prob 1
 #   cp <PU-MLC repo>/data/voc_devkit/VOC2007/voc07_vector.npy \
 #       data/voc2007/pu-mlc_vectors.npy
-# (= ../shared/data/pu_mlc/voc07_vectors.npy). Train:
+# Train:
 #   bash tools/dist_train.sh configs/pu_mlc/pu-mlc_r101-lgc_voc07-p0.1.py 2
 _base_ = ['./pu-mlc_r101-lgc_coco14-p0.1.py']
 

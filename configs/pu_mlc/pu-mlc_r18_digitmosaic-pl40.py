@@ -5,7 +5,7 @@
 # method of the results table): LGC on every 3x3 conv of layer1-4 (16 convs
 # of BasicBlocks), an SSGRL head with reduced widths and Gaussian class
 # vectors (DigitMosaic has no word vectors), the MixUp second forward. The
-# bottleneck version of benchmarks.md §7 (ResNet_CIFAR-50, 16 wide, 512-d) is
+# bottleneck version of DigitMosaic (ResNet_CIFAR-50, 16 wide, 512-d) is
 # pu-mlc_r50_digitmosaic-pl40.py (about 3x slower per step).
 # Deviations from the paper's recipe (no ImageNet weights exist for this
 # backbone): nothing is frozen and BatchNorms train; Adam 1e-3 + cosine over
@@ -31,7 +31,8 @@ model = dict(
         base_channels=16,
         num_stages=4,
         out_indices=(3, ),
-        style='pytorch'),
+        style='pytorch',
+        zero_init_residual=False),  # as _base_/models/r18-cifar_mlc.py
     head=dict(
         type='SSGRLHead',
         num_classes=10,

@@ -1,4 +1,4 @@
-# Project extension (records_corr_solar.md §10, not a published method): COMIC
+# Project extension (configs/records/README.md, not published): COMIC
 # on DigitMosaic-PLT with the RLC corrector's absolute threshold tested on
 # prior-adjusted logits (tau_d 0.5, EMA 0.9). Compare with
 # configs/comic/comic_r18_digitmosaic-plt.py.

@@ -1,4 +1,4 @@
-# Project extension (records_corr_solar.md §10, not a published method): SPLC
+# Project extension (configs/records/README.md, not published): SPLC
 # on DigitMosaic-PLT with RECORDS-style prior-adjusted correction thresholds,
 # sigma(z' - tau_d (logit pi_hat_k - logit mean(pi_hat))) > tau, pi_hat an
 # EMA (0.9) of the batch mean of sigma(z). Compare with

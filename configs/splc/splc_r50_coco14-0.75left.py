@@ -1,8 +1,10 @@
-# SPLC (focal margin 1, gamma 2, change_epoch 1, sum; SPLCEpochHook) on COCO
-# 2014 "0.75left" (Hill/SPLC list coco_train_0.75left.txt, unlisted = -1 =
+# SPLC (focal margin 1, gamma 2, change_epoch 1, global sum; SPLCEpochHook) on
+# COCO 2014 "0.75left" (Hill/SPLC list coco_train_0.75left.txt, unlisted = -1 =
 # negative); ResNet-50 448, Adam 1e-4, OneCycle(80 ep) stopped at 31, EMA
 # 0.9997, batch 128 in total, AMP. Test: COCO val2014 (last epoch, EMA
-# weights).
+# weights). 'global_sum' sums the loss over the global batch (local sum x world
+# size), so the objective is the same on any number of GPUs; keep 128 images in
+# total (8 x 16; e.g. 4 GPUs: train_dataloader.batch_size=32).
 # Train with:
 #   bash tools/dist_train.sh configs/splc/splc_r50_coco14-0.75left.py 8
 _base_ = [
@@ -14,7 +16,7 @@ _base_ = [
 
 model = dict(head=dict(loss=dict(
     _delete_=True, type='SPLCLoss', tau=0.65, change_epoch=1, margin=1.0,
-    gamma=2.0, correct='unknown_only', reduction='sum')))
+    gamma=2.0, correct='unknown_only', reduction='global_sum')))
 train_dataloader = dict(dataset=dict(ann_file='train_0.75left.json'))
 custom_hooks = [
     dict(type='EMAHook', ema_type='StateAwareEMA', momentum=3e-4,

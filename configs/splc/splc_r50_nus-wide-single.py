@@ -1,6 +1,9 @@
-# SPLC (focal margin 1, gamma 2, change_epoch 1, sum; SPLCEpochHook) on NUS-
-# WIDE single-label (Hill/SPLC list nus_train_singlelabel.txt, unlisted = -1 =
-# negative; test nus_val.txt, 81 classes); same recipe as COCO.
+# SPLC (focal margin 1, gamma 2, change_epoch 1, global sum; SPLCEpochHook) on
+# NUS-WIDE single-label (Hill/SPLC list nus_train_singlelabel.txt, unlisted =
+# -1 = negative; test nus_val.txt, 81 classes); same recipe as COCO.
+# 'global_sum' sums the loss over the global batch (local sum x world size), so
+# the objective is the same on any number of GPUs; keep 128 images in total (8
+# x 16; e.g. 4 GPUs: train_dataloader.batch_size=32).
 # Train with:
 #   bash tools/dist_train.sh configs/splc/splc_r50_nus-wide-single.py 8
 _base_ = [
@@ -12,7 +15,7 @@ _base_ = [
 
 model = dict(head=dict(num_classes=81, loss=dict(
     _delete_=True, type='SPLCLoss', tau=0.6, change_epoch=1, margin=1.0,
-    gamma=2.0, correct='unknown_only', reduction='sum')))
+    gamma=2.0, correct='unknown_only', reduction='global_sum')))
 custom_hooks = [
     dict(type='EMAHook', ema_type='StateAwareEMA', momentum=3e-4,
          update_buffers=True, priority=49),

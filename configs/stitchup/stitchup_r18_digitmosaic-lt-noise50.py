@@ -1,6 +1,6 @@
 # Heterogeneous co-learning + Stitch-Up (feature average) on DigitMosaic-LT-Noise
-# (rho 50, inject_noise r=0.5; benchmarks.md §7) -- the CPU smoke recipe of
-# stitchup_colearning.md §6: ResNet_CIFAR-18 (16 base channels) trunk shared and
+# (rho 50, inject_noise r=0.5; docs/datasets.md) -- the CPU smoke recipe of
+# Stitch-Up: ResNet_CIFAR-18 (16 base channels) trunk shared and
 # trainable (`trunk_frozen=False` project variant: no pretrained weights), two
 # layer4 copies, PFC necks 128->64, branch R (uniform sampler, BCE) and branch B
 # (class-aware sampler, DB-focal), thresholds of the published VOC noise-0.5
@@ -39,7 +39,8 @@ model = dict(
         base_channels=16,
         num_stages=4,
         out_indices=(3, ),
-        style='pytorch'),
+        style='pytorch',
+        zero_init_residual=False),  # as _base_/models/r18-cifar_mlc.py
     branches=dict(
         random=dict(
             neck=dict(type='PFCStitchNeck', in_channels=128, out_channels=64,

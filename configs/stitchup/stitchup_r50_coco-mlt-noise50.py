@@ -1,5 +1,5 @@
 # Co-learning + Stitch-Up on COCO-MLT-Noise-0.5: the VOC recipe with the COCO
-# values of stitchup_colearning.md §6: 80 classes, SGD lr 0.2, DB neg_scale 2
+# values of the paper: 80 classes, SGD lr 0.2, DB neg_scale 2
 # and map (0.1, 10, 0.2), thresholds: both head alphas 0.9, no beta. Train images
 # from COCO-2017 train, test = COCO val2017 (annotated + unannotated images).
 _base_ = ['./stitchup_r50_voc-mlt-noise50.py']

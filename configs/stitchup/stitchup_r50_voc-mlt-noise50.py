@@ -1,6 +1,6 @@
 # Heterogeneous co-learning + Stitch-Up on VOC-MLT-Noise-0.5 (TIP 2023,
 # arXiv 2307.00880; VamosC/CoLearning-meet-StitchUp), published recipe
-# (stitchup_colearning.md §6): ResNet-50 trunk (stem..layer3, frozen, BN eval)
+# of the paper: ResNet-50 trunk (stem..layer3, frozen, BN eval)
 # computed once; branch R (uniform sampler, batch 32, BCE, PFC dropout 0) and
 # branch B (class-aware sampler, batch 256, DB-focal, PFC dropout 0.5), each with
 # its own layer4; cross correction with the published thresholds; feature-average

@@ -1,5 +1,5 @@
-"""Stitch-Up partner selection (stitchup_colearning.md §4)."""
-from typing import List, Optional, Union
+"""Stitch-Up partner selection."""
+from typing import List, Optional, Tuple, Union
 
 import numpy as np
 import torch
@@ -19,11 +19,17 @@ class StitchUpDataset:
     ``gt_clean``): draw c uniformly from P_i, then the partner j uniformly
     from L_c, the images whose observed labels contain c (j may equal i).
     An anchor without positive gets a uniform partner (counted in
-    ``num_uniform_partners`` and logged once). The draw uses a private
-    generator seeded with (seed, epoch, i): deterministic, independent of
-    worker count and order, and different each epoch (the train loop calls
-    :meth:`set_epoch`; with ``num_workers > 0`` the loader must not use
-    persistent workers).
+    ``num_uniform_partners`` and logged once). Each item draws afresh, as
+    the official dataset's ``__getitem__``, from a private generator: an
+    item ``(i, position)`` (what :class:`ClassAwareSampler` yields to this
+    ``position_keyed`` dataset, ``position`` = place in the epoch's global
+    sequence) seeds it with (seed, epoch, i, position), so an image the
+    class-aware sampler repeats many times per pass gets a new partner each
+    time; a plain index ``i`` (e.g. from the uniform sampler, which visits
+    each image once per epoch) seeds it with (seed, epoch, i). Draws are
+    deterministic, independent of worker count, order, world size and
+    resume, and change each epoch (the train loop calls :meth:`set_epoch`;
+    with ``num_workers > 0`` the loader must not use persistent workers).
 
     The partner is loaded and augmented independently by the same pipeline.
     Each item is ``dict(inputs=[anchor, partner], data_samples=anchor)``;
@@ -39,6 +45,9 @@ class StitchUpDataset:
             (single images, no partner): the no-Stitch-Up ablation with the
             same data configuration. Defaults to True.
     """
+
+    #: items may be ``(index, position)`` pairs (see ClassAwareSampler)
+    position_keyed = True
 
     def __init__(self, dataset: Union[dict, BaseDataset],
                  seed: Optional[int] = None,
@@ -79,10 +88,14 @@ class StitchUpDataset:
     def get_cat_ids(self, idx: int) -> List[int]:
         return self.dataset.get_cat_ids(idx)
 
-    def partner(self, idx: int) -> int:
-        """Partner index of anchor ``idx`` in the current epoch."""
+    def partner(self, idx: int, position: Optional[int] = None) -> int:
+        """Partner index of anchor ``idx`` in the current epoch, drawn for
+        the occurrence at sampler ``position`` (None: one draw per index
+        and epoch)."""
         self.full_init()
-        rng = np.random.default_rng([self.seed, self.epoch, idx])
+        rng = np.random.default_rng(np.random.SeedSequence(
+            [self.seed, self.epoch, idx],
+            spawn_key=() if position is None else (position, )))
         positives = self._positives[idx]
         if len(positives) == 0:
             if self.num_uniform_partners == 0:
@@ -99,11 +112,14 @@ class StitchUpDataset:
     def __len__(self) -> int:
         return len(self.dataset)
 
-    def __getitem__(self, idx: int) -> dict:
+    def __getitem__(self, item: Union[int, Tuple[int, int]]) -> dict:
+        """Anchor ``idx`` with its partner; ``item`` is ``idx`` or
+        ``(idx, position)``."""
+        idx, position = item if isinstance(item, tuple) else (item, None)
         anchor = self.dataset[idx]
         if not self.stitch:
             return anchor
-        j = self.partner(idx)
+        j = self.partner(idx, position)
         other = self.dataset[j]
         sample = anchor['data_samples']
         mate = other['data_samples']

@@ -1,4 +1,4 @@
-"""COMIC components: hand-computed values of comic.md §9, gradchecks,
+"""COMIC components: hand-computed values, gradchecks,
 state, shared trunk, gt_clean permutation."""
 import copy
 
@@ -8,8 +8,11 @@ from mmpretrain.structures import DataSample
 
 from mlc.models.heads import AdditiveAttention, NormLinearClsHead
 from mlc.models.heads.comic_feature_memory import ComicFeatureMemory
-from mlc.models.losses import (HeadTailBalancerLoss, MultiFocalModifierLoss,
-                               RLCLoss)
+from mlc.models.losses import (
+    HeadTailBalancerLoss,
+    MultiFocalModifierLoss,
+    RLCLoss,
+)
 from mlc.registry import MODELS
 from mlc.utils import register_all_modules
 
@@ -371,3 +374,39 @@ def test_ablation_switches(kwargs, present, absent):
         assert set(model.necks.keys()) == {'b'}
     if 'cls_loss' in kwargs:
         assert type(model.head.htb.loss).__name__ == 'MaskedBCELoss'
+
+
+@pytest.mark.parametrize('grad_to_branches', [True, False])
+def test_attention_gradient_into_branch_features(grad_to_branches):
+    """The balanced losses reach f_h, f_t only through the attention (HTB
+    stops its gradient): with ``attn_grad_to_branches=False`` none arrives,
+    while the attention itself and the forward values are unchanged."""
+    torch.manual_seed(0)
+    head = tiny_comic(attn_grad_to_branches=grad_to_branches).head
+    head.set_epoch(0)
+    _, samples = batch()
+    gen = torch.Generator().manual_seed(1)
+    feats = {k: torch.randn(6, 16, generator=gen).log_softmax(1)
+             .requires_grad_() for k in 'htb'}
+    torch.manual_seed(0)
+    reference = tiny_comic().head.eval()
+    out, ref = head.eval()(feats), reference(feats)
+    for key in out:
+        torch.testing.assert_close(out[key], ref[key])
+    losses = head.train().loss(feats, samples)
+    balanced = losses['loss_mfm_b'] + losses['loss_rlc_b'] + \
+        losses['loss_htb']
+    grads = torch.autograd.grad(balanced, [feats['h'], feats['t'],
+                                           head.attention.w_k.weight],
+                                allow_unused=True)
+    reached = [g is not None and bool(g.abs().sum() > 0) for g in grads[:2]]
+    assert reached == [grad_to_branches] * 2
+    assert grads[2].abs().sum() > 0  # W_k still learns from the keys
+    # the head/tail losses still train their own features
+    own = torch.autograd.grad(losses['loss_mfm_h'], feats['h'])[0]
+    assert own.abs().sum() > 0
+
+
+def test_attention_gradient_switch_needs_the_attention():
+    with pytest.raises(ValueError, match='attn_grad_to_branches'):
+        tiny_comic(comic_mode='code', attn_grad_to_branches=False)

@@ -4,15 +4,14 @@ import os.path as osp
 
 import pytest
 import torch
+from conftest import ROOT
 from mmengine.config import Config
-from mmengine.registry import DefaultScope
 from mmengine.optim import build_optim_wrapper
+from mmengine.registry import DefaultScope
 
 from mlc.registry import MODELS, PARAM_SCHEDULERS
 from mlc.utils import register_all_modules
 from mlc.utils.config_check import check_config
-
-from conftest import ROOT
 
 register_all_modules(init_default_scope=False)
 CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', 'comic', '*.py')))
@@ -106,3 +105,18 @@ def test_digitmosaic_config_trains_shared_trunk():
     assert cfg.custom_hooks[0]['type'] == 'ComicCorrectionHook'
     x = torch.zeros(2, 3, 32, 32)
     assert model(x)['z_b'].shape == (2, 10)
+
+
+@pytest.mark.parametrize('name', ['comic_r18_digitmosaic-plt',
+                                  'comic_r50_plt-coco'])
+def test_no_attn_grad_ablation_changes_only_the_switch(name):
+    base = Config.fromfile(osp.join(ROOT, 'configs', 'comic', f'{name}.py'))
+    cfg, model, _, _ = build(osp.join(ROOT, 'configs', 'comic',
+                                      f'{name}_no-attn-grad.py'))
+    assert base.model.head.get('attn_grad_to_branches', True)
+    assert model.head.attn_grad_to_branches is False
+    assert model.head.attention is not None and model.head.htb is not None
+    cfg.model.head.pop('attn_grad_to_branches')
+    base.model.trunk.pop('init_cfg', None)  # as build()
+    assert cfg.model == base.model
+    assert cfg.to_dict().keys() == base.to_dict().keys()

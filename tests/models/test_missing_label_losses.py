@@ -1,4 +1,4 @@
-"""Hill, SPLC, ASL, Focal and WAN losses (hill_splc_asl.md §7)."""
+"""Hill, SPLC, ASL, Focal and WAN losses."""
 import math
 
 import pytest
@@ -8,8 +8,14 @@ from mmpretrain.models.losses import AsymmetricLoss
 from mmpretrain.structures import DataSample
 
 from mlc.models.heads import MLCLinearHead
-from mlc.models.losses import (HillLoss, MaskedASLLoss, MaskedBCELoss,
-                               MaskedFocalLoss, SPLCLoss, WANLoss)
+from mlc.models.losses import (
+    HillLoss,
+    MaskedASLLoss,
+    MaskedBCELoss,
+    MaskedFocalLoss,
+    SPLCLoss,
+    WANLoss,
+)
 from mlc.registry import MODELS
 from mlc.utils import register_all_modules
 
@@ -175,16 +181,86 @@ def test_focal_and_bce_hand_values():
 
 def test_wan_hand_values_and_modes():
     z, t = row(0., 0., 0., 0.), row(1., -1., -1., -1.)
-    assert abs(WANLoss()(z, t).item() - 1.386294) < 1e-6
-    assert abs(WANLoss(unknown_as='negative')(z, t).item() -
+    exact = dict(eps=None, reduction='sum')  # the exact summed form
+    assert abs(WANLoss(**exact)(z, t).item() - 1.386294) < 1e-6
+    assert abs(WANLoss(unknown_as='negative', **exact)(z, t).item() -
                4 * math.log(2)) < 1e-12
-    assert abs(WANLoss(weak_weight=0.5)(z, t).item() -
+    assert abs(WANLoss(weak_weight=0.5, **exact)(z, t).item() -
                2.5 * math.log(2)) < 1e-12
     # observed negatives keep weight 1
-    assert abs(WANLoss()(z, row(1., 0., -1., -1.)).item() -
+    assert abs(WANLoss(**exact)(z, row(1., 0., -1., -1.)).item() -
                (2 + 2 / 3) * math.log(2)) < 1e-12
+    # defaults: the authors' -log(p_t + 1e-5), mean over B x C = 4 entries
+    assert abs(WANLoss()(z, t).item() -
+               2 * -math.log(0.5 + 1e-5) / 4) < 1e-12
     with pytest.raises(ValueError, match='C >= 2'):
         WANLoss()(row(0.), row(-1.))
+    with pytest.raises(ValueError, match='WANLoss: eps'):
+        WANLoss(eps=0.)
+
+
+def authors_wan(z, t):
+    """``loss_wan`` of Cole et al. (single positive labels, CVPR 2021) with
+    their B x C mean; unknowns (-1 here) are their unobserved 0 entries."""
+    preds = torch.sigmoid(z)
+    num_classes = z.shape[1]
+    loss_mtx = torch.zeros_like(z)
+    pos, unk = t == 1, t == -1
+    loss_mtx[pos] = -torch.log(preds[pos] + 1e-5)
+    loss_mtx[unk] = -torch.log(1.0 - preds[unk] + 1e-5) / (num_classes - 1)
+    return (loss_mtx / (z.shape[0] * num_classes)).sum()
+
+
+def authors_bce(z, y, eps=1e-8):
+    """The Hill/SPLC code's BCE: ``AsymmetricLoss(0, 0, clip=0)``."""
+    p = torch.sigmoid(z)
+    return -(y * torch.log(p.clamp(min=eps)) +
+             (1 - y) * torch.log((1 - p).clamp(min=eps))).sum()
+
+
+@pytest.mark.parametrize('dtype', [torch.float32, torch.float64])
+def test_wan_defaults_equal_the_authors_loss(dtype):
+    gen = torch.Generator().manual_seed(3)
+    # single-positive rows, logits out to the eps regime (|z| > 11.5)
+    z = (8 * torch.randn(6, 5, generator=gen)).to(dtype)
+    z[0, :2] = torch.tensor([-25., 25.])
+    t = -torch.ones(6, 5, dtype=dtype)
+    t[torch.arange(6), torch.randint(0, 5, (6, ), generator=gen)] = 1
+    t[0, 0] = 1
+    z1, z2 = z.clone().requires_grad_(True), z.clone().requires_grad_(True)
+    ours, ref = WANLoss()(z1, t), authors_wan(z2, t)
+    torch.testing.assert_close(ours, ref)
+    ours.backward()
+    ref.backward()
+    torch.testing.assert_close(z1.grad, z2.grad)
+    # the exact log is not capped: entry (0, 0) alone gives 25 / (B x C)
+    assert WANLoss(eps=None)(z, t) > ref + 10 / 30
+
+
+@pytest.mark.parametrize('dtype', [torch.float32, torch.float64])
+def test_bce_eps_equals_the_authors_bce(dtype):
+    gen = torch.Generator().manual_seed(4)
+    z = (10 * torch.randn(6, 5, generator=gen)).to(dtype)
+    z[0, :2] = torch.tensor([-30., 30.])
+    y = (torch.rand(6, 5, generator=gen) < 0.4).to(dtype)
+    y[0, :2] = torch.tensor([1., 0.])  # both capped: p < 1e-8, 1 - p < 1e-8
+    z1, z2 = z.clone().requires_grad_(True), z.clone().requires_grad_(True)
+    ours = MaskedBCELoss(eps=1e-8, reduction='sum')(z1, y)
+    ref = authors_bce(z2, y)
+    torch.testing.assert_close(ours, ref)
+    ours.backward()
+    ref.backward()
+    torch.testing.assert_close(z1.grad, z2.grad)
+    per_entry = MaskedBCELoss(eps=1e-8, reduction='none')(z, y)
+    torch.testing.assert_close(per_entry[0, :2],
+                               torch.full((2, ), -math.log(1e-8), dtype=dtype))
+    assert (z1.grad[0, :2] == 0).all()  # no gradient where capped
+    # the default stays the exact, uncapped BCE
+    exact = MaskedBCELoss(reduction='none')(z, y)
+    torch.testing.assert_close(exact[0, :2],
+                               torch.full((2, ), 30., dtype=dtype))
+    with pytest.raises(ValueError, match='MaskedBCELoss: eps'):
+        MaskedBCELoss(eps=1.)
 
 
 @pytest.mark.parametrize('name', sorted(LOSSES))
@@ -224,10 +300,12 @@ def test_gradcheck_float64(name, unknown_as):
 
 
 @pytest.mark.parametrize('name', sorted(LOSSES))
-def test_paper_default_reduction_sum_and_batchmean(name):
+def test_paper_default_reduction_and_batchmean(name):
     z, t = batch(6)
     loss = LOSSES[name]()
-    assert loss.reduction == 'sum'
+    # Cole et al.'s WAN averages over B x C; the Hill/SPLC code sums
+    assert loss.reduction == ('mean' if name == 'WANLoss' else 'sum')
+    loss = LOSSES[name](reduction='sum')
     torch.testing.assert_close(loss(z, t, reduction_override='batchmean'),
                                loss(z, t) / z.shape[0])
 

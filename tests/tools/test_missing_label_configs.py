@@ -1,5 +1,5 @@
 """Configs of the missing-label losses parse, pass the checks and follow the
-recipe of hill_splc_asl.md §3."""
+Hill/SPLC recipe."""
 import glob
 import os.path as osp
 
@@ -30,9 +30,19 @@ def test_real_benchmark_recipe(path):
     cfg = Config.fromfile(path)
     check_config(cfg)  # the val loader reads the test set: no selection
     loss = MODELS.build(cfg.model.head.loss)
-    unknown_as = 'weak_negative' if type(loss).__name__ == 'WANLoss' \
-        else 'negative'
-    assert loss.reduction == 'sum' and loss.unknown_as == unknown_as
+    if type(loss).__name__ == 'WANLoss':
+        # the authors' WAN: log(p + 1e-5), mean over B x C (a mean needs no
+        # world-size scaling under DDP)
+        assert (loss.reduction, loss.eps) == ('mean', 1e-5)
+        assert loss.unknown_as == 'weak_negative'
+    else:
+        # one process on 128 images with a summed loss: the sum over the
+        # global batch, whatever the number of GPUs
+        assert loss.reduction == 'global_sum'
+        assert loss.unknown_as == 'negative'
+    if type(loss).__name__ == 'MaskedBCELoss':
+        assert loss.eps == 1e-8  # the authors' log clamp
+    assert cfg.train_dataloader.batch_size * 8 == 128  # per GPU, 8 GPUs
     # the official [0, 1] inputs; `-norm` variants use ImageNet statistics
     std = [58.395, 57.12, 57.375] if path.endswith('-norm.py') else [255.] * 3
     assert cfg.model.data_preprocessor.std == std
@@ -65,3 +75,9 @@ def test_digitmosaic_configs(path):
         assert cfg[f'{loader}_dataloader'].dataset.variant == expected
     hooks = [h.type for h in cfg.get('custom_hooks', [])]
     assert ('SPLCEpochHook' in hooks) == (type(loss).__name__ == 'SPLCLoss')
+    # the authors' forms of the Hill/SPLC-family baselines (the -plt BCE is
+    # the COMIC foundation and keeps the exact mean BCE)
+    if type(loss).__name__ == 'WANLoss':
+        assert (loss.reduction, loss.eps) == ('mean', 1e-5)
+    if type(loss).__name__ == 'MaskedBCELoss' and variant != 'plt':
+        assert (loss.reduction, loss.eps) == ('sum', 1e-8)

@@ -1,12 +1,21 @@
-"""COCO instances JSON -> standard multi-label annotation (full labels).
+"""COCO instances JSON -> standard multi-label annotation.
 
-Category ids map to contiguous indices in ascending-id order (1 person -> 0
-… 90 toothbrush -> 79). ``--rule any`` (default): positive if any instance
-of the class (Hill/SPLC, COMIC, PU-MLC); ``--rule db``: leaves out
-annotations with ``ignore``, area <= 0, w < 1 or h < 1 (DB / Stitch-Up test
-labels). Images without annotations are skipped (and counted) unless
-``--keep-unannotated``. Full labels are their own clean labels: ``unlisted``
-is 0 and ``clean_pos`` = ``pos``.
+Category ids map to contiguous indices in ascending-id order (COCO: 1 person
+-> 0 … 90 toothbrush -> 79; any other ids, contiguous or not, the same way).
+``--rule any`` (default): positive if any instance of the class (Hill/SPLC,
+COMIC, PU-MLC); ``--rule db``: leaves out annotations with ``ignore``, area
+<= 0, w < 1 or h < 1 (DB / Stitch-Up test labels). Images without
+annotations are skipped (and counted) unless ``--keep-unannotated``.
+
+``--unlisted 0`` (default): the file is exhaustive (the official COCO files),
+every class an image has no instance of is a negative, and the labels are
+their own clean labels (``clean_pos`` = ``pos``; the partial-label builders
+keep them). ``--unlisted -1``: the file lists only the observed positives of
+a partial-label set; the other classes are unknown and clean labels
+(``clean_pos``, used only to log the precision/recall of label corrections)
+are written only from a separate clean source, ``--clean``: an exhaustive
+instances file of the same images. ``--year`` (2014, 2017 or any text) only
+names the source; it is not needed for data that is not COCO.
 
 Example::
 
@@ -14,21 +23,66 @@ Example::
         data/coco/annotations/instances_val2014.json \\
         data/coco2014/val2014.json --year 2014 --split val \\
         --img-root data/coco/val2014 --check-images
+    python tools/dataset_converters/make_coco_multilabel.py \\
+        data/my_set/observed.json data/my_set/train.json --unlisted -1 \\
+        --clean data/my_set/full.json
 """
 import argparse
+import os.path as osp
+from typing import List
 
-from mlc.datasets.readers import (coco_labels, converter_provenance,
-                                  dense_to_annotation)
-from converter_utils import check_images, write_annotation
+import numpy as np
+from converter_utils import check_images, run_converter, write_annotation
+
+from mlc.datasets.readers import (
+    coco_labels,
+    converter_provenance,
+    dense_to_annotation,
+)
+
+
+def clean_from(path: str, rule: str, names: List[str],
+               classes: tuple, observed: np.ndarray) -> np.ndarray:
+    """(N, C) clean labels of ``names`` from the exhaustive file ``path``.
+
+    Raises:
+        ValueError: other classes, an image missing from ``path``, or an
+            observed positive that is not a clean positive.
+    """
+    clean_names, clean_classes, clean_labels, _ = coco_labels(
+        path, rule, keep_unannotated=True)
+    if tuple(clean_classes) != tuple(classes):
+        raise ValueError(f'--clean {path}: its categories differ from the '
+                         'observed file\'s')
+    row = {name: i for i, name in enumerate(clean_names)}
+    missing = [n for n in names if n not in row]
+    if missing:
+        raise ValueError(f'--clean {path}: {len(missing)} image(s) of the '
+                         f'observed file are not in it, e.g. {missing[:3]}')
+    clean = clean_labels[[row[n] for n in names]]
+    extra = np.argwhere((observed == 1) & (clean != 1))
+    if len(extra):
+        i, c = extra[0]
+        raise ValueError(f'--clean {path}: image "{names[i]}" has observed '
+                         f'positive "{classes[c]}" that is not a clean '
+                         'positive')
+    return clean
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('instances', help='instances_{split}{year}.json')
+    parser.add_argument('instances', help='COCO-format instances JSON')
     parser.add_argument('out', help='output annotation JSON')
-    parser.add_argument('--year', choices=('2014', '2017'), required=True)
+    parser.add_argument('--year', help='COCO year (2014, 2017); names the '
+                        'source only')
     parser.add_argument('--split', default='train', help='train | val')
     parser.add_argument('--rule', choices=('any', 'db'), default='any')
+    parser.add_argument('--unlisted', type=int, choices=(0, -1), default=0,
+                        help='state of the classes an image has no '
+                        'annotation of: 0 negative (exhaustive file), -1 '
+                        'unknown (observed positives only)')
+    parser.add_argument('--clean', help='exhaustive instances JSON of the '
+                        'same images: writes clean labels')
     parser.add_argument('--keep-unannotated', action='store_true')
     parser.add_argument('--img-root', help='image folder (for '
                         '--check-images)')
@@ -46,17 +100,25 @@ def main() -> None:
         if not args.img_root:
             parser.error('--check-images needs --img-root')
         check_images(names, args.img_root)
+    observed = np.where(labels == 1, 1, args.unlisted).astype(np.int8)
+    if args.clean is not None:
+        clean = clean_from(args.clean, args.rule, names, classes, observed)
+    else:  # an exhaustive file is its own clean source; a partial one not
+        clean = labels if args.unlisted == 0 else None
     params = dict(year=args.year, split=args.split, rule=args.rule,
+                  unlisted=args.unlisted,
                   keep_unannotated=args.keep_unannotated)
     info.pop('category_ids')
+    source = (f'coco{args.year} {args.split}' if args.year else
+              f'{osp.basename(args.instances)} {args.split}')
+    inputs = [args.instances] + ([args.clean] if args.clean else [])
     ann = dense_to_annotation(
-        names, labels, classes, unlisted=0,
-        source=f'coco{args.year} {args.split}',
+        names, observed, classes, unlisted=args.unlisted, source=source,
         provenance=[converter_provenance('make_coco_multilabel', params,
-                                         [args.instances], info)],
-        clean=labels)
+                                         inputs, info)],
+        clean=clean)
     write_annotation(args.out, ann)
 
 
 if __name__ == '__main__':
-    main()
+    run_converter(main)

@@ -1,27 +1,35 @@
-# CIFAR-10-LT partial-label (benchmarks.md §5): built from the local CIFAR
+# CIFAR-10-LT partial-label (docs/datasets.md): built from the local CIFAR
 # python archive in data_root by CIFARLTPLL (files under
 # <data_root>/pll/<build name>/, or in advance with
 # tools/dataset_converters/make_cifar_lt_pll.py). Two views per image (weak,
-# strong) of the RECORDS recipe; CIFAR-10 statistics for train AND test.
+# strong) of the RECORDS recipe; the normalisation (CIFAR-10 statistics for
+# train AND test) is in models/resnet18-cifar_pll.py.
+# legacy_rng=True: the published samples, i.e. the authors' draw
+# (RandomState(0) subsampling and candidates; for NU the random.seed(123)
+# class permutation). legacy_rng=False draws a new benchmark from PCG64.
 dataset_type = 'CIFARLTPLL'
 data_root = 'data/cifar10'
-build = dict(cifar='cifar10', imb_ratio=100, partial_rate=0.3, data_seed=0)
+build = dict(cifar='cifar10', imb_ratio=100, partial_rate=0.3, data_seed=0,
+             legacy_rng=True)
 
+# The arrays are RGB (channel_order='rgb'); colour ops run on PIL images and
+# crops are resized with PIL, as the torchvision transforms of the code.
 weak_view = [
-    dict(type='RandomResizedCrop', scale=32, crop_ratio_range=(0.2, 1.)),
+    dict(type='RandomResizedCrop', scale=32, crop_ratio_range=(0.2, 1.),
+         backend='pillow'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    # hue jitter (0.1 in the recipe) is off: mmcv's adjust_hue overflows
-    # uint8 under numpy 2 for negative factors (documented deviation)
     dict(type='RandomApply', prob=0.8, transforms=[
-        dict(type='ColorJitter', brightness=0.4, contrast=0.4,
-             saturation=0.4, hue=0.)]),
-    dict(type='RandomGrayscale', prob=0.2, keep_channels=True),
+        dict(type='PILColorJitter', brightness=0.4, contrast=0.4,
+             saturation=0.4, hue=0.1, channel_order='rgb')]),
+    dict(type='PILRandomGrayscale', prob=0.2, channel_order='rgb'),
 ]
 strong_view = [
-    dict(type='RandomResizedCrop', scale=32, crop_ratio_range=(0.2, 1.)),
+    dict(type='RandomResizedCrop', scale=32, crop_ratio_range=(0.2, 1.),
+         backend='pillow'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='RandomAugmentPLL', num_ops=3),
-    dict(type='Cutout', factor=(0., 0.5), fill=(125, 123, 114)),
+    dict(type='RandomAugmentPLL', num_ops=3, channel_order='rgb'),
+    dict(type='Cutout', factor=(0., 0.5), fill=(125, 123, 114),
+         channel_order='rgb'),
 ]
 train_pipeline = [
     dict(type='MultiView', num_views=[1, 1],
@@ -48,7 +56,8 @@ test_dataloader = dict(
                  pipeline=test_pipeline, **build),
 )
 # no val split: the val loop monitors the test set under its own prefix and
-# no checkpoint is selected on it (conventions §7); report the last epoch
+# no checkpoint is selected on it (docs/conventions.md §7); report the last
+# epoch
 val_dataloader = test_dataloader
 val_evaluator = dict(type='PLLAccuracy', topk=(1, 5), prefix='test_monitor')
 test_evaluator = dict(type='PLLAccuracy', topk=(1, 5))

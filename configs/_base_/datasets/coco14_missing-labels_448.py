@@ -1,5 +1,5 @@
-# COCO 2014 with the Hill/SPLC missing-label training lists (benchmarks.md §2),
-# 448x448, Cutout + RandAugment (hill_splc_asl.md §3-4). Leaves set
+# COCO 2014 with the Hill/SPLC missing-label training lists (docs/datasets.md),
+# 448x448, Cutout + RandAugment. Leaves set
 # `train_ann` (train_{0.75left,0.4left,single}.json); build the files with
 #   python tools/dataset_converters/convert_hill_lists.py \
 #       coco_train_0.4left.txt data/coco2014/train_0.4left.json \
@@ -20,16 +20,25 @@ train_ann = 'train_0.4left.json'
 test_ann = 'val2014.json'
 img_scale = (448, 448)
 
+# PIL resizes (antialiased bilinear, as torchvision's Resize in the code);
+# Cutout and RandAugmentUDA run on the RGB PIL image of the BGR array
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=img_scale),
-    dict(type='Cutout', factor=0.5, fill='random_rgb'),
-    dict(type='RandAugmentUDA'),
+    dict(type='Resize', scale=img_scale, backend='pillow'),
+    dict(type='Cutout', factor=0.5, fill='random_rgb', channel_order='bgr'),
+    dict(type='RandAugmentUDA', channel_order='bgr'),
     dict(type='PackInputs', algorithm_keys=('gt_clean', )),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=img_scale, backend='pillow'),
+    dict(type='PackInputs'),
 ]
 
 train_dataloader = dict(
-    batch_size=16,  # per GPU: 8 GPUs x 16 = the recipe's 128
+    # per GPU: 8 GPUs x 16 = the recipe's 128 in total; on N GPUs use
+    # 128 / N (the 'global_sum' losses then optimise the same objective)
+    batch_size=16,
     dataset=dict(
         data_root=data_root,
         ann_file=train_ann,
@@ -39,5 +48,6 @@ test_dataloader = dict(
     dataset=dict(
         data_root=data_root,
         ann_file=test_ann,
-        data_prefix=dict(img_path='val2014')))
+        data_prefix=dict(img_path='val2014'),
+        pipeline=test_pipeline))
 val_dataloader = test_dataloader

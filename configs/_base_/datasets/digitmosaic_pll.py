@@ -1,4 +1,4 @@
-# DigitMosaic-PLL (benchmarks.md §7): single pasted digits, train long-tailed
+# DigitMosaic-PLL (docs/datasets.md): single pasted digits, train long-tailed
 # (rho 100, 2,478 images) with uniform candidate sets (q 0.3); balanced val and
 # test. Built on demand into data_root. Train batches carry two views (weak,
 # strong) of every image; the model runs them in one forward.
@@ -8,8 +8,8 @@ data_root = 'data/digitmosaic'
 weak_view = [dict(type='RandomCrop', crop_size=32, padding=4)]
 strong_view = [
     dict(type='RandomCrop', crop_size=32, padding=4),
-    dict(type='RandomAugmentPLL', num_ops=2),
-    dict(type='Cutout', factor=(0., 0.5), fill=0),
+    dict(type='RandomAugmentPLL', num_ops=2, channel_order='bgr'),
+    dict(type='Cutout', factor=(0., 0.5), fill=0, channel_order='bgr'),
 ]
 train_pipeline = [
     dict(type='LoadImageFromFile'),

@@ -1,4 +1,4 @@
-# NUS-WIDE with the Hill/SPLC lists (benchmarks.md §2): 81 classes, train
+# NUS-WIDE with the Hill/SPLC lists (docs/datasets.md): 81 classes, train
 # `nus_train_{full,singlelabel}.txt`, test `nus_val.txt`; same pipeline as
 # COCO. Build the files with (class order: pass the lists' class-name file;
 # the alphabetical `nus_wide` preset is [unverified] for these lists)

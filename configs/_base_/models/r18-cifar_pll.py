@@ -1,4 +1,4 @@
-# Partial-label model for DigitMosaic-PLL (benchmarks.md §7): the small CPU
+# Partial-label model for DigitMosaic-PLL (docs/datasets.md): the small CPU
 # ResNet_CIFAR-18 (16 base channels, 128-d), global pooling, linear PLL head.
 # All views of a batch go through the backbone in one forward.
 model = dict(

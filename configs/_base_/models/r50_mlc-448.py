@@ -1,5 +1,5 @@
 # ResNet-50 (torchvision ImageNet weights), global pooling and a linear
-# multi-label head: the model of the Hill/SPLC recipe (hill_splc_asl.md §3).
+# multi-label head: the model of the Hill/SPLC recipe.
 # The official code feeds [0, 1] inputs without mean/std normalisation
 # although the weights expect ImageNet statistics; repro configs keep it
 # (mean 0, std 255); `*-norm` variants use ImageNet statistics.
@@ -22,6 +22,8 @@ model = dict(
         type='MLCLinearHead',
         num_classes=80,
         in_channels=2048,
-        loss=dict(type='MaskedBCELoss', reduction='sum'),
+        # the BCE baseline of the recipe; 'global_sum' = sum over the
+        # batch of all processes (world-size independent objective)
+        loss=dict(type='MaskedBCELoss', eps=1e-8, reduction='global_sum'),
     ),
 )

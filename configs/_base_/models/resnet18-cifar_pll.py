@@ -1,7 +1,9 @@
-# Partial-label model of the RECORDS CIFAR recipe (records_corr_solar.md §5):
-# ResNet-18 with a 3x3 stem and no max-pool (ResNet_CIFAR, widths 64-512),
-# Kaiming-normal fan_out conv init, BN 1/0, no zero-init residual; GAP; linear
-# head on the 512-d feature. num_classes is set by the dataset config.
+# Partial-label model of the RECORDS CIFAR recipe: ResNet-18 with a 3x3 stem
+# and no max-pool (ResNet_CIFAR, widths 64-512), Kaiming-normal fan_out conv
+# init, BN 1/0, no zero-init residual; GAP; linear head on the 512-d feature.
+# The preprocessor holds the CIFAR-10 statistics (0-255 units, train and test
+# alike); CIFAR-100 configs use resnet18-cifar100_pll.py instead, other
+# datasets override mean/std. num_classes is set by the leaf config.
 model = dict(
     type='PLLClassifier',
     data_preprocessor=dict(

@@ -1,4 +1,4 @@
-# Hill/SPLC schedule (hill_splc_asl.md §3): Adam lr 1e-4, coupled L2 1e-4 on
+# Hill/SPLC schedule: Adam lr 1e-4, coupled L2 1e-4 on
 # weights with >= 2 dims only, AMP; OneCycle planned over 80 epochs
 # (pct_start 0.2, cos, div 25, final_div 1e4) with the Adam beta1 cycle
 # 0.95 -> 0.85 -> 0.95, stopped after 31 epochs (the official loop breaks at
@@ -21,5 +21,7 @@ param_scheduler = [
 train_cfg = dict(by_epoch=True, max_epochs=31, val_interval=5)
 val_cfg = dict()
 test_cfg = dict()
-# the recipe's batch: 128 in total (8 GPUs x 16)
+# the recipe's batch: 128 in total (8 GPUs x 16). Keep 128 on other GPU
+# counts by changing the per-GPU batch size, not the learning rate
+# (auto_scale_lr stays off).
 auto_scale_lr = dict(base_batch_size=128, enable=False)

@@ -1,4 +1,4 @@
-# RECORDS CIFAR schedule (records_corr_solar.md §5): SGD lr 0.01, momentum
+# RECORDS CIFAR schedule: SGD lr 0.01, momentum
 # 0.9, weight decay 1e-3 on all parameters, cosine over 800 epochs to 1e-5
 # per epoch, no warm-up; batch 256 on 1 GPU (scale lr linearly otherwise).
 optim_wrapper = dict(

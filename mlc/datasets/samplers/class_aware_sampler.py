@@ -1,6 +1,6 @@
-"""Class-aware sampler of OLTR / DB loss (stitchup_colearning.md §3)."""
+"""Class-aware sampler of OLTR / DB loss."""
 import math
-from typing import Iterator, List, Optional, Sized
+from typing import Iterator, List, Optional, Sized, Tuple, Union
 
 import numpy as np
 from mmengine.dist import get_dist_info, sync_random_seed
@@ -14,15 +14,15 @@ def positive_lists(dataset: Sized) -> List[np.ndarray]:
     """Per class, the indices of the samples whose observed labels (as
     loaded, never ``gt_clean``) contain it.
 
-    Uses the dataset's ``label_store.initial()`` when it has one (fast, and
-    unaffected by label write-back), else ``get_cat_ids`` per sample.
+    Uses the dataset's ``label_store.observed()`` when it has one (fast),
+    else ``get_cat_ids`` per sample.
 
     Returns:
         list: C int64 arrays.
     """
     store = getattr(dataset, 'label_store', None)
     if store is not None:
-        labels = store.initial() == 1
+        labels = store.observed() == 1
     else:
         num_classes = len(dataset.metainfo['classes'])
         labels = np.zeros((len(dataset), num_classes), dtype=bool)
@@ -63,6 +63,13 @@ class ClassAwareSampler(Sampler):
     (padded to a multiple of the world size by repeating its start) and
     takes ``seq[rank::world]``: shards are disjoint and cover it.
 
+    A dataset with ``position_keyed = True`` (``StitchUpDataset``) receives
+    ``(index, position)`` pairs, ``position`` being the place in the padded
+    global sequence of the epoch: it keys per-occurrence random draws (an
+    image sampled many times per pass gets a fresh draw each time) on
+    something that resume, worker count and world size leave unchanged.
+    Other datasets receive plain indices.
+
     Args:
         dataset (Sized): Dataset with ``label_store`` or ``get_cat_ids``.
         num_samples_cls (int): Consecutive samples drawn per class visit.
@@ -97,6 +104,7 @@ class ClassAwareSampler(Sampler):
                 'positive and are never drawn')
         self.total = (max(len(idx) for idx in lists) * len(lists)) // reduce
         self.num_samples = math.ceil(self.total / self.world_size)
+        self.with_position = bool(getattr(dataset, 'position_keyed', False))
 
     def sequence(self, epoch: int) -> List[int]:
         """The global (un-sharded) index sequence of ``epoch``."""
@@ -108,11 +116,16 @@ class ClassAwareSampler(Sampler):
             seq.extend(cycles[classes.take(1)[0]].take(self.num_samples_cls))
         return seq[:self.total]
 
-    def __iter__(self) -> Iterator[int]:
+    def __iter__(self) -> Iterator[Union[int, Tuple[int, int]]]:
+        """This rank's indices, or ``(index, position)`` pairs for a
+        ``position_keyed`` dataset."""
         seq = self.sequence(self.epoch)
         padded = self.num_samples * self.world_size
         seq = (seq * math.ceil(padded / len(seq)))[:padded]
-        shard = seq[self.rank::self.world_size]
+        positions = range(self.rank, padded, self.world_size)
+        shard: list = [seq[p] for p in positions]
+        if self.with_position:
+            shard = list(zip(shard, positions))
         skip, self._skip = self._skip, 0
         return iter(shard[skip:])
 

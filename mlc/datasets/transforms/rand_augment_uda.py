@@ -1,93 +1,142 @@
-"""RandAugment of the ASL/Hill/SPLC pipelines (the UDA ``randaugment`` pip
-package), rebuilt on mmpretrain's augmentation ops."""
-from typing import List
+"""RandAugment of the ASL/Hill/SPLC pipelines: the ``RandAugment`` of the pip
+package ``randaugment`` 1.0.2 (jizongFox/pytorch-randaugment, after UDA),
+re-implemented on PIL with numpy's global RNG."""
+from typing import Callable, Dict, Tuple
 
 import numpy as np
 from mmcv.transforms import BaseTransform
-from mmpretrain.datasets.transforms import auto_augment as aa
+from PIL import Image, ImageEnhance, ImageOps
 
 from mlc.registry import TRANSFORMS
+from .pil_image import check_channel_order, from_pil, to_pil
 
-#: (op class, extra kwargs) of the 15 ops; magnitude ranges are mmpretrain's
-#: RandAugment ('timm_increasing') ranges, Cutout 0-20 px, Rotate positive
-OPS = (
-    (aa.Invert, {}),
-    (aa.Cutout, dict(magnitude_range=(0, 20))),
-    (aa.Sharpness, dict(magnitude_range=(0, 0.9))),
-    (aa.AutoContrast, {}),
-    (aa.Posterize, dict(magnitude_range=(4, 0))),
-    (aa.Shear, dict(magnitude_range=(0, 0.3), direction='horizontal')),
-    (aa.Shear, dict(magnitude_range=(0, 0.3), direction='vertical')),
-    (aa.Translate, dict(magnitude_range=(0, 0.45), direction='horizontal')),
-    (aa.Translate, dict(magnitude_range=(0, 0.45), direction='vertical')),
-    (aa.Rotate, dict(magnitude_range=(0, 30), random_negative_prob=0.)),
-    (aa.Equalize, {}),
-    (aa.Contrast, dict(magnitude_range=(0, 0.9))),
-    (aa.ColorTransform, dict(magnitude_range=(0, 0.9))),
-    (aa.Solarize, dict(magnitude_range=(256, 0))),
-    (aa.Brightness, dict(magnitude_range=(0, 0.9))),
-)
-OP_NAMES = ('Invert', 'Cutout', 'Sharpness', 'AutoContrast', 'Posterize',
-            'ShearX', 'ShearY', 'TranslateX', 'TranslateY', 'Rotate',
-            'Equalize', 'Contrast', 'Color', 'Solarize', 'Brightness')
+#: grey of the geometric ops (the package's SubPolicy default)
+FILL = (128, 128, 128)
+#: colour of the package's Cutout op
+CUTOUT_FILL = (125, 122, 113)
+
+
+def _sign() -> int:
+    """``random.choice([-1, 1])`` on numpy's RNG."""
+    return -1 if np.random.random() < 0.5 else 1
+
+
+def _rotate(img: Image.Image, angle: float) -> Image.Image:
+    """Positive-only rotation, grey outside (RGBA composite as the code)."""
+    rot = img.convert('RGBA').rotate(angle)
+    grey = Image.new('RGBA', rot.size, (128, ) * 4)
+    return Image.composite(rot, grey, rot).convert(img.mode)
+
+
+def _cutout(img: Image.Image, size: int) -> Image.Image:
+    """``size`` x ``size`` box (clipped) around a uniform centre; the code
+    draws the x centre first (its ``height_loc`` is a column)."""
+    img = img.copy()
+    w, h = img.size
+    xc = np.random.randint(0, w)
+    yc = np.random.randint(0, h)
+    half = int(size) // 2
+    x1, x2 = max(0, xc - half), min(w, xc + half)
+    y1, y2 = max(0, yc - half), min(h, yc + half)
+    pixels = img.load()
+    for x in range(x1, x2):
+        for y in range(y1, y2):
+            pixels[x, y] = CUTOUT_FILL
+    return img
+
+
+def _affine(img: Image.Image, coeffs: Tuple[float, ...],
+            resample: int = Image.NEAREST) -> Image.Image:
+    return img.transform(img.size, Image.AFFINE, coeffs, resample,
+                         fillcolor=FILL)
+
+
+#: name -> (magnitudes of levels 0..9, op(img, magnitude)); the package
+#: indexes these 10-point tables with levels 1..9 (no level 0)
+OPS: Dict[str, Tuple[np.ndarray, Callable]] = {
+    'Invert': (np.zeros(10), lambda img, m: ImageOps.invert(img)),
+    'Cutout': (np.round(np.linspace(0, 20, 10)).astype(int), _cutout),
+    'Sharpness': (np.linspace(0, 0.9, 10), lambda img, m: ImageEnhance
+                  .Sharpness(img).enhance(1 + m * _sign())),
+    'AutoContrast': (np.zeros(10), lambda img, m: ImageOps.autocontrast(img)),
+    'Posterize': (np.round(np.linspace(8, 4, 10)).astype(int),
+                  lambda img, m: ImageOps.posterize(img, int(m))),
+    'ShearX': (np.linspace(0, 0.3, 10), lambda img, m: _affine(
+        img, (1, m * _sign(), 0, 0, 1, 0), Image.BICUBIC)),
+    'TranslateX': (np.linspace(0, 150 / 331, 10), lambda img, m: _affine(
+        img, (1, 0, m * img.size[0] * _sign(), 0, 1, 0))),
+    'TranslateY': (np.linspace(0, 150 / 331, 10), lambda img, m: _affine(
+        img, (1, 0, 0, 0, 1, m * img.size[1] * _sign()))),
+    'ShearY': (np.linspace(0, 0.3, 10), lambda img, m: _affine(
+        img, (1, 0, 0, m * _sign(), 1, 0), Image.BICUBIC)),
+    'Rotate': (np.linspace(0, 30, 10), _rotate),
+    'Equalize': (np.zeros(10), lambda img, m: ImageOps.equalize(img)),
+    'Contrast': (np.linspace(0, 0.9, 10), lambda img, m: ImageEnhance
+                 .Contrast(img).enhance(1 + m * _sign())),
+    'Color': (np.linspace(0, 0.9, 10), lambda img, m: ImageEnhance
+              .Color(img).enhance(1 + m * _sign())),
+    'Solarize': (np.linspace(256, 0, 10),
+                 lambda img, m: ImageOps.solarize(img, m)),
+    'Brightness': (np.linspace(0, 0.9, 10), lambda img, m: ImageEnhance
+                   .Brightness(img).enhance(1 + m * _sign())),
+}
+#: the package's op order (``RandAugment.get_trans_list``)
+OP_NAMES = tuple(OPS)
+#: levels the package draws (``range(1, 10)``)
+LEVELS = 9
 
 
 @TRANSFORMS.register_module()
 class RandAugmentUDA(BaseTransform):
-    """Per call: ``num_ops`` ops drawn uniformly (with replacement, as
-    ``random.choices`` in the pip package) from 15 ops, each applied with
-    probability ``prob`` at its own magnitude level uniform in
-    ``[1, max_level]`` (of 10); grey (128) fill; Rotate positive angles
-    only. Signed ops (shear, translate, enhance) are negated with
-    probability 0.5 (mmpretrain's default). Randomness comes from the global
-    numpy RNG (seeded per worker by mmengine).
+    """Per call: ``num_ops`` (op, level) pairs drawn uniformly with
+    replacement from the 15 ops x levels 1-9 (the package draws one of its
+    135^2 two-op policies), then each op applied with probability ``prob``
+    at magnitude ``table[level]`` of its 10-point table (level 9 = the full
+    range: Posterize 8..4 bits, shear 0.3, translate 150/331 of the side,
+    rotate 30 deg (positive only), enhance factors 1 +- 0.9, solarize
+    threshold 256..0, Cutout 2..20 px). Signs of shear, translate and
+    enhance ops are drawn with probability 0.5; geometric fill grey 128,
+    Cutout fill (125, 122, 113). Runs on the RGB PIL image as the code.
 
-    The pip package's exact magnitude ranges are not recorded; mmpretrain's
-    RandAugment ranges are used (spec hill_splc_asl §4).
+    Randomness comes from the numpy global RNG (seeded per worker by
+    mmengine) instead of Python's ``random``; the draw order follows the
+    code (policy, then per op: apply?, sign, Cutout centre x then y).
 
-    Required keys: ``img``. Modified keys: ``img``.
+    Required keys: ``img`` (H, W, 3) uint8. Modified keys: ``img``.
 
     Args:
-        num_ops (int): Ops per call. Defaults to 2.
+        num_ops (int): Ops per call. Defaults to 2 (the package's pairs).
         prob (float): Probability of each drawn op. Defaults to 0.5.
-        max_level (int): Largest magnitude level (of 10). Defaults to 9.
-        pad_val (int): Fill of geometric ops and Cutout. Defaults to 128.
+        channel_order (str): ``'bgr'`` (mmcv's ``LoadImageFromFile``,
+            default) or ``'rgb'``: order of the array's channels.
     """
 
     def __init__(self, num_ops: int = 2, prob: float = 0.5,
-                 max_level: int = 9, pad_val: int = 128) -> None:
-        if not 1 <= max_level <= 10:
-            raise ValueError(f'RandAugmentUDA: max_level must be in [1, 10], '
-                             f'got {max_level}')
+                 channel_order: str = 'bgr') -> None:
+        if num_ops < 0:
+            raise ValueError(f'RandAugmentUDA: num_ops must be >= 0, got '
+                             f'{num_ops}')
         if not 0 <= prob <= 1:
             raise ValueError(f'RandAugmentUDA: prob must be in [0, 1], got '
                              f'{prob}')
+        check_channel_order('RandAugmentUDA', channel_order)
         self.num_ops = num_ops
         self.prob = prob
-        self.max_level = max_level
-        self.pad_val = pad_val
-        # ops[i][level - 1]: op i at a fixed level, applied with `prob`
-        self.ops: List[List[BaseTransform]] = [
-            [self._build(cls, kwargs, level)
-             for level in range(1, max_level + 1)] for cls, kwargs in OPS]
-
-    def _build(self, cls, kwargs: dict, level: int) -> BaseTransform:
-        kwargs = dict(kwargs, prob=self.prob)
-        if 'magnitude_range' in kwargs:
-            kwargs['magnitude_level'] = level
-        if cls in (aa.Cutout, aa.Shear, aa.Translate, aa.Rotate):
-            kwargs['pad_val'] = self.pad_val
-        return cls(**kwargs)
+        self.channel_order = channel_order
 
     def transform(self, results: dict) -> dict:
-        """Apply ``num_ops`` random ops to ``results['img']``."""
-        for _ in range(self.num_ops):
-            op = np.random.randint(len(self.ops))
-            level = np.random.randint(1, self.max_level + 1)
-            results = self.ops[op][level - 1](results)
+        """Apply the drawn ops to ``results['img']``."""
+        policy = [(OP_NAMES[np.random.randint(len(OP_NAMES))],
+                   np.random.randint(1, LEVELS + 1))
+                  for _ in range(self.num_ops)]
+        img = to_pil(results['img'], self.channel_order)
+        for name, level in policy:
+            if np.random.random() < self.prob:
+                table, op = OPS[name]
+                img = op(img, table[level])
+        results['img'] = from_pil(img, self.channel_order)
         return results
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(num_ops={self.num_ops}, '
-                f'prob={self.prob}, max_level={self.max_level}, '
-                f'pad_val={self.pad_val})')
+                f'prob={self.prob}, channel_order={self.channel_order!r})')

@@ -1,4 +1,5 @@
-"""The strong augmentation of the PLL methods (PiCO/RECORDS ``RandomAugment``)."""
+"""The strong augmentation of the PLL methods (PiCO/RECORDS
+``RandomAugment``)."""
 from typing import Callable, List, Tuple
 
 import numpy as np
@@ -6,6 +7,7 @@ from mmcv.transforms import BaseTransform
 from PIL import Image, ImageEnhance, ImageOps
 
 from mlc.registry import TRANSFORMS
+from .pil_image import check_channel_order, from_pil, to_pil
 
 
 def _affine(img: Image.Image, coeffs: Tuple[float, ...]) -> Image.Image:
@@ -44,28 +46,36 @@ class RandomAugmentPLL(BaseTransform):
     unused). The trailing Cutout of the official op is a separate transform
     (``Cutout(factor=(0., 0.5), fill=(125, 123, 114))``).
 
-    Randomness comes from the numpy global RNG (seeded per dataloader
-    worker by mmengine), not Python's ``random`` as in the official code.
+    The ops run on the RGB PIL image, as the code (Color and Contrast
+    weigh the channels by their luma). Randomness comes from the numpy
+    global RNG (seeded per dataloader worker by mmengine), not Python's
+    ``random`` as in the official code; the draw order follows it (all ops
+    first, then their magnitudes).
 
     Required keys: ``img`` (H, W, 3) uint8. Modified keys: ``img``.
 
     Args:
         num_ops (int): Ops per image. Defaults to 3.
+        channel_order (str): ``'bgr'`` (mmcv's ``LoadImageFromFile``,
+            default) or ``'rgb'`` (the CIFAR arrays).
     """
 
-    def __init__(self, num_ops: int = 3) -> None:
+    def __init__(self, num_ops: int = 3, channel_order: str = 'bgr') -> None:
         if num_ops < 0:
             raise ValueError(f'RandomAugmentPLL: num_ops must be >= 0, got '
                              f'{num_ops}')
+        check_channel_order('RandomAugmentPLL', channel_order)
         self.num_ops = num_ops
+        self.channel_order = channel_order
 
     def transform(self, results: dict) -> dict:
-        img = Image.fromarray(results['img'])
-        for _ in range(self.num_ops):
-            _, op, low, high = OPS[np.random.randint(len(OPS))]
+        img = to_pil(results['img'], self.channel_order)
+        ops = [OPS[np.random.randint(len(OPS))] for _ in range(self.num_ops)]
+        for _, op, low, high in ops:
             img = op(img, low + (high - low) * np.random.random())
-        results['img'] = np.asarray(img).copy()
+        results['img'] = from_pil(img, self.channel_order)
         return results
 
     def __repr__(self) -> str:
-        return f'{type(self).__name__}(num_ops={self.num_ops})'
+        return (f'{type(self).__name__}(num_ops={self.num_ops}, '
+                f'channel_order={self.channel_order!r})')

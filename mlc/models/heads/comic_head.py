@@ -6,12 +6,15 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 from mmpretrain.structures import DataSample
 
-from mlc.models.losses.comic_class_stats import (ArrayOrPath,
-                                                 load_class_freq,
-                                                 load_cooccurrence)
+from mlc.models.losses.comic_class_stats import (
+    ArrayOrPath,
+    load_cooccurrence,
+    read_class_counts,
+)
 from mlc.registry import MODELS
+from ..utils.class_stats import ClassStats
+from ..utils.targets import stack_targets
 from .comic_feature_memory import ComicFeatureMemory
-from .mlc_linear_head import stack_targets
 
 BRANCH_NAMES = {'head': 'h', 'tail': 't', 'balanced': 'b'}
 TDE_OF_BRANCH = {'h': 'head', 't': 'tail', 'b': 'none'}
@@ -20,7 +23,7 @@ COMIC_MODES = ('paper', 'code')
 
 @MODELS.register_module()
 class ComicHead(BaseModule):
-    """Head (h), tail (t) and balanced (b) branches of COMIC (comic.md §2-4).
+    """Head (h), tail (t) and balanced (b) branches of COMIC.
 
     Takes the three branch features (outputs of :class:`ComicFeatNeck`),
     updates the feature memory ``state`` (training only), fuses f_h and
@@ -39,7 +42,10 @@ class ComicHead(BaseModule):
 
     Class statistics for the losses (counts n, co-occurrence) come from
     ``class_freq``/``cooccurrence`` or, when None, from the observed
-    training labels via ``ComicCorrectionHook``.
+    training labels (:meth:`set_training_stats`, called by
+    ``ComicCorrectionHook``). Hook protocol: :meth:`set_training_stats`,
+    :meth:`set_epoch`, and for logging :meth:`correction_masks` and
+    :meth:`count_drift`.
 
     Args:
         num_classes (int): C.
@@ -57,6 +63,11 @@ class ComicHead(BaseModule):
         mfm_weight (float): λ_m. Defaults to 1.0.
         htb_weight (float): λ_b. Defaults to 1.0.
         feat_momentum (float): μ of the feature memory. Defaults to 0.9.
+        attn_grad_to_branches (bool): Let the attention's gradient reach
+            the head/tail features f_h, f_t (the official code, default).
+            False detaches them as attention keys/values: the balanced
+            losses then train only the balanced branch and the attention
+            (ablation; needs the attention).
         comic_mode (str): ``'paper'`` or ``'code'``.
         class_freq (list | str, optional): Training counts (C,) or a
             ``distribution.txt`` path.
@@ -81,6 +92,7 @@ class ComicHead(BaseModule):
                  mfm_weight: float = 1.0,
                  htb_weight: float = 1.0,
                  feat_momentum: float = 0.9,
+                 attn_grad_to_branches: bool = True,
                  comic_mode: str = 'paper',
                  class_freq: Optional[ArrayOrPath] = None,
                  cooccurrence: Optional[ArrayOrPath] = None,
@@ -115,6 +127,11 @@ class ComicHead(BaseModule):
                                  tde=TDE_OF_BRANCH[k]))
             for k in self.branches})
         use_attention = balance and comic_mode == 'paper'
+        if not attn_grad_to_branches and not use_attention:
+            raise ValueError('ComicHead: attn_grad_to_branches=False needs '
+                             "the attention (balance=True, comic_mode="
+                             "'paper')")
+        self.attn_grad_to_branches = attn_grad_to_branches
         self.attention = (MODELS.build(dict(attention, dim=in_channels))
                           if use_attention else None)
         self.cls_loss = MODELS.build(cls_loss)
@@ -129,7 +146,7 @@ class ComicHead(BaseModule):
         self.cooccurrence_given = False
         if class_freq is not None or cooccurrence is not None:
             self.set_class_stats(
-                None if class_freq is None else load_class_freq(class_freq),
+                None if class_freq is None else read_class_counts(class_freq),
                 None if cooccurrence is None else
                 load_cooccurrence(cooccurrence))
 
@@ -160,11 +177,32 @@ class ComicHead(BaseModule):
         for module in self._stat_modules():
             module.set_class_stats(class_freq, cooccurrence)
 
+    def set_training_stats(self, stats: ClassStats) -> None:
+        """Class-statistics protocol: counts and co-occurrence of the
+        observed training labels, for the losses whose config gives none."""
+        self.set_class_stats(
+            None if self.class_freq_given else stats.class_freq.float(),
+            None if self.cooccurrence_given else stats.cooccurrence.float())
+
     def set_epoch(self, epoch: int) -> None:
-        """0-based epoch of the coming steps (RLC resets and start)."""
+        """Epoch protocol: 0-based epoch of the coming steps (RLC resets
+        and start)."""
         self._epoch_set = True
         for rlc in (self.rlc or {}).values():
             rlc.set_epoch(epoch)
+
+    def correction_masks(self) -> Dict[str, torch.Tensor]:
+        """Per branch with RLC, the (B, C) bool mask of the unknown entries
+        its last training step turned positive (for logging)."""
+        return {k: rlc.last_correction for k, rlc in (self.rlc or {}).items()
+                if rlc.last_correction is not None}
+
+    def count_drift(self) -> Dict[str, torch.Tensor]:
+        """Per branch with RLC, |D - n|_1 (a () tensor on the state's
+        device): how far the dynamic class counts D moved from the static
+        counts n."""
+        return {k: (rlc.state.counts - rlc.static_counts).abs().sum()
+                for k, rlc in (self.rlc or {}).items()}
 
     # ---------------------------------------------------------- forward
     def forward(self, feats: Dict[str, torch.Tensor]
@@ -182,8 +220,10 @@ class ComicHead(BaseModule):
         out = {}
         f_b = feats['b']
         if self.attention is not None:
-            f_b, out['attn'] = self.attention(
-                f_b, torch.stack([feats['h'], feats['t']], dim=1))
+            keys = torch.stack([feats['h'], feats['t']], dim=1)
+            if not self.attn_grad_to_branches:
+                keys = keys.detach()
+            f_b, out['attn'] = self.attention(f_b, keys)
         for k in self.branches:
             f = f_b if k == 'b' else feats[k]
             out[f'z_{k}'], out[f'zhat_{k}'] = self.cls[k](f,

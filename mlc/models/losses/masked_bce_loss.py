@@ -1,20 +1,71 @@
 """Binary cross-entropy with the {1, 0, -1} label convention."""
+from typing import Optional
+
 import torch
 import torch.nn.functional as F
 
 from mlc.registry import MODELS
-from .mlc_loss_base import MLCLossBase
+from .mlc_loss_base import (
+    MLCLossBase,
+    as_loss_inputs,
+    flip_sign,
+    prob_of_target,
+    weight_reduce_loss,
+)
+
+
+def masked_bce_loss(pred: torch.Tensor,
+                    target: torch.Tensor,
+                    weight: Optional[torch.Tensor] = None,
+                    eps: Optional[float] = None,
+                    reduction: str = 'mean',
+                    avg_factor: Optional[float] = None,
+                    unknown_as: str = 'negative') -> torch.Tensor:
+    """Sigmoid BCE with the {1, 0, -1} convention (see
+    :class:`MaskedBCELoss`; no input validation).
+
+    Args:
+        pred (Tensor): (B, C) logits.
+        target (Tensor): (B, C) targets in {1, 0, -1}.
+        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
+        eps (float, optional): Clamp of ``p_t`` inside the log; None
+            computes the exact loss from logits.
+        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
+            or ``'batchmean'``. Defaults to ``'mean'``.
+        avg_factor (float, optional): Denominator of ``'mean'``.
+        unknown_as (str): ``'negative'`` (default) or ``'ignore'``.
+
+    Returns:
+        Tensor: Scalar, or (B, C) with ``reduction='none'``.
+    """
+    z, t = as_loss_inputs(pred, target)
+    y = t.clamp(min=0)
+    if eps is None:
+        # -log p_t = softplus(-s z), s = 2y - 1 (the exact loss from
+        # logits; faster on the CPU than binary_cross_entropy_with_logits)
+        loss = F.softplus(z * flip_sign(y))
+    else:
+        loss = -prob_of_target(z, y).clamp(min=eps).log()
+    return weight_reduce_loss(loss, t, weight, unknown_as, reduction,
+                              avg_factor)
 
 
 @MODELS.register_module()
 class MaskedBCELoss(MLCLossBase):
     """Sigmoid binary cross-entropy, ``-[y log p + (1 - y) log(1 - p)]``.
 
-    Computed from logits (numerically stable). Unknown targets follow
-    ``unknown_as`` (default ``'negative'``: the "assume negative" baseline of
-    the missing-label papers).
+    With ``eps=None`` (default) the exact loss, computed from logits
+    (numerically stable). With a float ``eps``, the Hill/SPLC code's BCE
+    (their ``AsymmetricLoss`` with no focusing and no clip):
+    ``-log(max(p_t, eps))`` with ``p_t = p`` on positives and ``1 - p`` on
+    negatives, computed from ``p = sigmoid(z)``; each entry is capped at
+    ``-log(eps)`` (18.42 for 1e-8) and gets no gradient where capped.
+    Unknown targets follow ``unknown_as`` (default ``'negative'``: the
+    "assume negative" baseline of the missing-label papers).
 
     Args:
+        eps (float, optional): Clamp of the probabilities inside the log;
+            None (default) computes the exact loss.
         reduction (str): See :class:`MLCLossBase`. Defaults to ``'mean'``.
         loss_weight (float): Multiplier. Defaults to 1.0.
         unknown_as (str): ``'negative'``, ``'ignore'`` or ``'error'``.
@@ -22,7 +73,21 @@ class MaskedBCELoss(MLCLossBase):
 
     default_unknown_as = 'negative'
 
-    def elementwise_loss(self, z: torch.Tensor, y: torch.Tensor,
-                         t: torch.Tensor, **ctx) -> torch.Tensor:
-        """(B, C) BCE of logits ``z`` against binary targets ``y``."""
-        return F.binary_cross_entropy_with_logits(z, y, reduction='none')
+    def __init__(self,
+                 eps: Optional[float] = None,
+                 reduction: str = 'mean',
+                 loss_weight: float = 1.0,
+                 unknown_as: Optional[str] = None) -> None:
+        super().__init__(reduction=reduction, loss_weight=loss_weight,
+                         unknown_as=unknown_as)
+        if eps is not None and not 0 < eps < 1:
+            raise ValueError(f'MaskedBCELoss: eps must be in (0, 1) or None, '
+                             f'got {eps}')
+        self.eps = eps
+
+    def loss_function(self, z: torch.Tensor, t: torch.Tensor,
+                      weight: Optional[torch.Tensor], reduction: str,
+                      avg_factor: Optional[float], **ctx) -> torch.Tensor:
+        """:func:`masked_bce_loss` with this module's settings."""
+        return masked_bce_loss(z, t, weight, self.eps, reduction, avg_factor,
+                               self.unknown_as)

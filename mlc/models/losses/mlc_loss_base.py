@@ -1,17 +1,40 @@
 """Shared base of the multi-label losses: unknowns, masking, reduction."""
+import os
 from typing import Optional, Tuple
 
 import torch
 import torch.nn as nn
+from mmengine.dist import get_world_size
 from mmengine.logging import MMLogger
 
-REDUCTIONS = ('none', 'sum', 'mean', 'batchmean')
+REDUCTIONS = ('none', 'sum', 'global_sum', 'mean', 'batchmean')
+
+#: Environment variable: set it to 1 (before starting) to validate loss
+#: input values on every call while debugging. By default they are
+#: validated on a loss's first call only, because every value check reads a
+#: result back from the device (a host-device synchronisation per step on a
+#: GPU).
+CHECK_ENV = 'MLC_CHECK_LOSS_INPUTS'
+CHECK_EVERY_CALL = os.environ.get(CHECK_ENV, '0') not in ('', '0')
+
+
+def check_values_now(checked: bool) -> bool:
+    """Whether to validate input values: on the first (successful) call of
+    a loss (``checked`` False) or always with ``MLC_CHECK_LOSS_INPUTS=1``."""
+    return not checked or CHECK_EVERY_CALL
 
 
 def check_loss_inputs(name: str, z: torch.Tensor, t: torch.Tensor,
                       weight: Optional[torch.Tensor],
-                      unknown_as: str) -> None:
+                      unknown_as: str,
+                      values: bool = True) -> None:
     """Raise a ValueError naming loss ``name`` on malformed inputs.
+
+    Shapes are checked on every call (free). The value checks (targets in
+    {1, 0, -1}, finite logits, non-negative weights) synchronise with the
+    device and run only with ``values``; the unknown check of
+    ``unknown_as='error'`` runs on every call (that mode's contract, at the
+    price of one synchronisation per call).
 
     Args:
         name (str): Loss name used in the messages.
@@ -19,10 +42,26 @@ def check_loss_inputs(name: str, z: torch.Tensor, t: torch.Tensor,
         t (Tensor): (B, C) targets; must be in {1, 0, -1}.
         weight (Tensor, optional): (B,) or (B, C) non-negative weights.
         unknown_as (str): With ``'error'``, any -1 target raises.
+        values (bool): Also check the values. Defaults to True.
     """
     if z.dim() != 2 or z.shape != t.shape:
         raise ValueError(f'{name}: logits {tuple(z.shape)} and targets '
                          f'{tuple(t.shape)} must both be (B, C)')
+    if weight is not None and weight.shape not in (z.shape[:1], z.shape):
+        raise ValueError(f'{name}: weight of shape '
+                         f'{tuple(weight.shape)} must be (B,) or '
+                         f'(B, C) for logits {tuple(z.shape)}')
+    if values:
+        _check_values(name, z, t, weight)
+    if unknown_as == 'error' and (t == -1).any():
+        raise ValueError(
+            f'{name}: targets contain {int((t == -1).sum())} unknown (-1) '
+            "entries and unknown_as='error'")
+
+
+def _check_values(name: str, z: torch.Tensor, t: torch.Tensor,
+                  weight: Optional[torch.Tensor]) -> None:
+    """Targets in {1, 0, -1}, finite logits, non-negative weights."""
     valid = torch.isin(t, t.new_tensor([1., 0., -1.]))
     if not valid.all():
         raise ValueError(f'{name}: targets must be in {{1, 0, -1}}, '
@@ -31,17 +70,28 @@ def check_loss_inputs(name: str, z: torch.Tensor, t: torch.Tensor,
         raise ValueError(f'{name}: logits contain NaN or Inf (diverged '
                          'training? lower the learning rate or use AMP '
                          'loss scaling)')
-    if unknown_as == 'error' and (t == -1).any():
-        raise ValueError(
-            f'{name}: targets contain {int((t == -1).sum())} unknown (-1) '
-            "entries and unknown_as='error'")
-    if weight is not None:
-        if weight.shape not in (z.shape[:1], z.shape):
-            raise ValueError(f'{name}: weight of shape '
-                             f'{tuple(weight.shape)} must be (B,) or '
-                             f'(B, C) for logits {tuple(z.shape)}')
-        if (weight < 0).any():
-            raise ValueError(f'{name}: weights must be non-negative')
+    if weight is not None and (weight < 0).any():
+        raise ValueError(f'{name}: weights must be non-negative')
+
+
+def prob_of_target(z: torch.Tensor, y: torch.Tensor,
+                   neg: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """(B, C) ``p_t``: ``p = sigmoid(z)`` where the binary target ``y`` is
+    1, ``1 - p`` where it is 0 (``neg`` = ``1 - y`` if already computed).
+
+    One fused ``(1 - y) + (2y - 1) p``: the same numbers as
+    ``where(y > 0, p, 1 - p)`` (the published losses' rounding) without a
+    ``where`` (several times slower on the CPU, forward and backward).
+    ``torch.rsub`` rather than ``1 - y``: the operator form goes through a
+    Python wrapper, which costs as much as the op itself at C = 80.
+    """
+    neg = torch.rsub(y, 1) if neg is None else neg
+    return torch.addcmul(neg, y - neg, torch.sigmoid(z))
+
+
+def flip_sign(y: torch.Tensor) -> torch.Tensor:
+    """``1 - 2y`` (-1 on positives, +1 elsewhere) for a binary ``y``."""
+    return y.mul(-2).add_(1)
 
 
 def log_unknowns(name: str, unknown: torch.Tensor, unknown_as: str) -> None:
@@ -51,14 +101,104 @@ def log_unknowns(name: str, unknown: torch.Tensor, unknown_as: str) -> None:
         f"entries of {unknown.numel()}; unknown_as='{unknown_as}'")
 
 
-class MLCLossBase(nn.Module):
-    """Base class of element-wise multi-label losses (conventions §4).
+def as_loss_inputs(pred: torch.Tensor,
+                   target: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Logits ``z`` (B, C) in float32 (float64 kept, so that gradients can be
+    checked numerically) and the targets ``t`` (B, C) in their dtype (no copy
+    when they already are)."""
+    z = pred if pred.dtype in (torch.float32, torch.float64) else pred.float()
+    return z, target.to(z)
 
-    Subclasses implement :meth:`elementwise_loss`, which gets float32 logits
-    ``z`` (B, C), the resolved binary target ``y`` (B, C) and the observed
-    target ``t`` (B, C) in {1, 0, -1}, and returns a (B, C) loss. The base
-    class resolves unknowns, applies the mask ``M = expand(weight) *
-    m_unknown``, reduces and multiplies by ``loss_weight``.
+
+def unknown_mask(target: torch.Tensor, weight: Optional[torch.Tensor],
+                 unknown_as: str) -> Optional[torch.Tensor]:
+    """(B, C) mask ``M = expand(weight) * m_unknown``, None for all-ones.
+
+    With ``unknown_as='ignore'`` the unknown mask is always applied
+    (multiplying by ones changes nothing; testing for unknowns first would
+    synchronise with the device).
+
+    Args:
+        target (Tensor): (B, C) targets in {1, 0, -1}, float.
+        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
+        unknown_as (str): Unknowns are masked out with ``'ignore'`` only.
+    """
+    mask = (target != -1).to(target) if unknown_as == 'ignore' else None
+    if weight is not None:
+        weight = weight.to(target)
+        weight = weight[:, None] if weight.dim() == 1 else weight
+        mask = weight.expand_as(target) if mask is None else mask * weight
+    return mask
+
+
+def reduce_loss(loss: torch.Tensor, mask: Optional[torch.Tensor],
+                reduction: str, avg_factor: Optional[float]) -> torch.Tensor:
+    """Reduce a (B, C) masked loss (see :class:`MLCLossBase` for the
+    reductions); ``'mean'`` divides by ``avg_factor`` or by the number of
+    entries with ``mask > 0`` (a device tensor: no host-device sync)."""
+    if reduction == 'none':
+        return loss
+    total = loss.sum()
+    if reduction == 'sum':
+        return total
+    if reduction == 'global_sum':
+        world = get_world_size()
+        return total * world if world > 1 else total
+    if reduction == 'batchmean':
+        return total / loss.shape[0]
+    if avg_factor is not None:
+        return total / avg_factor
+    if mask is None:
+        return total / max(loss.numel(), 1)
+    return total / (mask > 0).sum().clamp(min=1)
+
+
+def weight_reduce_loss(loss: torch.Tensor,
+                       target: torch.Tensor,
+                       weight: Optional[torch.Tensor] = None,
+                       unknown_as: str = 'ignore',
+                       reduction: str = 'mean',
+                       avg_factor: Optional[float] = None) -> torch.Tensor:
+    """Mask and reduce an element-wise loss (the tail of every functional
+    loss of this package).
+
+    Args:
+        loss (Tensor): (B, C) element-wise loss.
+        target (Tensor): (B, C) observed targets in {1, 0, -1}, float.
+        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
+        unknown_as (str): ``'ignore'`` masks the -1 entries out; any other
+            rule keeps them (the element-wise loss has resolved them).
+        reduction (str): One of ``REDUCTIONS``.
+        avg_factor (float, optional): Denominator of ``'mean'``.
+
+    Returns:
+        Tensor: Scalar, or (B, C) with ``reduction='none'``.
+    """
+    mask = unknown_mask(target, weight, unknown_as)
+    if mask is not None:
+        loss = loss * mask
+    return reduce_loss(loss, mask, reduction, avg_factor)
+
+
+class MLCLossBase(nn.Module):
+    """Base class of element-wise multi-label losses (docs/conventions.md §4).
+
+    Every subclass has a pure functional form beside it (``hill_loss`` for
+    :class:`HillLoss`, ...: logits, targets, weight, the hyper-parameters,
+    ``reduction``, ``avg_factor``, ``unknown_as``) that resolves unknowns,
+    applies the mask ``M = expand(weight) * m_unknown`` (see
+    :func:`weight_reduce_loss`) and reduces. Subclasses implement
+    :meth:`loss_function`, which calls that function with the module's
+    settings; :meth:`forward` validates the inputs (the functional forms do
+    not), calls it and multiplies by ``loss_weight``.
+
+    Input values (targets in {1, 0, -1}, finite logits, non-negative
+    weights) are validated on the first call only, because each check
+    reads a result back from the device (a host-device synchronisation per
+    step on a GPU); set the environment variable ``MLC_CHECK_LOSS_INPUTS=1``
+    to validate every call while debugging. Shapes are checked on every
+    call. No step after the first synchronises, except with
+    ``unknown_as='error'``, whose check runs on every call.
 
     Unknown (-1) entries are resolved by ``unknown_as``:
 
@@ -69,9 +209,15 @@ class MLCLossBase(nn.Module):
       subclass, which then handles ``t == -1`` itself.
 
     Args:
-        reduction (str): ``'none'``, ``'sum'``, ``'mean'`` (sum over the
-            number of entries with ``M > 0``, or over ``avg_factor``) or
-            ``'batchmean'`` (sum / B).
+        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
+            (sum over the number of entries with ``M > 0``, or over
+            ``avg_factor``) or ``'batchmean'`` (sum / B). ``'global_sum'``
+            is the sum over the batch of every process: the local sum times
+            the world size, so that DDP's gradient averaging yields the
+            gradient of the sum over all ranks' samples (the same objective
+            as one process on the whole batch, whatever the number of
+            processes); equal to ``'sum'`` in a single process. Its logged
+            value is the local sum times the world size.
         loss_weight (float): Multiplier of the reduced loss.
         unknown_as (str, optional): Treatment of -1 entries; defaults to the
             class attribute ``default_unknown_as`` (the paper's choice).
@@ -96,11 +242,15 @@ class MLCLossBase(nn.Module):
         self.reduction = reduction
         self.loss_weight = loss_weight
         self.unknown_as = unknown_as
-        self._logged = False
+        self._checked = False
 
-    def elementwise_loss(self, z: torch.Tensor, y: torch.Tensor,
-                         t: torch.Tensor, **ctx) -> torch.Tensor:
-        """Per-entry loss (B, C) before masking and reduction."""
+    def loss_function(self, z: torch.Tensor, t: torch.Tensor,
+                      weight: Optional[torch.Tensor], reduction: str,
+                      avg_factor: Optional[float], **ctx) -> torch.Tensor:
+        """The reduced loss (before ``loss_weight``) of the float logits
+        ``z`` (B, C) against the float observed targets ``t`` (B, C) in
+        {1, 0, -1}: the loss's functional form called with the module's
+        settings (and its state, for the stateful losses)."""
         raise NotImplementedError
 
     def forward(self,
@@ -128,46 +278,14 @@ class MLCLossBase(nn.Module):
         if reduction not in REDUCTIONS:
             raise ValueError(f'{type(self).__name__}: reduction must be one '
                              f'of {REDUCTIONS}, got {reduction!r}')
-        # half-precision logits are computed in float32; float64 is kept so
-        # that gradients can be checked numerically
-        z = cls_score if cls_score.dtype == torch.float64 else cls_score.float()
-        t = target.to(z)
-        check_loss_inputs(type(self).__name__, z, t, weight, self.unknown_as)
-        unknown = t == -1
-        if not self._logged:
-            self._logged = True
-            log_unknowns(type(self).__name__, unknown, self.unknown_as)
-        y = (t == 1).to(z)
-        loss = self.elementwise_loss(z, y, t, **ctx)
-        mask = self._mask(t, unknown, weight)
-        if mask is not None:
-            loss = loss * mask
-        return self.loss_weight * self._reduce(loss, mask, reduction,
-                                               avg_factor)
-
-    def _mask(self, t: torch.Tensor, unknown: torch.Tensor,
-              weight: Optional[torch.Tensor]) -> Optional[torch.Tensor]:
-        """(B, C) mask M = expand(weight) * m_unknown, or None for all-ones."""
-        mask = None
-        if self.unknown_as == 'ignore' and unknown.any():
-            mask = (~unknown).to(t)
-        if weight is not None:
-            weight = weight.to(t)
-            weight = weight[:, None] if weight.dim() == 1 else weight
-            mask = weight.expand_as(t) if mask is None else mask * weight
-        return mask
-
-    @staticmethod
-    def _reduce(loss: torch.Tensor, mask: Optional[torch.Tensor],
-                reduction: str, avg_factor: Optional[float]) -> torch.Tensor:
-        if reduction == 'none':
-            return loss
-        total = loss.sum()
-        if reduction == 'sum':
-            return total
-        if reduction == 'batchmean':
-            return total / loss.shape[0]
-        if avg_factor is not None:
-            return total / avg_factor
-        count = loss.numel() if mask is None else int((mask > 0).sum())
-        return total / max(count, 1)
+        z, t = as_loss_inputs(cls_score, target)
+        name = type(self).__name__
+        # values are checked on the first call only (or always with
+        # MLC_CHECK_LOSS_INPUTS=1): no host-device sync in later steps
+        check_values = check_values_now(self._checked)
+        check_loss_inputs(name, z, t, weight, self.unknown_as, check_values)
+        if not self._checked:
+            log_unknowns(name, t == -1, self.unknown_as)
+            self._checked = True
+        loss = self.loss_function(z, t, weight, reduction, avg_factor, **ctx)
+        return loss if self.loss_weight == 1 else self.loss_weight * loss

@@ -5,7 +5,68 @@ import torch
 import torch.nn.functional as F
 
 from mlc.registry import MODELS
-from .mlc_loss_base import MLCLossBase
+from .mlc_loss_base import (
+    MLCLossBase,
+    as_loss_inputs,
+    flip_sign,
+    prob_of_target,
+    weight_reduce_loss,
+)
+
+
+def wan_loss(pred: torch.Tensor,
+             target: torch.Tensor,
+             weight: Optional[torch.Tensor] = None,
+             weak_weight: Optional[float] = None,
+             eps: Optional[float] = 1e-5,
+             reduction: str = 'mean',
+             avg_factor: Optional[float] = None,
+             unknown_as: str = 'weak_negative') -> torch.Tensor:
+    """WAN loss (see :class:`WANLoss`; no input validation).
+
+    Args:
+        pred (Tensor): (B, C) logits.
+        target (Tensor): (B, C) targets in {1, 0, -1}.
+        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
+        weak_weight (float, optional): Weight ``w`` of unknown entries;
+            None uses ``1 / (C - 1)``.
+        eps (float, optional): Added inside the logs; None gives the exact
+            loss from logits. Defaults to 1e-5.
+        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
+            or ``'batchmean'``. Defaults to ``'mean'``.
+        avg_factor (float, optional): Denominator of ``'mean'``.
+        unknown_as (str): ``'weak_negative'`` (default), ``'negative'`` or
+            ``'ignore'``.
+
+    Returns:
+        Tensor: Scalar, or (B, C) with ``reduction='none'``.
+    """
+    z, t = as_loss_inputs(pred, target)
+    y = t.clamp(min=0)
+    weak = unknown_as == 'weak_negative'
+    if eps is None:
+        loss = F.softplus(z * flip_sign(y))  # exact -log p_t from logits
+        if weak:
+            loss = loss * _weak_weight(z, t, weak_weight, 1.)
+    else:
+        # the sign of the loss goes on the (no-grad) weight
+        log = (prob_of_target(z, y) + eps).log()
+        loss = log * _weak_weight(z, t, weak_weight, -1.) if weak else -log
+    return weight_reduce_loss(loss, t, weight, unknown_as, reduction,
+                              avg_factor)
+
+
+def _weak_weight(z: torch.Tensor, t: torch.Tensor, w: Optional[float],
+                 sign: float) -> torch.Tensor:
+    """(B, C) ``sign * w`` on unknowns, ``sign`` elsewhere (``w`` None:
+    ``1 / (C - 1)``)."""
+    if w is None:
+        if z.shape[1] < 2:
+            raise ValueError('WANLoss: w = 1/(C-1) needs C >= 2 classes; '
+                             'set weak_weight')
+        w = 1. / (z.shape[1] - 1)
+    # min(t, 0) is -1 on unknowns and 0 elsewhere (t in {1, 0, -1})
+    return t.clamp(max=0).mul_(sign * (1 - w)).add_(sign)
 
 
 @MODELS.register_module()
@@ -14,12 +75,20 @@ class WANLoss(MLCLossBase):
 
     ``-[1[t=1] log p + w 1[t=-1] log(1-p) + 1[t=0] log(1-p)]``: observed
     negatives keep weight 1 (project choice; the single-positive setting of
-    the paper has none).
+    the paper has none). The defaults are the authors' code (``loss_wan``
+    of ``elijahcole/single-positive-multi-label``): each log is
+    ``log(p_t + eps)`` with ``p_t = p`` on positives and ``1 - p``
+    otherwise, computed from ``p = sigmoid(z)`` with ``eps = 1e-5`` (entries
+    capped near ``-log(eps) = 11.5``), and the loss is the mean over the
+    B x C entries. ``eps=None`` computes the exact log from logits.
 
     Args:
         weak_weight (float, optional): Weight ``w`` of unknown entries;
             ``None`` (default) uses ``1 / (C - 1)``.
-        reduction (str): Defaults to ``'sum'``.
+        eps (float, optional): Added inside the logs; defaults to 1e-5
+            (the authors'); None gives the exact loss.
+        reduction (str): Defaults to ``'mean'`` (over the B x C entries,
+            the authors'); see :class:`MLCLossBase`.
         loss_weight (float): Multiplier. Defaults to 1.0.
         unknown_as (str, optional): ``'weak_negative'`` (default),
             ``'negative'`` (plain BCE), ``'ignore'`` or ``'error'``.
@@ -30,7 +99,8 @@ class WANLoss(MLCLossBase):
 
     def __init__(self,
                  weak_weight: Optional[float] = None,
-                 reduction: str = 'sum',
+                 eps: Optional[float] = 1e-5,
+                 reduction: str = 'mean',
                  loss_weight: float = 1.0,
                  unknown_as: Optional[str] = None) -> None:
         super().__init__(reduction=reduction, loss_weight=loss_weight,
@@ -38,18 +108,15 @@ class WANLoss(MLCLossBase):
         if weak_weight is not None and weak_weight < 0:
             raise ValueError(f'WANLoss: weak_weight must be >= 0, got '
                              f'{weak_weight}')
+        if eps is not None and not 0 < eps < 1:
+            raise ValueError(f'WANLoss: eps must be in (0, 1) or None, got '
+                             f'{eps}')
         self.weak_weight = weak_weight
+        self.eps = eps
 
-    def elementwise_loss(self, z: torch.Tensor, y: torch.Tensor,
-                         t: torch.Tensor, **ctx) -> torch.Tensor:
-        """(B, C) weighted BCE; unknowns weighted by ``w``."""
-        loss = F.binary_cross_entropy_with_logits(z, y, reduction='none')
-        if self.unknown_as != 'weak_negative':
-            return loss
-        w = self.weak_weight
-        if w is None:
-            if z.shape[1] < 2:
-                raise ValueError('WANLoss: w = 1/(C-1) needs C >= 2 classes; '
-                                 'set weak_weight')
-            w = 1. / (z.shape[1] - 1)
-        return torch.where(t == -1, w * loss, loss)
+    def loss_function(self, z: torch.Tensor, t: torch.Tensor,
+                      weight: Optional[torch.Tensor], reduction: str,
+                      avg_factor: Optional[float], **ctx) -> torch.Tensor:
+        """:func:`wan_loss` with this module's settings."""
+        return wan_loss(z, t, weight, self.weak_weight, self.eps, reduction,
+                        avg_factor, self.unknown_as)
