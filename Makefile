@@ -1,11 +1,12 @@
 # Quick start: `make demo` trains the embedded DigitMosaic default on the CPU;
-# `make test` runs the test suite. Both create .venv when it is missing.
+# `make test` runs the test suite and `make lint` the linter (ruff.toml).
+# Each creates .venv when it is missing.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.mlc-installed
 
-.PHONY: demo test install clean-venv results-missing-labels
+.PHONY: demo test lint install clean-venv results-missing-labels matrix
 
 install: $(STAMP)
 
@@ -20,6 +21,16 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest tests -q
+
+# Lint the whole tree with the rules of ruff.toml; installs ruff into .venv
+# when it is missing.
+RUFF := $(VENV)/bin/ruff
+lint: $(RUFF)
+	$(RUFF) check .
+
+$(RUFF):
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -r requirements/lint.txt
 
 # The DigitMosaic-PL40 / -single table of docs/results.md (3 run seeds, the
 # configs' 12-epoch schedule; finished runs are reused on a rerun).
@@ -37,6 +48,16 @@ results-missing-labels: $(STAMP)
 	OMP_NUM_THREADS=1 $(PY) tools/analysis_tools/run_seeds.py $(MISSING_LABEL_CONFIGS) \
 	    --seeds 0 1 2 --keys mAP CF1 OF1 --work-root work_dirs/missing_label_e12 \
 	    --out docs/results/digitmosaic-missing-labels.md
+
+# The DigitMosaic evidence matrix (docs/results/matrix.md and its PNGs in
+# docs/results/matrix/): every cell trained to convergence, 3 run seeds,
+# resumable (finished runs are reused, so seeds accumulate over sittings).
+# MATRIX_ARGS e.g. `--seeds 0 --jobs 2 --blocks multilabel`.
+MATRIX_ARGS ?=
+matrix: $(STAMP)
+	OMP_NUM_THREADS=1 $(PY) tools/analysis_tools/run_matrix.py \
+	    --work-root work_dirs/matrix --out docs/results/matrix.md \
+	    --fig-dir docs/results/matrix $(MATRIX_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

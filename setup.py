@@ -14,7 +14,8 @@ def read_version() -> str:
 def read_requirements(name: str) -> list:
     path = osp.join(osp.dirname(__file__), 'requirements', name)
     with open(path) as f:
-        return [ln.strip() for ln in f if ln.strip() and not ln.startswith(('#', '-r'))]
+        return [ln.strip() for ln in f
+                if ln.strip() and not ln.startswith(('#', '-r'))]
 
 
 setup(
@@ -22,7 +23,8 @@ setup(
     version=read_version(),
     description='Multi-label classification with imperfect labels, '
     'an OpenMMLab-style toolbox',
-    packages=find_packages(exclude=('tests', 'tools', 'configs', 'benchmarks')),
+    packages=find_packages(
+        exclude=('tests', 'tools', 'configs', 'benchmarks')),
     python_requires='>=3.10',
     install_requires=read_requirements('runtime.txt'),
     extras_require={

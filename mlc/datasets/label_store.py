@@ -1,22 +1,17 @@
-"""In-memory store of per-sample labels that hooks can update."""
-from typing import Dict, Optional, Sequence, Union
+"""Read-only per-sample labels of a dataset."""
+from typing import Optional
 
 import numpy as np
-import torch
-
-from mlc.utils.dist import keep_last
-
-ArrayLike = Union[np.ndarray, torch.Tensor, Sequence]
 
 
 class LabelStore:
-    """Dense observed labels (and optional clean labels) of a dataset.
+    """Dense observed labels (and optional clean labels) of a dataset, as
+    loaded from the annotation file; read-only.
 
-    The observed matrix lives in shared memory, so an update made in the main
-    process (e.g. by a label-correction hook) is seen by dataloader workers,
-    persistent ones included. Every rank of a distributed run holds a full
-    copy; callers apply identical updates on every rank (see
-    :mod:`mlc.utils.dist`).
+    Nothing rewrites a dataset's labels: per-sample state a method changes
+    during training (co-learning's label memory, the PLL confidences) lives
+    in the model as a :class:`~mlc.models.utils.PerSampleState`, which is
+    synchronised across ranks and saved in checkpoints.
 
     Args:
         observed (np.ndarray): (N, C) labels in {1, 0, -1}.
@@ -31,9 +26,8 @@ class LabelStore:
         if clean is not None and clean.shape != observed.shape:
             raise ValueError(f'clean labels have shape {clean.shape}, '
                              f'observed labels {observed.shape}')
-        self._observed = torch.from_numpy(
-            observed.astype(np.int8, copy=True)).share_memory_()
-        self._initial = observed.astype(np.int8, copy=True)
+        self._observed = observed.astype(np.int8, copy=True)
+        self._observed.flags.writeable = False
         self._clean = None if clean is None else clean.astype(np.int8)
 
     @property
@@ -49,12 +43,8 @@ class LabelStore:
         return self._clean is not None
 
     def observed(self) -> np.ndarray:
-        """(N, C) int8 copy of the current observed labels."""
-        return self._observed.numpy().copy()
-
-    def initial(self) -> np.ndarray:
-        """(N, C) int8 labels as loaded from the annotation file."""
-        return self._initial.copy()
+        """(N, C) int8 copy of the observed labels."""
+        return self._observed.copy()
 
     def clean(self) -> Optional[np.ndarray]:
         """(N, C) int8 clean labels, or None."""
@@ -62,7 +52,7 @@ class LabelStore:
 
     def get(self, idx: int) -> np.ndarray:
         """(C,) float32 observed labels of sample ``idx``."""
-        return self._observed[idx].numpy().astype(np.float32)
+        return self._observed[idx].astype(np.float32)
 
     def get_clean(self, idx: int) -> Optional[np.ndarray]:
         """(C,) float32 clean labels of sample ``idx``, or None."""
@@ -70,40 +60,16 @@ class LabelStore:
             return None
         return self._clean[idx].astype(np.float32)
 
-    def update(self, indices: ArrayLike, rows: ArrayLike) -> None:
-        """Overwrite the observed labels of some samples.
 
-        Args:
-            indices (array-like): (K,) sample indices. With duplicates the
-                last row wins.
-            rows (array-like): (K, C) new labels in {1, 0, -1}.
-        """
-        indices = torch.as_tensor(np.asarray(indices), dtype=torch.long)
-        rows = torch.as_tensor(np.asarray(rows))
-        if rows.shape != (indices.numel(), self.num_classes):
-            raise ValueError(f'LabelStore.update: rows of shape '
-                             f'{tuple(rows.shape)} for {indices.numel()} '
-                             f'indices and {self.num_classes} classes')
-        _check_states(rows.numpy(), 'LabelStore.update rows')
-        if indices.numel() and (indices.min() < 0
-                                or indices.max() >= self.num_samples):
-            raise IndexError(f'LabelStore.update: sample index out of '
-                             f'[0, {self.num_samples})')
-        indices, rows = keep_last(indices, rows)
-        self._observed[indices] = rows.to(torch.int8)
-
-    def state_dict(self) -> Dict[str, torch.Tensor]:
-        """Observed labels as a tensor (for checkpoints)."""
-        return {'observed': self._observed.clone()}
-
-    def load_state_dict(self, state: Dict[str, torch.Tensor]) -> None:
-        """Restore observed labels saved by :meth:`state_dict`."""
-        observed = state['observed']
-        if tuple(observed.shape) != tuple(self._observed.shape):
-            raise ValueError(f'label store of shape {tuple(observed.shape)} '
-                             f'does not fit a dataset of shape '
-                             f'{tuple(self._observed.shape)}')
-        self._observed.copy_(observed.to(torch.int8))
+def find_label_store(dataset) -> Optional[LabelStore]:
+    """The ``label_store`` of a dataset or of the dataset it wraps (through
+    ``.dataset`` of wrappers such as ``StitchUpDataset``), or None."""
+    while dataset is not None:
+        store = getattr(dataset, 'label_store', None)
+        if store is not None:
+            return store
+        dataset = getattr(dataset, 'dataset', None)
+    return None
 
 
 def _check_states(values: np.ndarray, what: str) -> None:
@@ -112,5 +78,6 @@ def _check_states(values: np.ndarray, what: str) -> None:
     bad = ~np.isin(values, (1, 0, -1))
     if bad.any():
         i, j = np.argwhere(bad)[0]
-        raise ValueError(f'{what}: entry ({i}, {j}) is {values[i, j].item()!r}, '
-                         'not one of 1 (positive), 0 (negative), -1 (unknown)')
+        raise ValueError(f'{what}: entry ({i}, {j}) is '
+                         f'{values[i, j].item()!r}, not one of 1 (positive), '
+                         '0 (negative), -1 (unknown)')

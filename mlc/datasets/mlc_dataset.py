@@ -1,21 +1,26 @@
 """The base multi-label dataset reading the standard annotation file."""
 import os.path as osp
-from typing import List, Optional, Union
+from typing import List, Optional, Tuple, Union
 
 import numpy as np
-from mmengine.dataset import BaseDataset
 from mmengine.logging import MMLogger
 
-from mlc.evaluation.functional.shot_groups import load_class_split
 from mlc.registry import DATASETS
-from .annotation import (AnnotationError, check_image_files,
-                         check_unique_images, dense_labels, load_annotation)
+from .annotation import (
+    AnnotationError,
+    check_unique_images,
+    dense_labels,
+    image_keys,
+    load_annotation,
+)
 from .annotation_cache import ParsedAnnotation, cached_parse
+from .dense_label_dataset import DenseLabelDataset
 from .label_store import LabelStore
+from .sparse_labels import SparseLabelStore
 
 
 @DATASETS.register_module()
-class MLCDataset(BaseDataset):
+class MLCDataset(DenseLabelDataset):
     """Multi-label dataset with observed labels in {1, 0, -1}.
 
     Labels are kept out of ``data_list`` in a :class:`LabelStore` (compact
@@ -31,14 +36,16 @@ class MLCDataset(BaseDataset):
     file's ``source``/``provenance``.
 
     Args:
-        ann_file (str): Standard annotation JSON (conventions §3).
+        ann_file (str): Standard annotation JSON (docs/conventions.md §3).
         data_root (str): Root joined to ``ann_file`` and ``data_prefix``.
         data_prefix (str | dict): Image folder, ``dict(img_path=...)``.
         class_split (str | dict, optional): ``{"many", "medium", "few"}``
             class lists or a JSON file holding them (DB-style ``head``/
             ``middle``/``tail`` keys are accepted).
-        unlisted (int, optional): Override the file's state (-1 or 0) of
-            classes not named in ``pos``/``neg``.
+        unlisted (int, optional): State (-1 unknown or 0 negative) of the
+            classes an image lists neither as positive nor as negative;
+            None keeps the file's ``unlisted``. Subclasses reading other
+            formats apply it the same way (their default: the format's own).
         check_images (bool): Check at start that every image file exists.
         cache (bool | str): Cache the parsed labels in a ``.npz`` keyed by
             the file's size and mtime (:mod:`.annotation_cache`): ``True``,
@@ -46,7 +53,10 @@ class MLCDataset(BaseDataset):
         cache_dir (str, optional): Cache folder (default: ``.mlc_cache``
             beside the annotation file).
         cache_min_bytes (int): Size threshold of ``cache='auto'``.
-        **kwargs: Other :class:`mmengine.dataset.BaseDataset` arguments.
+        sparse_labels (bool): Hold the labels in a :class:`SparseLabelStore`
+            (CSR; same samples and values) instead of a dense
+            :class:`LabelStore`.
+        **kwargs: Other :class:`DenseLabelDataset` arguments.
     """
 
     def __init__(self,
@@ -59,6 +69,7 @@ class MLCDataset(BaseDataset):
                  cache: Union[bool, str] = 'auto',
                  cache_dir: Optional[str] = None,
                  cache_min_bytes: int = 1 << 20,
+                 sparse_labels: bool = False,
                  **kwargs) -> None:
         if cache not in (True, False, 'auto'):
             raise ValueError(f"cache must be True, False or 'auto', got "
@@ -66,30 +77,24 @@ class MLCDataset(BaseDataset):
         self.cache = cache
         self.cache_dir = cache_dir
         self.cache_min_bytes = cache_min_bytes
-        if isinstance(data_prefix, str):
-            data_prefix = dict(img_path=data_prefix)
-        if unlisted not in (None, -1, 0):
-            raise ValueError(f'unlisted must be None, -1 or 0, got {unlisted}')
-        self.class_split_cfg = class_split
+        if unlisted is not None and (type(unlisted) is not int
+                                     or unlisted not in (-1, 0)):
+            raise ValueError(f'unlisted must be None, -1 or 0, got '
+                             f'{unlisted!r}')
         self.unlisted = unlisted
-        self.check_images = check_images
-        self._label_store: Optional[LabelStore] = None
+        self.sparse_labels = sparse_labels
+        self._label_store: Optional[Union[LabelStore,
+                                          SparseLabelStore]] = None
         super().__init__(
             ann_file=ann_file,
             data_root=data_root,
             data_prefix=data_prefix,
+            class_split=class_split,
+            check_images=check_images,
             **kwargs)
 
-    def _join_prefix(self) -> None:
-        if self.data_root and not osp.isdir(self.data_root):
-            raise FileNotFoundError(
-                f'{type(self).__name__}: data_root "{self.data_root}" does not'
-                ' exist (set data_root in the dataset config or with '
-                '--cfg-options)')
-        super()._join_prefix()
-
     @property
-    def label_store(self) -> LabelStore:
+    def label_store(self) -> Union[LabelStore, SparseLabelStore]:
         """The (updatable) per-sample label store."""
         self.full_init()
         return self._label_store
@@ -108,23 +113,9 @@ class MLCDataset(BaseDataset):
                 f'{type(self).__name__} reads multi-label files')
         if self.unlisted is not None:
             meta['unlisted'] = self.unlisted
+        names, indices = image_keys(ann['data_list'], self.ann_file)
         check_unique_images(ann['data_list'], self.ann_file)
         observed, clean = dense_labels(ann, self.ann_file)
-        names, indices = [], np.full(len(ann['data_list']), -1, np.int64)
-        for row, entry in enumerate(ann['data_list']):
-            if 'img_path' in entry:
-                names.append(str(entry['img_path']))
-            elif 'img_index' in entry:
-                names.append('')
-                indices[row] = int(entry['img_index'])
-                if indices[row] < 0:
-                    raise AnnotationError(
-                        f'{self.ann_file}: data_list[{row}] has a negative '
-                        f'"img_index" ({indices[row]})')
-            else:
-                raise AnnotationError(
-                    f'{self.ann_file}: data_list[{row}] has neither '
-                    '"img_path" nor "img_index"')
         metainfo = dict(classes=list(meta['classes']),
                         source=meta.get('source', ''),
                         provenance=meta.get('provenance', []))
@@ -151,52 +142,31 @@ class MLCDataset(BaseDataset):
                                   self.cache_dir)
         else:
             parsed = self.parse_annotation()
-        self._loaded_labels = (parsed.observed, parsed.clean)
-        meta = parsed.metainfo
-        self._metainfo.update(
-            classes=tuple(meta['classes']),
-            source=meta.get('source', ''),
-            provenance=meta.get('provenance', []))
-        prefix = self.data_prefix.get('img_path', '')
-        data_list = []
-        for row, (name, index) in enumerate(zip(parsed.names,
-                                                parsed.indices.tolist())):
-            if index >= 0:
-                data_list.append({'label_row': row, 'img_index': index})
-            else:
-                data_list.append({'label_row': row,
-                                  'img_path': osp.join(prefix, name)})
-        if self.check_images:
-            check_image_files(data_list, self.ann_file)
-        return data_list
+        return self.samples_from(parsed.metainfo, parsed.names,
+                                 parsed.indices,
+                                 (parsed.observed, parsed.clean))
 
-    def full_init(self) -> None:
-        """Load, subset (``indices``) and serialise; build the label store."""
-        if self._fully_initialized:
-            return
-        self.data_list = self.load_data_list()
-        self.data_list = self.filter_data()
-        if self._indices is not None:
-            self.data_list = self._get_unserialized_subset(self._indices)
-        rows = np.array([d.pop('label_row') for d in self.data_list],
-                        dtype=np.int64)
-        observed, clean = self._loaded_labels
-        del self._loaded_labels
-        self._label_store = LabelStore(
+    def init_labels(self, rows: np.ndarray,
+                    labels: Tuple[np.ndarray, Optional[np.ndarray]]) -> None:
+        """Build the label store and ``class_freq`` of the kept rows.
+
+        Args:
+            rows (np.ndarray): (K,) label rows of the dataset's samples.
+            labels (tuple): ``observed`` (N, C) in {1, 0, -1} and ``clean``
+                (N, C) in {0, 1} or None, as parsed.
+        """
+        observed, clean = labels
+        store_type = (SparseLabelStore.from_dense if self.sparse_labels
+                      else LabelStore)
+        self._label_store = store_type(
             observed[rows], None if clean is None else clean[rows])
         self._metainfo['class_freq'] = (observed[rows] == 1).sum(0).tolist()
-        if self.class_split_cfg is not None:
-            self._metainfo['class_split'] = load_class_split(
-                self.class_split_cfg, len(self._metainfo['classes']))
         MMLogger.get_current_instance().info(
             f'{type(self).__name__}: {len(rows)} images, '
             f'{observed.shape[1]} classes from {self.ann_file}; '
             f'{int((observed[rows] == 1).sum())} positive, '
             f'{int((observed[rows] == 0).sum())} negative, '
             f'{int((observed[rows] == -1).sum())} unknown labels')
-        if self.serialize_data:
-            self.data_bytes, self.data_address = self._serialize_data()
-        self._fully_initialized = True
 
     def get_data_info(self, idx: int) -> dict:
         """Sample ``idx`` with its current labels from the label store."""

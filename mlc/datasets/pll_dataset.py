@@ -1,15 +1,18 @@
 """The partial-label (PLL) dataset reading the standard annotation file."""
-import os.path as osp
 from typing import List, Optional, Tuple, Union
 
 import numpy as np
-from mmengine.dataset import BaseDataset
 from mmengine.logging import MMLogger
 
-from mlc.evaluation.functional.shot_groups import load_class_split
 from mlc.registry import DATASETS
-from .annotation import (AnnotationError, check_image_files,
-                         check_unique_images, load_annotation)
+from .annotation import (
+    AnnotationError,
+    check_unique_images,
+    class_id_lists,
+    image_keys,
+    load_annotation,
+)
+from .dense_label_dataset import DenseLabelDataset
 
 
 def pll_labels(ann: dict, path: str) -> Tuple[np.ndarray, np.ndarray]:
@@ -25,33 +28,29 @@ def pll_labels(ann: dict, path: str) -> Tuple[np.ndarray, np.ndarray]:
     """
     num_classes = len(ann['metainfo']['classes'])
     data_list = ann['data_list']
+    rows, cols = class_id_lists(data_list, 'candidates', num_classes, path)
+    sizes = np.bincount(rows, minlength=len(data_list))
+    if not sizes.all():
+        i = int(np.flatnonzero(sizes == 0)[0])
+        raise AnnotationError(
+            f'{path}: data_list[{i}] needs a non-empty "candidates" list of '
+            f'class ids, got {data_list[i].get("candidates")!r}')
     cand = np.zeros((len(data_list), num_classes), dtype=np.uint8)
+    cand[rows, cols] = 1
     gt = np.full(len(data_list), -1, dtype=np.int64)
     for i, entry in enumerate(data_list):
-        ids = entry.get('candidates')
-        if not isinstance(ids, (list, tuple)) or not ids:
-            raise AnnotationError(
-                f'{path}: data_list[{i}] needs a non-empty "candidates" list '
-                f'of class ids, got {ids!r}')
-        ids = np.asarray(ids)
-        if ids.dtype.kind not in 'iu' or ids.min() < 0 or \
-                ids.max() >= num_classes:
-            raise AnnotationError(
-                f'{path}: data_list[{i}] "candidates" holds {ids.tolist()}, '
-                f'not class ids in [0, {num_classes})')
-        cand[i, ids] = 1
         if 'gt_label' in entry:
             label = entry['gt_label']
-            if not isinstance(label, int) or not 0 <= label < num_classes:
+            if type(label) is not int or not 0 <= label < num_classes:
                 raise AnnotationError(
-                    f'{path}: data_list[{i}] "gt_label" must be a class id '
+                    f'{path}: data_list[{i}]: "gt_label" must be a class id '
                     f'in [0, {num_classes}), got {label!r}')
             gt[i] = label
     return cand, gt
 
 
 @DATASETS.register_module()
-class PLLDataset(BaseDataset):
+class PLLDataset(DenseLabelDataset):
     """Partial-label dataset: one hidden true class inside a candidate set.
 
     Each sample carries:
@@ -59,7 +58,8 @@ class PLLDataset(BaseDataset):
     - ``candidates`` (C,) float32 in {0, 1}: the candidate set S (what PLL
       methods learn from; their per-sample state is initialised from it).
     - ``gt_label`` int: the true class, for evaluation and logging only
-      (conventions §1). Pack it with ``PackInputs``; never read it in a loss.
+      (docs/conventions.md §1). Pack it with ``PackInputs``; never read it
+      in a loss.
 
     Entries whose true label is not in their candidate set are counted and
     logged, never fixed (``metainfo['num_label_outside_candidates']``).
@@ -77,7 +77,7 @@ class PLLDataset(BaseDataset):
             class lists or a JSON file holding them.
         require_gt_label (bool): Raise if an entry has no ``gt_label``.
         check_images (bool): Check at start that every image file exists.
-        **kwargs: Other :class:`mmengine.dataset.BaseDataset` arguments.
+        **kwargs: Other :class:`DenseLabelDataset` arguments.
     """
 
     def __init__(self,
@@ -88,23 +88,12 @@ class PLLDataset(BaseDataset):
                  require_gt_label: bool = True,
                  check_images: bool = False,
                  **kwargs) -> None:
-        if isinstance(data_prefix, str):
-            data_prefix = dict(img_path=data_prefix)
-        self.class_split_cfg = class_split
         self.require_gt_label = require_gt_label
-        self.check_images = check_images
         self._candidates: Optional[np.ndarray] = None
         self._gt_labels: Optional[np.ndarray] = None
         super().__init__(ann_file=ann_file, data_root=data_root,
-                         data_prefix=data_prefix, **kwargs)
-
-    def _join_prefix(self) -> None:
-        if self.data_root and not osp.isdir(self.data_root):
-            raise FileNotFoundError(
-                f'{type(self).__name__}: data_root "{self.data_root}" does not'
-                ' exist (set data_root in the dataset config or with '
-                '--cfg-options)')
-        super()._join_prefix()
+                         data_prefix=data_prefix, class_split=class_split,
+                         check_images=check_images, **kwargs)
 
     def load_data_list(self) -> List[dict]:
         """Parse the annotation; labels go to dense arrays."""
@@ -115,6 +104,7 @@ class PLLDataset(BaseDataset):
                 f'{self.ann_file}: task is "{meta.get("task")}", '
                 f'{type(self).__name__} reads partial-label files '
                 '(task "pll")')
+        names, indices = image_keys(ann['data_list'], self.ann_file)
         check_unique_images(ann['data_list'], self.ann_file)
         cand, gt = pll_labels(ann, self.ann_file)
         if self.require_gt_label and (gt < 0).any():
@@ -123,39 +113,18 @@ class PLLDataset(BaseDataset):
                 f'{self.ann_file}: data_list[{i}] has no "gt_label" (needed '
                 'for evaluation; pass require_gt_label=False for unlabelled '
                 'files)')
-        self._loaded_labels = (cand, gt)
-        self._metainfo.update(classes=tuple(meta['classes']),
-                              source=meta.get('source', ''),
-                              provenance=meta.get('provenance', []))
-        prefix = self.data_prefix.get('img_path', '')
-        data_list = []
-        for row, entry in enumerate(ann['data_list']):
-            info = {'label_row': row}
-            if 'img_path' in entry:
-                info['img_path'] = osp.join(prefix, entry['img_path'])
-            elif 'img_index' in entry:
-                info['img_index'] = int(entry['img_index'])
-            else:
-                raise AnnotationError(
-                    f'{self.ann_file}: data_list[{row}] has neither '
-                    '"img_path" nor "img_index"')
-            data_list.append(info)
-        if self.check_images:
-            check_image_files(data_list, self.ann_file)
-        return data_list
+        return self.samples_from(meta, names, indices, (cand, gt))
 
-    def full_init(self) -> None:
-        """Load, subset (``indices``), serialise; keep dense label arrays."""
-        if self._fully_initialized:
-            return
-        self.data_list = self.load_data_list()
-        self.data_list = self.filter_data()
-        if self._indices is not None:
-            self.data_list = self._get_unserialized_subset(self._indices)
-        rows = np.array([d.pop('label_row') for d in self.data_list],
-                        dtype=np.int64)
-        cand, gt = self._loaded_labels
-        del self._loaded_labels
+    def init_labels(self, rows: np.ndarray,
+                    labels: Tuple[np.ndarray, np.ndarray]) -> None:
+        """Keep the candidate sets and true labels of the kept rows.
+
+        Args:
+            rows (np.ndarray): (K,) label rows of the dataset's samples.
+            labels (tuple): ``candidates`` (N, C) uint8 and ``gt_label``
+                (N,) int64 (-1: none), as parsed by :func:`pll_labels`.
+        """
+        cand, gt = labels
         self._candidates, self._gt_labels = cand[rows], gt[rows]
         num_classes = cand.shape[1]
         labelled = self._gt_labels >= 0
@@ -166,9 +135,6 @@ class PLLDataset(BaseDataset):
             class_freq_true=np.bincount(self._gt_labels[labelled],
                                         minlength=num_classes).tolist(),
             num_label_outside_candidates=outside)
-        if self.class_split_cfg is not None:
-            self._metainfo['class_split'] = load_class_split(
-                self.class_split_cfg, num_classes)
         logger = MMLogger.get_current_instance()
         logger.info(
             f'{type(self).__name__}: {len(rows)} images, {num_classes} classes'
@@ -179,9 +145,6 @@ class PLLDataset(BaseDataset):
                 f'{self.ann_file}: the true label is outside the candidate '
                 f'set for {outside} of {int(labelled.sum())} images (kept '
                 'as in the file)')
-        if self.serialize_data:
-            self.data_bytes, self.data_address = self._serialize_data()
-        self._fully_initialized = True
 
     @property
     def candidates(self) -> np.ndarray:

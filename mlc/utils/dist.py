@@ -1,4 +1,7 @@
-"""Synchronisation of per-sample state across ranks (conventions §8)."""
+"""Synchronisation of per-sample state across ranks.
+
+Protocol: docs/conventions.md §8.
+"""
 from typing import Tuple
 
 import torch

@@ -8,6 +8,9 @@ from mmengine import DefaultScope
 def register_all_modules(init_default_scope: bool = True) -> None:
     """Import all mlc and mmpretrain modules so that they are registered.
 
+    ``mlc.apis`` registers nothing and imports this module, so it is not
+    imported here (no import circle).
+
     Args:
         init_default_scope (bool): Set the global default scope to ``mlc``
             so that registries build from mlc's nodes (which fall back to
@@ -16,7 +19,6 @@ def register_all_modules(init_default_scope: bool = True) -> None:
     import mmpretrain.utils
     mmpretrain.utils.register_all_modules(init_default_scope=False)
 
-    import mlc.apis  # noqa: F401
     import mlc.datasets  # noqa: F401
     import mlc.engine  # noqa: F401
     import mlc.evaluation  # noqa: F401
@@ -30,6 +32,6 @@ def register_all_modules(init_default_scope: bool = True) -> None:
     elif current.scope_name != 'mlc':
         warnings.warn(f'The current default scope "{current.scope_name}" is '
                       'not "mlc"; `register_all_modules` switches it to '
-                      '"mlc".')
+                      '"mlc".', stacklevel=2)
         DefaultScope.get_instance(f'mlc-{datetime.datetime.now()}',
                                   scope_name='mlc')

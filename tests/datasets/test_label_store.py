@@ -1,58 +1,45 @@
-"""LabelStore: shared, updatable per-sample labels."""
+"""LabelStore: read-only per-sample labels, found through wrappers."""
+import types
+
 import numpy as np
 import pytest
-import torch
 
 from mlc.datasets import LabelStore
+from mlc.datasets.label_store import find_label_store
 
 
-def test_get_update_and_last_writer_wins():
+def test_get_observed_and_clean():
     store = LabelStore(np.array([[1, 0, -1], [-1, -1, 1]]),
                        clean=np.array([[1, 0, 1], [0, 1, 1]]))
     np.testing.assert_array_equal(store.get(0), [1., 0., -1.])
     assert store.get(0).dtype == np.float32
-    store.update([1, 0, 1], [[1, 1, 1], [0, 0, 0], [1, 0, 1]])
     np.testing.assert_array_equal(store.observed(),
-                                  [[0, 0, 0], [1, 0, 1]])
-    np.testing.assert_array_equal(store.initial(), [[1, 0, -1], [-1, -1, 1]])
+                                  [[1, 0, -1], [-1, -1, 1]])
     np.testing.assert_array_equal(store.get_clean(1), [0, 1, 1])
+    assert store.num_samples == 2 and store.num_classes == 3
 
 
-def test_rejects_bad_states_and_indices():
+def test_is_read_only():
+    store = LabelStore(np.zeros((2, 2)))
+    assert not hasattr(store, 'update')
+    copy = store.observed()
+    copy[0, 0] = 1  # a copy: the store keeps the loaded labels
+    np.testing.assert_array_equal(store.observed(), np.zeros((2, 2)))
+    with pytest.raises(ValueError):
+        store._observed[0, 0] = 1
+
+
+def test_rejects_bad_states():
     with pytest.raises(ValueError, match=r'entry \(0, 1\) is 2'):
         LabelStore(np.array([[1, 2]]))
+    with pytest.raises(ValueError, match=r'must be \(N, C\)'):
+        LabelStore(np.zeros(3))
+
+
+def test_found_through_dataset_wrappers():
     store = LabelStore(np.zeros((2, 2)))
-    with pytest.raises(ValueError, match='not one of'):
-        store.update([0], [[0.5, 1]])
-    with pytest.raises(IndexError):
-        store.update([2], [[1, 1]])
-
-
-def test_state_dict_round_trip():
-    store = LabelStore(np.zeros((3, 2)))
-    store.update([2], [[1, -1]])
-    other = LabelStore(np.zeros((3, 2)))
-    other.load_state_dict(store.state_dict())
-    np.testing.assert_array_equal(other.observed(), store.observed())
-    with pytest.raises(ValueError, match='does not fit'):
-        LabelStore(np.zeros((4, 2))).load_state_dict(store.state_dict())
-
-
-def test_updates_visible_in_forked_worker():
-    store = LabelStore(np.zeros((4, 2)))
-
-    class Reader(torch.utils.data.Dataset):
-        def __len__(self):
-            return 4
-
-        def __getitem__(self, i):
-            return torch.from_numpy(store.get(i))
-
-    loader = torch.utils.data.DataLoader(
-        Reader(), batch_size=4, num_workers=1, persistent_workers=True,
-        multiprocessing_context='fork')
-    first = next(iter(loader))
-    store.update([3], [[1, -1]])
-    second = next(iter(loader))
-    assert first[3].tolist() == [0., 0.]
-    assert second[3].tolist() == [1., -1.]
+    inner = types.SimpleNamespace(label_store=store)
+    wrapper = types.SimpleNamespace(dataset=types.SimpleNamespace(
+        dataset=inner))
+    assert find_label_store(wrapper) is store
+    assert find_label_store(types.SimpleNamespace()) is None

@@ -1,5 +1,5 @@
 """Co-learning label memory: identical on every rank (2-process gloo),
-filled once by its hook."""
+filled once when training starts."""
 import os.path as osp
 import types
 
@@ -9,8 +9,7 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
-from mlc.engine.hooks.co_learning_correction_hook import \
-    CoLearningCorrectionHook
+from mlc.models.classifiers import CoLearningClassifier
 from mlc.models.utils import BranchLabelMemory
 
 START = torch.zeros(6, 3, dtype=torch.int8)
@@ -22,12 +21,12 @@ def worker(rank, world, init_file, out_dir):
     memory = BranchLabelMemory(('random', 'balanced'))
     memory.initialize(START)
     # rank 0 writes samples 0, 1, 2; rank 1 writes 2, 3 and 3 again;
-    # only rank 1 has pending 'balanced' rows
+    # only rank 1 has staged 'balanced' rows
     idx = torch.tensor([0, 1, 2]) if rank == 0 else torch.tensor([2, 3, 3])
     rows = torch.full((3, 3), rank + 1) * torch.tensor([[1], [1], [-1]])
-    memory.set_pending('random', idx, rows)
+    memory.stage_rows('random', idx, rows)
     if rank == 1:
-        memory.set_pending('balanced', torch.tensor([5]), torch.ones(1, 3))
+        memory.stage_rows('balanced', torch.tensor([5]), torch.ones(1, 3))
     memory.commit()
     torch.save(memory.state_dict(), osp.join(out_dir, f'rank{rank}.pth'))
     dist.destroy_process_group()
@@ -51,19 +50,24 @@ def test_memory_identical_on_both_ranks(tmp_path):
     assert torch.equal(r0['balanced'], balanced)
 
 
-def test_hook_fills_the_memory_once_and_rejects_another_training_set():
-    labels = np.eye(3, dtype=np.int8)[[0, 1, 2, 1]]
-    dataset = types.SimpleNamespace(label_store=types.SimpleNamespace(
-        observed=lambda: labels.copy()))
+def test_memory_filled_once_and_rejects_another_training_set():
+    labels = torch.from_numpy(np.eye(3, dtype=np.int8)[[0, 1, 2, 1]])
     model = types.SimpleNamespace(
         label_memory=BranchLabelMemory(('random', 'balanced')))
-    CoLearningCorrectionHook._init_memory(model, dataset)
-    assert torch.equal(model.label_memory.random, torch.from_numpy(labels))
+    init = CoLearningClassifier.init_label_memory
+    init(model, labels)
+    assert torch.equal(model.label_memory.random, labels)
     # a loaded (e.g. resumed) memory is kept, not refilled
     model.label_memory.random[0] = -1
-    CoLearningCorrectionHook._init_memory(model, dataset)
+    init(model, labels)
     assert model.label_memory.random[0, 0] == -1
-    other = types.SimpleNamespace(label_store=types.SimpleNamespace(
-        observed=lambda: labels[:3].copy()))
     with pytest.raises(RuntimeError, match='another training set'):
-        CoLearningCorrectionHook._init_memory(model, other)
+        init(model, labels[:3])
+
+
+def test_staging_twice_without_commit_names_the_hook():
+    memory = BranchLabelMemory(('random', 'balanced'))
+    memory.initialize(START)
+    memory.stage_rows('random', torch.tensor([0]), torch.ones(1, 3))
+    with pytest.raises(RuntimeError, match='CoLearningCorrectionHook'):
+        memory.stage_rows('random', torch.tensor([1]), torch.ones(1, 3))

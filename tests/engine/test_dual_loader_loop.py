@@ -6,10 +6,10 @@ import os.path as osp
 
 import pytest
 import torch
+from conftest import tiny_config
 from mmengine.runner import Runner
 
 import mlc  # noqa: F401
-from conftest import tiny_config
 from mlc.utils import register_all_modules
 
 register_all_modules(init_default_scope=False)

@@ -50,7 +50,7 @@ def test_epoch_config_converts_total_steps():
 
 
 def test_recipe_stopped_at_31_of_80_epochs():
-    # hill_splc_asl.md §3: LR at the stop is ~0.87 x max [derived]
+    # Hill/SPLC recipe: LR at the stop is ~0.87 x max [derived]
     from mmengine.optim import OneCycleLR, OptimWrapper
     wrapper = OptimWrapper(torch.optim.Adam(params(), lr=1e-4))
     kw = dict(total_steps=80, pct_start=0.2, epoch_length=10)

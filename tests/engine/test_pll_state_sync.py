@@ -32,8 +32,8 @@ def worker(rank, world, init_file, out_dir):
     head = SoLarHead(4, 5, queue_length=6)
     cost = torch.rand(3, 4) * state.init_mask[idx].float()
     plan, global_cost = head.refine(state, cost)
-    state.set_pending(idx=idx, rows=rows, feat_mean=feat_mean,
-                      queue_rows=global_cost)
+    state.stage_rows('conf', idx, rows)
+    state.stage_values(feat_mean=feat_mean, queue_rows=global_cost)
     state.commit()
     torch.save(dict(state=state.state_dict(), rows=rows, feats=feats,
                     plan=plan, cost=cost),

@@ -1,13 +1,13 @@
-"""SPLCEpochHook: the runner's epoch drives SPLC (hill_splc_asl.md §5)."""
+"""SPLCEpochHook: the runner's epoch drives SPLC."""
 from types import SimpleNamespace
 
 import pytest
 import torch.nn as nn
+from conftest import tiny_config
 from mmengine.runner import Runner
 
 from mlc.engine.hooks import SPLCEpochHook
 from mlc.models.losses import SPLCLoss
-from conftest import tiny_config
 
 
 def splc_config(root: str, work_dir: str, max_epochs: int = 2) -> dict:
@@ -50,8 +50,8 @@ def test_pseudo_quality_from_gt_clean():
     from mmengine.logging import MessageHub
     from mmpretrain.structures import DataSample
     loss = SPLCLoss()
-    loss.last_pseudo = torch.tensor([[False, True, False],
-                                     [False, False, True]])
+    pseudo = torch.tensor([[False, True, False], [False, False, True]])
+    loss.state.update(pseudo, pseudo.sum().float())
     samples = []
     for score, clean in (([1, -1, -1], [1, 1, 1]), ([1, -1, -1], [1, 0, 0])):
         sample = DataSample().set_gt_score(torch.tensor(score).float())

@@ -1,4 +1,4 @@
-"""CoLearningClassifier, Stitch-Up loss and correction (stitchup §9)."""
+"""CoLearningClassifier, Stitch-Up loss and correction."""
 import copy
 import math
 
@@ -7,8 +7,12 @@ import torch
 from mmpretrain.structures import DataSample
 
 from mlc.models import MaskedBCELoss
-from mlc.models.classifiers.co_learning_classifier import (
-    correct_labels, label_union, splice_images, stitchup_loss_parts)
+from mlc.models.utils.stitchup import (
+    correct_labels,
+    label_union,
+    splice_images,
+    stitchup_loss_parts,
+)
 from mlc.registry import MODELS
 from mlc.utils import register_all_modules
 
@@ -250,8 +254,8 @@ def test_layer4_copies_load_pretrained_weights(tmp_path):
 def test_stitchup_configs_parse_and_voc_recipe_builds():
     import glob
 
-    from mmengine.config import Config
     from conftest import ROOT
+    from mmengine.config import Config
     paths = sorted(glob.glob(f'{ROOT}/configs/stitchup/*.py'))
     assert len(paths) >= 20
     for path in paths:
@@ -286,10 +290,9 @@ def test_write_back_memory_feeds_the_next_step():
     # 8 samples: anchors use indices 0-3, partners 1-4 (see samples())
     start = (torch.arange(8 * C).reshape(8, C) % 2).to(torch.int8)
     memory.initialize(start)
-    memory.pending = {}
     data = model.data_preprocessor(dual_batch(), True)
     model(**data, mode='loss')
-    record = model.last_corrections
+    record = model.correction_records()
     # the memory rows, not the loaded labels, were corrected
     for name, num in (('random', 2), ('balanced', 4)):
         idx = torch.cat([torch.arange(num), torch.arange(num) + 1])

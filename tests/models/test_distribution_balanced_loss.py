@@ -1,4 +1,4 @@
-"""DistributionBalancedLoss: the worked example of stitchup spec §9."""
+"""DistributionBalancedLoss: a hand-worked example."""
 import json
 import math
 

@@ -1,4 +1,4 @@
-"""No loss, head or model reads clean labels (conventions §1).
+"""No loss, head or model reads clean labels (docs/conventions.md §1).
 
 For every main DigitMosaic config shipped in ``configs/`` (ablations, named
 with a further ``_suffix``, share their components): permuting ``gt_clean``
@@ -11,11 +11,11 @@ import os.path as osp
 
 import pytest
 import torch
+from conftest import ROOT
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
-from conftest import ROOT
 from mlc.utils import register_all_modules
 
 CONFIGS = sorted(p for p in glob.glob(osp.join(ROOT, 'configs', '**',
@@ -60,11 +60,11 @@ def test_permuting_clean_labels_changes_nothing(path, tmp_path, monkeypatch):
         loader_b = getattr(runner.train_loop, 'dataloader_b', None)
         if loader_b is not None:  # two data streams (co-learning)
             data = dict(random=data, balanced=next(iter(loader_b)))
-    for hook in runner.hooks:  # mlc hooks prepare class statistics etc.
-        if type(hook).__module__.startswith('mlc.'):
-            hook.before_run(runner)
-            hook.before_train(runner)
-            hook.before_train_epoch(runner)
+        for hook in runner.hooks:  # mlc hooks prepare class statistics etc.
+            if type(hook).__module__.startswith('mlc.'):
+                hook.before_run(runner)
+                hook.before_train(runner)
+                hook.before_train_epoch(runner)
     model = runner.model
     model.train()
     twin = copy.deepcopy(model)  # stateful models: both passes start equal

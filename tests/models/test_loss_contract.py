@@ -1,11 +1,11 @@
-"""Contract of every registered MLCLossBase loss (conventions §4)."""
+"""Contract of every registered MLCLossBase loss (docs/conventions.md §4)."""
 import math
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-from mlc.models.losses import MaskedBCELoss, MLCLossBase
+from mlc.models.losses import MaskedBCELoss, MLCLossBase, mlc_loss_base
 from mlc.registry import MODELS
 from mlc.utils import register_all_modules
 
@@ -70,6 +70,21 @@ def test_reductions_agree(name):
 
 
 @pytest.mark.parametrize('name', registered_losses())
+def test_global_sum_is_local_sum_times_world_size(name, monkeypatch):
+    z, t = batch(1)
+    loss = build(name, reduction='global_sum')
+    assert loss.reduction == 'global_sum'
+    total = loss(z, t, reduction_override='sum')
+    torch.testing.assert_close(loss(z, t), total)  # one process
+    monkeypatch.setattr(mlc_loss_base, 'get_world_size', lambda: 8)
+    torch.testing.assert_close(loss(z, t), 8 * total)
+    # other reductions are not scaled
+    torch.testing.assert_close(loss(z, t, reduction_override='sum'), total)
+    with pytest.raises(ValueError, match=f'{name}.*reduction'):
+        build(name, reduction='global')
+
+
+@pytest.mark.parametrize('name', registered_losses())
 def test_sample_and_entry_weights_agree(name):
     z, t = batch(2)
     w = torch.rand(z.shape[0], dtype=torch.float64)
@@ -108,7 +123,8 @@ def test_masked_bce_hand_values():
     z = torch.tensor([[0., 2., -1.]])
     t = torch.tensor([[1., 0., -1.]])
     # unknown_as='negative' (default): -1 counts as a negative
-    expected = [math.log(2), math.log(1 + math.e ** 2), math.log(1 + math.e ** -1)]
+    expected = [math.log(2), math.log(1 + math.e ** 2),
+                math.log(1 + math.e ** -1)]
     torch.testing.assert_close(loss(z, t), torch.tensor([expected]))
     ignore = MaskedBCELoss(reduction='mean', unknown_as='ignore')
     torch.testing.assert_close(ignore(z, t),

@@ -1,4 +1,4 @@
-"""Prior-adjusted pseudo-label thresholds (records_corr_solar.md §10)."""
+"""Prior-adjusted pseudo-label thresholds."""
 import math
 
 import torch

@@ -4,6 +4,7 @@ import os.path as osp
 
 import pytest
 import torch
+from conftest import ROOT
 from mmengine.config import Config
 from mmengine.optim import OneCycleLR, OptimWrapper
 from mmengine.registry import DefaultScope
@@ -12,8 +13,6 @@ from mlc.engine.schedulers import OneCycleMomentum
 from mlc.models.utils import LGCConv2d
 from mlc.registry import MODELS
 from mlc.utils import register_all_modules
-
-from conftest import ROOT
 
 register_all_modules(init_default_scope=False)
 CFG_DIR = osp.join(ROOT, 'configs', 'pu_mlc')

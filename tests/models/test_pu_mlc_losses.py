@@ -1,4 +1,4 @@
-"""VPULoss and PUMixupConsistencyLoss: hand values (pu_mlc.md §7), grads."""
+"""VPULoss and PUMixupConsistencyLoss: hand values, grads."""
 import math
 import multiprocessing as mp
 import os
@@ -8,7 +8,6 @@ import pytest
 import torch
 
 from mlc.models.losses import PUMixupConsistencyLoss, VPULoss
-
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +27,7 @@ T4 = col([1., 1., 0., -1.])
 
 
 def reference_vpu(z, t, alpha, gamma, temp_min=1e-4, exclude=False):
-    """Independent per-class loop of pu_mlc.md §2 (s and w as constants)."""
+    """Independent per-class loop of the VPU loss (s and w as constants)."""
     total = z.new_zeros(())
     for c in range(z.shape[1]):
         zc, tc = z[:, c], t[:, c]
@@ -74,6 +73,28 @@ def test_vpu_constant_logits_and_no_positive():
     z = col([2., 1., -1., 0.])
     none = VPULoss(rebalance_gamma=0.5)(z, torch.zeros_like(z))
     assert none.item() == pytest.approx(-0.400295, abs=1e-6)
+
+
+def test_vpu_batch_of_one_is_not_sharpened():
+    """One sample has no logit spread: s_c = 1 (not s_min, which made this
+    loss 1.5e4). Hand values, gamma = 0.5: phi = (0.182426, 0.880797);
+    L_P = log 0.182426 = -1.701413; L_U = 0.182426**0.5 log 0.182426 +
+    0.880797**0.5 log 0.880797 = -0.845819; L_var = 0.855595."""
+    z = torch.tensor([[-1.5, 2.]], dtype=torch.float64, requires_grad=True)
+    loss = VPULoss(temp_scale=1., rebalance_gamma=0.5)
+    out, stats = loss.loss_and_stats(z, torch.tensor([[1., 0.]]))
+    assert out.item() == pytest.approx(0.855595, abs=1e-6)
+    assert stats['pu_pos'].item() == pytest.approx(-1.701413, abs=1e-6)
+    assert stats['pu_temp_min'].item() == 1.
+    out.backward()
+    assert torch.isfinite(z.grad).all() and z.grad.abs().max() < 2
+    # a trailing stat_chunk of one sample is guarded the same way
+    z5 = torch.cat([torch.randn(4, 2, dtype=torch.float64), z.detach()])
+    t5 = torch.tensor([[1., 0.]] * 5)
+    chunked = VPULoss(temp_scale=1., rebalance_gamma=0.5, stat_chunk=4)
+    expected = (loss(z5[:4], t5[:4]) + loss(z5[4:], t5[4:])) / 2
+    torch.testing.assert_close(chunked(z5, t5), expected)
+    assert loss(z5[4:], t5[4:]).item() == pytest.approx(0.855595, abs=1e-6)
 
 
 def test_vpu_matches_independent_reference_and_stops_gradients():
@@ -168,10 +189,11 @@ def test_mix_hand_value_and_reduction():
     torch.testing.assert_close(loss(z, t), entries.sum() / 4)
     torch.testing.assert_close(loss(z, t, reduction_override='mean'),
                                entries.mean())
+    # values are checked on a loss's first call (no per-step device sync)
     with pytest.raises(ValueError, match='PUMixupConsistencyLoss.*\\[0, 1\\]'):
-        loss(z, t - 1)
+        PUMixupConsistencyLoss()(z, t - 1)
     with pytest.raises(ValueError, match='PUMixupConsistencyLoss.*NaN'):
-        loss(z / 0 * 0, t)
+        PUMixupConsistencyLoss()(z / 0 * 0, t)
 
 
 def test_mix_gradcheck_float64():

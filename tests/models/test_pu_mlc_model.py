@@ -1,10 +1,11 @@
-"""LGC converter, SSGRL head, PU-MLC classifier (pu_mlc.md §3, §7)."""
+"""LGC converter, SSGRL head, PU-MLC classifier."""
 import os.path as osp
 
 import numpy as np
 import pytest
 import torch
 import torch.nn as nn
+from conftest import tiny_config
 from mmengine.model import ExponentialMovingAverage
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
@@ -16,8 +17,6 @@ from mlc.models.heads import SSGRLHead, cooccurrence_adjacency
 from mlc.models.utils import GlobalBranch, LGCConv2d, convert_to_lgc
 from mlc.registry import MODELS
 from mlc.utils import register_all_modules
-
-from conftest import tiny_config
 
 register_all_modules(init_default_scope=False)
 
@@ -95,7 +94,7 @@ def ssgrl(num_classes=4, in_channels=32, **kwargs):
 
 def test_adjacency_from_observed_positives():
     observed = np.array([[1, 1, 0], [1, -1, 0], [-1, 0, 0]])
-    # columns give the spec's observed positives [[1,1,0],[1,0,0],[0,0,0]]
+    # columns give the expected observed positives [[1,1,0],[1,0,0],[0,0,0]]
     np.testing.assert_allclose(
         cooccurrence_adjacency(observed),
         [[1, 0.5, 0], [1, 1, 0], [0, 0, 1]])
@@ -249,7 +248,7 @@ def test_graph_hook_and_resume_bit_identical(tiny_data, tmp_path):
     runner.train()
     # SSGRLGraphHook: the graph of the observed training labels
     head = runner.model.head
-    labels = runner.train_dataloader.dataset.label_store.initial()
+    labels = runner.train_dataloader.dataset.label_store.observed()
     np.testing.assert_allclose(head.adjacency.numpy(),
                                cooccurrence_adjacency(labels), rtol=1e-6)
     assert bool(head.graph_built)

@@ -3,14 +3,22 @@ from typing import Dict, List, Optional
 
 import torch
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 
 from mlc.registry import HOOKS
 from mlc.utils.dist import all_reduce_sum
+from .model_protocols import (
+    broadcast_epoch,
+    commit_states,
+    stage_epoch,
+    train_label_store,
+    unwrap_model,
+)
 
 STATS = ('added', 'added_right', 'missing', 'removed', 'removed_right',
          'spurious')
 GROUPS = ('many', 'medium', 'few')
+#: prefix of the logged scalars (dropped in the text log)
+PREFIX = 'correction/'
 
 
 def correction_counts(observed: torch.Tensor, corrected: torch.Tensor,
@@ -28,22 +36,25 @@ def correction_counts(observed: torch.Tensor, corrected: torch.Tensor,
 
 @HOOKS.register_module()
 class CoLearningCorrectionHook(Hook):
-    """Companion of ``CoLearningClassifier``.
+    """Companion of ``CoLearningClassifier`` (through its hook protocol).
 
-    - Before training: loads the model's ``training_split`` file, or, when
-      it has none, uses the training set's ``class_split`` metainfo (groups
-      of the alpha/beta thresholds and of the logged statistics). With the
-      model's ``write_back``, fills its label memory from the training
-      labels unless a checkpoint already did (and checks its shape then).
-    - After each step: commits the step's corrected rows to the label
-      memory (``write_back``), gathered from every rank in rank order.
-    - Each epoch: corrections are active from ``warmup_epoch`` on.
+    - Before training: ``prepare_training_split`` (the model's
+      ``training_split``, or the training set's ``class_split`` metainfo:
+      groups of the alpha/beta thresholds and of the logged statistics),
+      ``set_warmup_epoch``, and with the model's ``write_back``
+      ``init_label_memory`` from the training labels (kept when a
+      checkpoint already filled it, its shape checked).
+    - Each epoch: the epoch protocol (corrections are active from
+      ``warmup_epoch`` on).
+    - After each step: commits the model's per-sample state (the
+      ``write_back`` label memory), gathered from every rank in rank order.
     - With clean labels (``gt_clean`` packed in the samples), accumulates per
-      branch and class group how many labels the peer added/removed and
-      their precision/recall against ``gt_clean`` (read here only, never by
-      the model), summed over ranks and logged at the end of each epoch
-      (also as visualiser scalars ``correction/...``), with the fraction of
-      Stitch-Up partners equal to their anchor.
+      branch and class group how many labels the peer added/removed
+      (``correction_records``) and their precision/recall against
+      ``gt_clean`` (read here only, never by the model), summed over ranks
+      and logged at the end of each epoch (also as visualiser scalars
+      ``correction/...``), with the fraction of Stitch-Up partners equal to
+      their anchor.
 
     Args:
         warmup_epoch (int): First epoch with corrections (0: from the start).
@@ -56,59 +67,30 @@ class CoLearningCorrectionHook(Hook):
         self.counts: Dict[str, torch.Tensor] = {}
         self.partners = torch.zeros(2, dtype=torch.float64)
 
-    @staticmethod
-    def _model(runner):
-        model = runner.model
-        return model.module if is_model_wrapper(model) else model
-
     def before_train(self, runner) -> None:
-        model = self._model(runner)
+        model = unwrap_model(runner.model)
+        model.set_warmup_epoch(self.warmup_epoch)
         if model.write_back:
-            self._init_memory(model, runner.train_dataloader.dataset)
-        if model.training_split is not None:
-            return
-        if model.training_split_cfg is not None:
-            model.set_training_split(model.training_split_cfg)
-            return
-        split = runner.train_dataloader.dataset.metainfo.get('class_split')
-        if split is not None:
-            model.set_training_split(split)
+            model.init_label_memory(torch.from_numpy(train_label_store(
+                runner, 'CoLearningCorrectionHook').observed()))
+        if model.prepare_training_split(
+                runner.train_dataloader.dataset.metainfo.get('class_split')):
             runner.logger.info('CoLearningCorrectionHook: threshold groups '
                                'from the training class_split')
 
-    @staticmethod
-    def _init_memory(model, dataset) -> None:
-        labels = torch.from_numpy(dataset.label_store.observed())
-        memory = model.label_memory
-        if memory.num_samples == 0:
-            memory.initialize(labels)
-            return
-        shape = tuple(getattr(memory, memory.names[0]).shape)
-        if shape != tuple(labels.shape):
-            raise RuntimeError(
-                f'CoLearningCorrectionHook: the loaded label memory is {shape}'
-                f' but the training set has labels {tuple(labels.shape)}; '
-                'the checkpoint was made for another training set')
-
     def before_train_epoch(self, runner) -> None:
-        self._model(runner).correction_active = (
-            runner.epoch >= self.warmup_epoch)
+        broadcast_epoch(runner.model, stage_epoch(runner))
         self.counts = {}
         self.partners.zero_()
 
     def after_train_iter(self, runner, batch_idx: int,
                          data_batch: Optional[dict] = None,
                          outputs=None) -> None:
-        model = self._model(runner)
-        if model.write_back:
-            model.label_memory.commit()
-        if 'random' in data_batch and 'balanced' in data_batch:
-            batches = data_batch
-        else:
-            batches = {model.branch_names[0]: data_batch}
-        for name, record in model.last_corrections.items():
-            samples = batches[name]['data_samples']
-            clean = self._clean(samples, record['observed'].shape[0])
+        model = unwrap_model(runner.model)
+        commit_states(model)
+        for name, record in model.correction_records().items():
+            samples = record['samples']
+            clean = self._clean(samples, record['partners'])
             if clean is None:
                 continue
             counts = correction_counts(record['observed'].cpu(),
@@ -121,16 +103,19 @@ class CoLearningCorrectionHook(Hook):
                                               dtype=torch.float64)
 
     @staticmethod
-    def _clean(samples: List, rows: int) -> Optional[torch.Tensor]:
+    def _clean(samples: List, partners: bool) -> Optional[torch.Tensor]:
+        """(R, C) clean labels of the rows of a correction record: the
+        anchors', then the partners' with Stitch-Up; None without
+        ``gt_clean``."""
         if 'gt_clean' not in samples[0]:
             return None
         clean = [torch.as_tensor(s.gt_clean) for s in samples]
-        if rows == 2 * len(samples):
+        if partners:
             clean += [torch.as_tensor(s.partner_gt_clean) for s in samples]
         return torch.stack(clean).float()
 
     def after_train_epoch(self, runner) -> None:
-        model = self._model(runner)
+        model = unwrap_model(runner.model)
         if not self.counts or model.training_split is None:
             return
         scalars = {}
@@ -142,7 +127,7 @@ class CoLearningCorrectionHook(Hook):
             for group in GROUPS:
                 idx = model.training_split[group]
                 c = dict(zip(STATS, counts[:, idx].sum(1).tolist()))
-                key = f'correction/{name}_{group}'
+                key = f'{PREFIX}{name}_{group}'
                 scalars[f'{key}_added'] = c['added']
                 scalars[f'{key}_add_precision'] = _ratio(c['added_right'],
                                                          c['added'])
@@ -155,9 +140,10 @@ class CoLearningCorrectionHook(Hook):
                                                          c['spurious'])
         all_reduce_sum(self.partners)
         if self.partners[1] > 0:
-            scalars['correction/partner_is_anchor'] = float(
+            scalars[f'{PREFIX}partner_is_anchor'] = float(
                 self.partners[0] / self.partners[1])
-        text = ', '.join(f'{k[11:]}={v:.4g}' for k, v in scalars.items())
+        text = ', '.join(f'{k[len(PREFIX):]}={v:.4g}'
+                         for k, v in scalars.items())
         runner.logger.info(f'Epoch {runner.epoch + 1} corrections: {text}')
         runner.visualizer.add_scalars(scalars, step=runner.epoch + 1)
 

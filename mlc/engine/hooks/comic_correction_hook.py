@@ -1,37 +1,36 @@
-"""Epoch bookkeeping and correction logging of COMIC (comic.md §7, §10)."""
+"""Epoch bookkeeping and correction logging of COMIC
+(configs/comic/README.md)."""
 from typing import Dict, Optional, Sequence
 
 import torch
 from mmengine.hooks import Hook
 from mmengine.logging import MMLogger
-from mmengine.model import is_model_wrapper
 
-from mlc.evaluation.functional.shot_groups import (GROUPS, load_class_split,
-                                                   split_from_class_freq)
-from mlc.models.losses.comic_class_stats import class_stats_from_labels
+from mlc.evaluation.functional.shot_groups import (
+    GROUPS,
+    load_class_split,
+    split_from_class_freq,
+)
+from mlc.models.heads.comic_head import ComicHead
 from mlc.registry import HOOKS
 from mlc.utils.dist import all_reduce_sum
+from .model_protocols import (
+    ClassStats,
+    broadcast_epoch,
+    push_training_stats,
+    stage_epoch,
+    train_label_store,
+    unwrap_model,
+)
 
 
-def _comic_head(runner):
-    model = runner.model.module if is_model_wrapper(runner.model) \
-        else runner.model
+def _comic_head(runner) -> ComicHead:
+    model = unwrap_model(runner.model)
     head = getattr(model, 'head', None)
-    if head is None or not hasattr(head, 'set_epoch'):
+    if not isinstance(head, ComicHead):
         raise TypeError('ComicCorrectionHook needs a model whose head is a '
                         f'ComicHead, got {type(model).__name__}')
     return head
-
-
-def _label_dataset(dataset):
-    """Unwrap dataset wrappers down to the one holding a label store."""
-    while not hasattr(dataset, 'label_store'):
-        if not hasattr(dataset, 'dataset'):
-            raise TypeError('ComicCorrectionHook: the training dataset has '
-                            'no label_store (use an MLCDataset) — or give '
-                            'class_freq and cooccurrence to the ComicHead')
-        dataset = dataset.dataset
-    return dataset
 
 
 @HOOKS.register_module()
@@ -39,9 +38,10 @@ class ComicCorrectionHook(Hook):
     """Feeds COMIC's losses and logs what RLC recovers.
 
     - ``before_train``: class counts and co-occurrence of the **observed**
-      training labels for the losses (unless the head config gives them).
+      training labels for the losses (unless the head config gives them;
+      the class-statistics protocol).
     - ``before_train_epoch``: passes the epoch to the RLC losses (D reset,
-      ``start_epoch``).
+      ``start_epoch``; the epoch protocol).
     - ``after_train_iter`` / ``after_train_epoch``: when the samples carry
       ``gt_clean`` (pack it with ``PackInputs(algorithm_keys=('gt_clean',))``)
       counts per class how many unknown entries each branch's RLC turned
@@ -64,11 +64,12 @@ class ComicCorrectionHook(Hook):
 
     def before_train(self, runner) -> None:
         head = _comic_head(runner)
-        dataset = _label_dataset(runner.train_dataloader.dataset)
-        freq, cooc = class_stats_from_labels(dataset.label_store.initial())
-        head.set_class_stats(None if head.class_freq_given else freq,
-                             None if head.cooccurrence_given else cooc)
-        meta_split = dataset.metainfo.get('class_split')
+        stats = ClassStats.from_labels(
+            train_label_store(runner, 'ComicCorrectionHook').observed())
+        push_training_stats(unwrap_model(runner.model), stats)
+        freq = stats.class_freq
+        meta_split = runner.train_dataloader.dataset.metainfo.get(
+            'class_split')
         split_src = self.class_split_cfg or meta_split
         self.split = (load_class_split(split_src, head.num_classes)
                       if split_src is not None else
@@ -79,24 +80,22 @@ class ComicCorrectionHook(Hook):
             + ', '.join(f'{g} {len(self.split[g])}' for g in GROUPS))
 
     def before_train_epoch(self, runner) -> None:
-        _comic_head(runner).set_epoch(runner.epoch)
+        _comic_head(runner)
+        broadcast_epoch(runner.model, stage_epoch(runner))
         self.counts = {}
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:
-        head = _comic_head(runner)
+        masks = _comic_head(runner).correction_masks()
         samples = (data_batch or {}).get('data_samples')
-        if head.rlc is None or not samples or 'gt_clean' not in samples[0]:
+        if not masks or not samples or 'gt_clean' not in samples[0]:
             return
         clean = torch.stack([torch.as_tensor(s.gt_clean)
                              for s in samples]).float()
         observed = torch.stack([torch.as_tensor(s.gt_score)
                                 for s in samples]).float()
         missing = (observed == -1) & (clean == 1)
-        for branch, rlc in head.rlc.items():
-            corrected = rlc.last_correction
-            if corrected is None:
-                continue
+        for branch, corrected in masks.items():
             corrected = corrected.cpu()
             rows = torch.stack([corrected.sum(0),
                                 (corrected & (clean == 1)).sum(0),
@@ -107,21 +106,21 @@ class ComicCorrectionHook(Hook):
         if not self.counts:
             return
         logger = MMLogger.get_current_instance()
-        head = _comic_head(runner)
+        drifts = _comic_head(runner).count_drift()
         for branch in sorted(self.counts):
-            rlc = head.rlc[branch]
+            drift = drifts[branch]
             # on the state's device: NCCL reduces CUDA tensors only
-            rows = all_reduce_sum(self.counts[branch].to(
-                rlc.state.counts.device)).cpu()
+            rows = all_reduce_sum(self.counts[branch].to(drift.device)).cpu()
             parts = [self._precision_recall(rows, None, 'total')]
             parts += [self._precision_recall(rows, self.split[g], g)
                       for g in GROUPS if self.split[g]]
-            drift = (rlc.state.counts - rlc.static_counts).abs().sum()
-            for name, prec, rec in parts:
-                runner.message_hub.update_scalar(
-                    f'train/rlc_precision_{branch}_{name}', prec)
-                runner.message_hub.update_scalar(
-                    f'train/rlc_recall_{branch}_{name}', rec)
+            # written now with the epoch as step (the message hub would
+            # only reach scalars.json with the next epoch's iterations)
+            runner.visualizer.add_scalars(
+                {f'rlc_{kind}_{branch}_{name}': value
+                 for name, prec, rec in parts
+                 for kind, value in (('precision', prec), ('recall', rec))},
+                step=runner.epoch + 1)
             logger.info(
                 f'RLC branch {branch} epoch {runner.epoch + 1}: '
                 f'{int(rows[0].sum())} corrections, |D - n|_1 = '

@@ -5,13 +5,14 @@ import numpy as np
 import torch
 from mmengine.hooks import Hook
 from mmengine.logging import MMLogger
-from mmengine.model import is_model_wrapper
 
 from mlc.registry import HOOKS
-
-
-def unwrap(model):
-    return model.module if is_model_wrapper(model) else model
+from .model_protocols import (
+    broadcast_epoch,
+    commit_states,
+    stage_epoch,
+    unwrap_model,
+)
 
 
 def train_dataset(runner):
@@ -38,14 +39,15 @@ def prior_report(true_prior: np.ndarray, prior: np.ndarray) -> dict:
 class ConfidenceUpdateHook(Hook):
     """State hook of ``PLLClassifier`` (CORR, RECORDS, PRODEN, SoLar).
 
-    - ``before_train``: sizes ``model.state`` from the training set's
+    - ``before_train``: ``model.init_state`` from the training set's
       candidate sets (uniform confidences) unless a checkpoint already filled
-      it; stores the true class frequencies (logging / Oracle-LA only).
-    - ``before_train_iter``: tells the model the epoch (within the current
-      stage of a ``TwoStageTrainLoop``), the iteration and the run seed.
-    - ``after_train_iter``: commits the step's confidence rows (all_gather of
-      sample indices + rows, applied in rank order), feature mean and queue
-      rows, so every rank holds identical state.
+      it, with the true class frequencies (logging / Oracle-LA only).
+    - ``before_train_epoch``: the epoch protocol (epoch within the current
+      stage of a ``TwoStageTrainLoop``).
+    - ``before_train_iter``: ``model.set_iteration`` (iteration, run seed).
+    - ``after_train_iter``: commits the per-sample state (confidence rows
+      gathered in rank order, feature mean, queue rows), so every rank holds
+      identical state.
     - ``after_train_epoch``: logs MMC, confidence accuracy overall and per
       shot group, the mean number of candidates with c > 1e-3, and the
       estimated prior's entropy and KL(π_true ‖ π̂). True labels are read
@@ -61,41 +63,30 @@ class ConfidenceUpdateHook(Hook):
         self.log_stats = log_stats
 
     def before_train(self, runner) -> None:
-        model = unwrap(runner.model)
         dataset = train_dataset(runner)
-        cand = torch.from_numpy(np.asarray(dataset.candidates))
-        state = model.state
-        if state.num_samples == 0:
-            true_freq = dataset.metainfo.get('class_freq_true')
-            prior = None if true_freq is None else \
-                torch.tensor(true_freq, dtype=torch.float32) / \
-                max(sum(true_freq), 1)
-            state.initialize(cand, prior, getattr(model.head, 'queue_length',
-                                                  0))
-            return
-        if tuple(state.init_mask.shape) != tuple(cand.shape) or not \
-                torch.equal(state.init_mask.cpu(), cand.to(torch.uint8)):
-            raise RuntimeError(
-                'ConfidenceUpdateHook: the loaded state was made for other '
-                f'candidate sets ({tuple(state.init_mask.shape)} vs the '
-                f'dataset {tuple(cand.shape)})')
+        true_freq = dataset.metainfo.get('class_freq_true')
+        prior = None if true_freq is None else \
+            torch.tensor(true_freq, dtype=torch.float32) / \
+            max(sum(true_freq), 1)
+        unwrap_model(runner.model).init_state(
+            torch.from_numpy(np.asarray(dataset.candidates)), prior)
+
+    def before_train_epoch(self, runner) -> None:
+        broadcast_epoch(runner.model, stage_epoch(runner))
 
     def before_train_iter(self, runner, batch_idx: int,
                           data_batch=None) -> None:
-        model = unwrap(runner.model)
-        model.train_epoch = runner.epoch - getattr(runner.train_loop,
-                                                   'stage_start_epoch', 0)
-        model.train_iter = runner.iter
-        model.rng_seed = int(runner.seed or 0)
+        unwrap_model(runner.model).set_iteration(runner.iter,
+                                                 int(runner.seed or 0))
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs: Optional[dict] = None) -> None:
-        unwrap(runner.model).state.commit()
+        commit_states(unwrap_model(runner.model))
 
     def after_train_epoch(self, runner) -> None:
         if not self.log_stats:
             return
-        model = unwrap(runner.model)
+        model = unwrap_model(runner.model)
         dataset = train_dataset(runner)
         stats = self.epoch_stats(model, dataset)
         for key, value in stats.items():
@@ -123,14 +114,9 @@ class ConfidenceUpdateHook(Hook):
                     stats[f'conf_acc_{group}'] = float(correct[sel].mean() *
                                                        100)
         true_prior = state.true_prior.cpu().numpy()
-        head = model.head
-        prior = None
-        if getattr(head, 'queue_length', None) is not None:
-            prior = state.prior.cpu().numpy()  # SoLar r̂
-        elif state.feat_mean.numel():
-            prior = head.estimated_prior(state.feat_mean).cpu().numpy()
+        prior = model.prior_estimate()
         if prior is not None and true_prior.sum() > 0:
-            report = prior_report(true_prior, prior)
+            report = prior_report(true_prior, prior.cpu().numpy())
             stats.update(prior_entropy=report['entropy'],
                          prior_kl_true=report['kl_true'])
         return stats

@@ -1,4 +1,4 @@
-"""SoLar's per-epoch class-prior estimate (records_corr_solar.md §4.7)."""
+"""SoLar's per-epoch class-prior estimate."""
 import copy
 from typing import Sequence
 
@@ -8,7 +8,7 @@ from mmengine.runner import Runner
 
 from mlc.registry import HOOKS
 from mlc.utils.dist import all_reduce_sum
-from .confidence_update_hook import unwrap
+from .model_protocols import unwrap_model
 
 
 @HOOKS.register_module()
@@ -42,7 +42,7 @@ class SoLarPriorHook(Hook):
         if self._loader is None:
             self._loader = Runner.build_dataloader(
                 self._resolve_loader_cfg(runner.cfg), seed=runner.seed)
-        model = unwrap(runner.model)
+        model = unwrap_model(runner.model)
         state = model.state
         if len(self._loader.dataset) != state.num_samples:
             raise RuntimeError(
@@ -54,22 +54,13 @@ class SoLarPriorHook(Hook):
         model.eval()
         hist = torch.zeros_like(state.prior, dtype=torch.float64)
         for data in self._loader:
-            data = model.data_preprocessor(data, False)
-            idx = torch.as_tensor([s.sample_idx for s in
-                                   data['data_samples']],
-                                  device=state.init_mask.device)
-            inputs = data['inputs']
-            if isinstance(inputs, (list, tuple)):
-                inputs = inputs[0]
-            logits = model.head(model.pooled_feat(inputs))
-            score = logits.float().softmax(1) * state.init_mask[idx].float()
-            hist += torch.bincount(score.argmax(1),
+            hist += torch.bincount(model.prior_votes(data),
                                    minlength=hist.numel()).to(hist)
         model.train(was_training)
         all_reduce_sum(hist)
         gamma = self.gamma[min(int(state.stage), len(self.gamma) - 1)]
-        estimate = (hist / hist.sum().clamp_min(1)).to(state.prior)
-        state.prior.copy_(gamma * estimate + (1 - gamma) * state.prior)
+        state.blend_prior((hist / hist.sum().clamp_min(1)).to(state.prior),
+                          gamma)
         runner.message_hub.update_scalar('train/solar_gamma', gamma)
 
     def _resolve_loader_cfg(self, cfg) -> dict:

@@ -1,16 +1,18 @@
 """Passes the runner's epoch to SPLC losses and logs pseudo-label quality."""
-from typing import List, Optional
+from typing import Optional
 
 import torch
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 
+from mlc.models.losses import SPLCLoss
 from mlc.registry import HOOKS
+from .model_protocols import broadcast_epoch, stage_epoch, unwrap_model
 
 
 @HOOKS.register_module()
 class SPLCEpochHook(Hook):
-    """Set the 0-based ``runner.epoch`` on every loss with ``set_epoch``.
+    """Set the 0-based epoch on every module with ``set_epoch`` (the
+    epoch protocol, docs/conventions.md §8).
 
     Called before each training epoch, so :class:`mlc.models.losses.SPLCLoss`
     starts correcting at ``change_epoch`` (0-based: ``change_epoch=1`` is the
@@ -23,7 +25,9 @@ class SPLCEpochHook(Hook):
     of the batch (``splc_pseudo_precision``: the fraction that are clean
     positives) and their recall of the missing positives
     (``splc_pseudo_recall``: the fraction of the unknown clean positives
-    that became pseudo-positives).
+    that became pseudo-positives), reading the pseudo-positives of every
+    :class:`SPLCLoss` of the model through its public
+    :attr:`SPLCLoss.last_pseudo`.
     ``gt_clean`` is read here for logging only; it never reaches the loss.
 
     Args:
@@ -35,22 +39,12 @@ class SPLCEpochHook(Hook):
     def __init__(self, log_pseudo_quality: bool = True) -> None:
         self.log_pseudo_quality = log_pseudo_quality
 
-    @staticmethod
-    def _losses(runner) -> List[torch.nn.Module]:
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
-        return [m for m in model.modules()
-                if callable(getattr(m, 'set_epoch', None))]
-
     def before_train_epoch(self, runner) -> None:
         """Set the epoch of the losses of ``runner.model``."""
-        losses = self._losses(runner)
-        if not losses:
+        if not broadcast_epoch(runner.model, stage_epoch(runner)):
             raise RuntimeError('SPLCEpochHook: the model has no loss with '
                                '`set_epoch` (e.g. SPLCLoss); remove the hook '
                                'or fix the loss config')
-        for loss in losses:
-            loss.set_epoch(runner.epoch)
 
     def after_train_iter(self, runner, batch_idx: int,
                          data_batch: Optional[dict] = None,
@@ -61,8 +55,10 @@ class SPLCEpochHook(Hook):
         samples = data_batch.get('data_samples') or []
         if not samples or 'gt_clean' not in samples[0]:
             return
-        for loss in self._losses(runner):
-            pseudo = getattr(loss, 'last_pseudo', None)
+        for loss in unwrap_model(runner.model).modules():
+            if not isinstance(loss, SPLCLoss):
+                continue
+            pseudo = loss.last_pseudo
             if pseudo is None or pseudo.shape[0] != len(samples):
                 continue
             pseudo = pseudo.cpu()

@@ -1,4 +1,5 @@
-"""One epoch loop fed by a random and a class-aware loader (stitchup §5)."""
+"""One epoch loop fed by a random and a class-aware loader (Stitch-Up
+co-learning)."""
 from typing import Dict, Iterator, List, Optional, Tuple, Union
 
 from mmengine.runner import EpochBasedTrainLoop

@@ -3,11 +3,12 @@ from typing import Union
 
 import torch
 from mmengine.logging import MMLogger
-from mmengine.model import BaseModule, is_model_wrapper
+from mmengine.model import BaseModule
 from mmengine.runner import EpochBasedTrainLoop
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from mlc.registry import LOOPS
+from ..hooks.model_protocols import unwrap_model
 
 
 def reinit_model(model, seed: int) -> None:
@@ -68,8 +69,7 @@ class TwoStageTrainLoop(EpochBasedTrainLoop):
 
     def start_stage2(self) -> None:
         runner = self.runner
-        model = runner.model.module if is_model_wrapper(runner.model) \
-            else runner.model
+        model = unwrap_model(runner.model)
         state = model.state
         if int(state.stage) >= 1:
             return  # resumed inside stage 2
@@ -80,9 +80,7 @@ class TwoStageTrainLoop(EpochBasedTrainLoop):
         for group in optimizer.param_groups:
             if 'initial_lr' in group:
                 group['lr'] = group['initial_lr']
-        state.reset_stage_state()
-        state.prior.copy_(prior)
-        state.stage.fill_(1)
+        state.start_stage2()
         MMLogger.get_current_instance().info(
             f'TwoStageTrainLoop: stage 2 starts at epoch {self._epoch} with a '
             f'new model; prior r̂ = {prior.cpu().numpy().round(4).tolist()}')

@@ -1,88 +1,30 @@
-"""Heterogeneous co-learning with Stitch-Up (stitchup spec §4-§5)."""
+"""Heterogeneous co-learning with Stitch-Up."""
 import copy
 from typing import Dict, List, Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmengine.model import BaseModel
 from mmpretrain.structures import DataSample
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from mlc.evaluation.functional import load_class_split
 from mlc.registry import MODELS
-from ..heads.mlc_linear_head import stack_targets
 from ..utils.branch_label_memory import BranchLabelMemory
-
-BRANCHES = ('random', 'balanced')
-GROUPS = (('head', 'many'), ('medium', 'medium'), ('tail', 'few'))
-STITCH_MODES = (None, 'feature_avg', 'image_splice')
-
-
-def threshold_keys() -> List[str]:
-    """The 12 names ``{random,balance}_{head,medium,tail}_{alpha,beta}``."""
-    return [f'{b}_{g}_{k}' for b in ('random', 'balance')
-            for g, _ in GROUPS for k in ('alpha', 'beta')]
-
-
-def correct_labels(target: torch.Tensor, prob: torch.Tensor,
-                   alpha: torch.Tensor, beta: torch.Tensor) -> torch.Tensor:
-    """Labels corrected by a peer's probabilities.
-
-    ``y_hat = 1`` where ``p > alpha_c``; then ``y_hat = 0`` where
-    ``p < beta_c``; else the observed label.
-
-    Args:
-        target (Tensor): (B, C) observed labels in {1, 0, -1}.
-        prob (Tensor): (B, C) peer probabilities.
-        alpha (Tensor): (C,) adding thresholds (1 never adds).
-        beta (Tensor): (C,) removing thresholds (0 never removes).
-
-    Returns:
-        Tensor: (B, C) corrected labels.
-    """
-    out = torch.where(prob > alpha, torch.ones_like(target), target)
-    return torch.where(prob < beta, torch.zeros_like(target), out)
-
-
-def label_union(y1: torch.Tensor, y2: torch.Tensor) -> torch.Tensor:
-    """OR of two label sets in {1, 0, -1}: 1 if either is 1, 0 if both are
-    0, else -1 (unknown)."""
-    both_neg = (y1 == 0) & (y2 == 0)
-    union = torch.where(both_neg, torch.zeros_like(y1), -torch.ones_like(y1))
-    return torch.where((y1 == 1) | (y2 == 1), torch.ones_like(y1), union)
-
-
-def stitchup_loss_parts(loss_fn, z_s: torch.Tensor, z_1: torch.Tensor,
-                        z_2: torch.Tensor, y1: torch.Tensor, y2: torch.Tensor,
-                        union: torch.Tensor
-                        ) -> Tuple[torch.Tensor, torch.Tensor]:
-    """Feature-average Stitch-Up loss, split into its two parts.
-
-    ``L_kc = [u_kc = 1] l(z_s; u) + [u_kc != 1] (l(z_1; y1) + l(z_2; y2)) / 2``
-    (each term from ``loss_fn`` element-wise, so DB weights use ``u`` for
-    ``z_s`` and each image's labels for its own logits), mean over B x C.
-
-    Returns:
-        tuple: positive part and negative part (they sum to the loss).
-    """
-    pos = loss_fn(z_s, union, reduction_override='none')
-    neg = 0.5 * (loss_fn(z_1, y1, reduction_override='none') +
-                 loss_fn(z_2, y2, reduction_override='none'))
-    is_pos = union == 1
-    return (torch.where(is_pos, pos, torch.zeros_like(pos)).mean(),
-            torch.where(is_pos, torch.zeros_like(neg), neg).mean())
-
-
-def splice_images(x1: torch.Tensor, x2: torch.Tensor) -> torch.Tensor:
-    """Resize (B, 3, H, W) anchors and partners to half width (bilinear)
-    and put them side by side: (B, 3, H, W)."""
-    h, w = x1.shape[-2:]
-    left = F.interpolate(x1, size=(h, w // 2), mode='bilinear',
-                         align_corners=False)
-    right = F.interpolate(x2, size=(h, w - w // 2), mode='bilinear',
-                          align_corners=False)
-    return torch.cat([left, right], dim=3)
+from ..utils.co_learning_options import (
+    BRANCHES,
+    check_options,
+    check_thresholds,
+    class_thresholds,
+    needs_class_groups,
+)
+from ..utils.stitchup import (
+    correct_labels,
+    feature_avg_loss,
+    label_union,
+    one_pass,
+    stitch_views,
+)
+from ..utils.targets import stack_targets
 
 
 @MODELS.register_module()
@@ -100,14 +42,13 @@ class CoLearningClassifier(BaseModel):
     the loaded labels and never written back (``write_back=False``, the
     official behaviour); ``gt_clean`` is never read.
 
-    Stitch-Up (``stitch``): ``'feature_avg'`` (official code) averages the
-    anchor and partner embeddings; positives of the OR-ed corrected labels
-    are learned from the stitched logits, negatives from each image's own
-    logits (mean over B x C). ``'image_splice'`` puts the half-width images
-    side by side and learns the OR-ed labels from one forward. None trains
-    on single images. Test: each image alone through the ``bn`` path;
-    fused logits ``w z_R + (1 - w) z_B``; ``pred_score_random`` and
-    ``pred_score_balanced`` are added to the data samples.
+    Stitch-Up (``stitch``): ``'feature_avg'`` (official) averages anchor and
+    partner embeddings, learns the positives of the OR-ed corrected labels
+    from the stitched logits and negatives from each image's own logits
+    (mean over B x C); ``'image_splice'`` learns the OR-ed labels from the
+    half-width images side by side; None trains on single images. Test:
+    fused logits ``w z_R + (1 - w) z_B`` (and ``pred_score_random`` /
+    ``pred_score_balanced``).
 
     Args:
         backbone (dict): mmpretrain ``ResNet``/``ResNet_CIFAR`` config; its
@@ -126,16 +67,19 @@ class CoLearningClassifier(BaseModel):
         fuse_weight_random (float): Test weight w of R's logits.
         write_back (bool): Keep each branch's corrected labels in a label
             memory (``label_memory``, N x C int8 per branch, synchronised
-            across ranks and saved in checkpoints) and correct the memory
-            rather than the loaded labels from then on (project option; the
-            sampler and Stitch-Up partner lists keep the loaded labels).
-            Needs ``CoLearningCorrectionHook``. Defaults to False.
-        sync_neck_bn (bool): Convert the necks' BatchNorms to SyncBatchNorm
-            (statistics over the global batch; GPU only in distributed
-            runs). Defaults to False: per-rank statistics, as the
-            single-GPU official code.
+            and checkpointed) and correct it rather than the loaded labels
+            from then on (project option; sampler and partner lists keep the
+            loaded labels). Needs ``CoLearningCorrectionHook``. Defaults to
+            False.
+        sync_neck_bn (bool): SyncBatchNorm in the necks (global batch
+            statistics; GPU runs). Defaults to False: per-rank statistics,
+            as the single-GPU official code.
         data_preprocessor (dict, optional): ``CoLearningDataPreprocessor``.
         init_cfg (dict, optional): Initialisation config.
+
+    Hook protocol (docs/conventions.md §8): :meth:`prepare_training_split`,
+    :meth:`init_label_memory`, :meth:`set_epoch`, :meth:`set_warmup_epoch`,
+    the commit of ``label_memory`` and :meth:`correction_records`.
     """
 
     def __init__(self,
@@ -156,24 +100,8 @@ class CoLearningClassifier(BaseModel):
             data_preprocessor = MODELS.build(data_preprocessor)
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        if stitch not in STITCH_MODES:
-            raise ValueError(f'CoLearningClassifier: stitch must be one of '
-                             f'{STITCH_MODES}, got {stitch!r}')
-        unknown = set(branches) - set(BRANCHES)
-        if unknown or not branches:
-            raise KeyError(f'CoLearningClassifier: branches must be among '
-                           f'{BRANCHES}, got {sorted(branches)}')
-        if correction and len(branches) != 2:
-            raise ValueError('CoLearningClassifier: correction needs both '
-                             'branches (set correction=False)')
-        if write_back and not correction:
-            raise ValueError('CoLearningClassifier: write_back stores '
-                             'corrections and needs correction=True')
-        thresholds = dict(thresholds or {})
-        bad = set(thresholds) - set(threshold_keys())
-        if bad:
-            raise KeyError(f'CoLearningClassifier: unknown threshold keys '
-                           f'{sorted(bad)}; allowed {threshold_keys()}')
+        check_options(branches, stitch, correction, write_back)
+        thresholds = check_thresholds(thresholds)
         self.backbone_cfg = copy.deepcopy(backbone)
         self.trunk = MODELS.build(backbone)
         self.last_stage = self.trunk.res_layers[-1]
@@ -201,6 +129,7 @@ class CoLearningClassifier(BaseModel):
         self.stitch = stitch
         self.correction = correction
         self.correction_active = True
+        self.warmup_epoch = 0
         self.thresholds = thresholds
         self.fuse_weight_random = fuse_weight_random
         self.write_back = write_back
@@ -215,33 +144,59 @@ class CoLearningClassifier(BaseModel):
         # a file is read when first needed (the hook's before_train or the
         # first training step), so test-only use does not need it
         self.training_split_cfg = training_split
-        self.last_corrections: Dict[str, dict] = {}
+        self._last_corrections: Dict[str, dict] = {}
 
     # ----------------------------------------------------------- set-up
     @property
     def needs_training_split(self) -> bool:
         """Whether any threshold differs from the never-firing default."""
-        return any((v != 1.0 if k.endswith('alpha') else v != 0.0)
-                   for k, v in self.thresholds.items())
+        return needs_class_groups(self.thresholds)
 
     def set_training_split(self, split: Union[str, dict]) -> None:
         """Per-class alpha/beta from the class groups of ``split``."""
-        groups = load_class_split(split, self.num_classes)
-        seen = sorted(c for _, key in GROUPS for c in groups[key])
-        if seen != list(range(self.num_classes)):
-            raise ValueError('CoLearningClassifier: every class must be in '
-                             'exactly one of head/medium/tail of the '
-                             'training split')
-        # R's labels are corrected with B's probabilities and the balance_*
-        # thresholds, B's labels with R's probabilities and random_*
-        for target, prefix in (('random', 'balance'), ('balanced', 'random')):
-            alpha = getattr(self, f'alpha_{target}')
-            beta = getattr(self, f'beta_{target}')
-            for group, key in GROUPS:
-                idx = torch.as_tensor(groups[key], dtype=torch.long)
-                alpha[idx] = self.thresholds.get(f'{prefix}_{group}_alpha', 1.)
-                beta[idx] = self.thresholds.get(f'{prefix}_{group}_beta', 0.)
+        groups, tables = class_thresholds(split, self.thresholds,
+                                          self.num_classes)
+        for target, (alpha, beta) in tables.items():
+            getattr(self, f'alpha_{target}').copy_(alpha)
+            getattr(self, f'beta_{target}').copy_(beta)
         self.training_split = groups
+
+    # ------------------------------------------------------ hook protocol
+    def prepare_training_split(self, dataset_split: Optional[dict]) -> bool:
+        """Set the class groups when training starts: the configured
+        ``training_split`` if any, else ``dataset_split`` (the training
+        set's ``class_split``; None leaves them unset). Returns whether
+        ``dataset_split`` was used."""
+        if self.training_split is not None:
+            return False
+        if self.training_split_cfg is not None:
+            self.set_training_split(self.training_split_cfg)
+            return False
+        if dataset_split is None:
+            return False
+        self.set_training_split(dataset_split)
+        return True
+
+    def init_label_memory(self, labels: torch.Tensor) -> None:
+        """Fill the ``write_back`` label memory from the (N, C) training
+        labels, unless a checkpoint already did (then check its shape)."""
+        if self.label_memory.needs_init(labels.shape):
+            self.label_memory.initialize(labels)
+
+    def set_warmup_epoch(self, warmup_epoch: int) -> None:
+        """First (0-based) epoch with corrections (see :meth:`set_epoch`)."""
+        self.warmup_epoch = int(warmup_epoch)
+
+    def set_epoch(self, epoch: int) -> None:
+        """Epoch protocol: corrections are active from ``warmup_epoch``."""
+        self.correction_active = epoch >= self.warmup_epoch
+
+    def correction_records(self) -> Dict[str, dict]:
+        """Per branch, what its last training step corrected:
+        ``observed`` and ``corrected`` (R, C) labels (anchors, then
+        partners with Stitch-Up), the branch's ``samples`` (B data samples)
+        and ``partners`` (whether rows B..2B are the partners')."""
+        return dict(self._last_corrections)
 
     def init_weights(self) -> None:
         """Initialise; the layer4 copies start from the same weights as the
@@ -359,31 +314,10 @@ class CoLearningClassifier(BaseModel):
                 "training_split or add dict(type='CoLearningCorrectionHook') "
                 'to custom_hooks (it reads the training class_split)')
         # one trunk pass for every image of every branch
-        parts, names = [], []
-        for name, batch in batches.items():
-            x1, x2 = batch['inputs'], batch.get('partner_inputs')
-            if self.stitch is not None and x2 is None:
-                raise ValueError('CoLearningClassifier: Stitch-Up needs '
-                                 'partners (wrap the training dataset in '
-                                 'StitchUpDataset)')
-            images = {}
-            if self.stitch == 'image_splice':
-                images['splice'] = splice_images(x1, x2)
-                if correct:
-                    images.update(anchor=x1, partner=x2)
-            else:
-                images['anchor'] = x1
-                if self.stitch == 'feature_avg':
-                    images['partner'] = x2
-            for key, x in images.items():
-                parts.append(x)
-                names.append((name, key, x.shape[0]))
-        feats = self.trunk(torch.cat(parts))[-1]
-        split = {}
-        start = 0
-        for name, key, num in names:
-            split.setdefault(name, {})[key] = feats[start:start + num]
-            start += num
+        split = one_pass(lambda x: self.trunk(x)[-1], {
+            name: stitch_views(batch['inputs'], batch.get('partner_inputs'),
+                               self.stitch, correct)
+            for name, batch in batches.items()})
         losses = {}
         for name, batch in batches.items():
             peer = None
@@ -444,35 +378,23 @@ class CoLearningClassifier(BaseModel):
                 z = self.logits(name, self.embed(name, feats['splice']))
                 out[f'loss_{name}'] = loss_fn(z, union)
             else:
-                out.update(self._feature_avg_loss(name, feats, y1c, y2c,
-                                                  union))
+                branch = self.branches[name]
+                pos_part, neg_part = feature_avg_loss(
+                    branch, lambda e: self.logits(name, e), feats, y1c, y2c,
+                    union)
+                out.update({f'loss_{name}': pos_part + neg_part,
+                            f'{name}_pos_part': pos_part.detach(),
+                            f'{name}_neg_part': neg_part.detach()})
         observed = torch.cat(record['observed'])
         corrected = torch.cat(record['corrected'])
-        self.last_corrections[name] = dict(observed=observed.detach(),
-                                           corrected=corrected.detach())
+        self._last_corrections[name] = dict(
+            observed=observed.detach(), corrected=corrected.detach(),
+            samples=samples, partners=self.stitch is not None)
         if self.write_back and peer is not None:
-            self.label_memory.set_pending(name, torch.cat(indices), corrected)
+            self.label_memory.stage_rows(name, torch.cat(indices), corrected)
         if peer is not None:
             out[f'{name}_added'] = ((corrected == 1) & (observed != 1)).sum(
                 dtype=torch.float32) / observed.shape[0]
             out[f'{name}_removed'] = ((corrected == 0) & (observed == 1)).sum(
                 dtype=torch.float32) / observed.shape[0]
         return out
-
-    def _feature_avg_loss(self, name: str, feats: Dict[str, torch.Tensor],
-                          y1: torch.Tensor, y2: torch.Tensor,
-                          union: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """Positives of the union from the averaged embedding, negatives
-        from each image (half weight each); mean over B x C."""
-        num = y1.shape[0]
-        branch = self.branches[name]
-        f = branch.layer4(torch.cat([feats['anchor'], feats['partner']]))
-        e1 = branch.neck.embed(f[:num])
-        e2 = branch.neck.embed(f[num:], partner=True)
-        z = self.logits(name, torch.cat([(e1 + e2) / 2, e1, e2]))
-        pos_part, neg_part = stitchup_loss_parts(
-            branch.head.loss_module, z[:num], z[num:2 * num], z[2 * num:],
-            y1, y2, union)
-        return {f'loss_{name}': pos_part + neg_part,
-                f'{name}_pos_part': pos_part.detach(),
-                f'{name}_neg_part': neg_part.detach()}

@@ -15,7 +15,7 @@ TRUNK_MODES = ('shared', 'separate')
 @MODELS.register_module()
 class ComicClassifier(BaseModel):
     """Trunk → global average pooling → one :class:`ComicFeatNeck` per
-    branch → :class:`ComicHead` (comic.md §2, §4).
+    branch → :class:`ComicHead`.
 
     With a frozen trunk (the paper) the three official backbones are
     identical, so the pooled feature g is computed **once** (without

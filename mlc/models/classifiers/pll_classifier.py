@@ -17,9 +17,12 @@ class PLLClassifier(ImageClassifier):
     in **one** forward on the concatenated tensor, so BN statistics are
     shared as in the RECORDS code. The submodule ``state``
     (:class:`PLLState`) holds the confidence table, initial candidate mask,
-    feature mean, SoLar queue and prior; ``ConfidenceUpdateHook`` sizes it at
-    the start of training, sets :attr:`train_epoch` / :attr:`train_iter` and
-    commits each step's updates.
+    feature mean, SoLar queue and prior. Hook protocol
+    (``ConfidenceUpdateHook``, docs/conventions.md §8): :meth:`init_state`
+    before
+    training, the epoch protocol (:meth:`set_epoch`), :meth:`set_iteration`
+    before each step, the per-sample-state commit after it, and
+    :meth:`prior_estimate` / :meth:`prior_votes` (SoLar's prior hook).
 
     The head (``PLLLinearHead`` or ``SoLarHead``) implements the method's
     training step (``head.loss(model, views, idx)``) and prediction.
@@ -45,8 +48,49 @@ class PLLClassifier(ImageClassifier):
                          data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg, **kwargs)
         self.state = PLLState()
-        #: set by ConfidenceUpdateHook before every iteration
+        #: epoch within the stage, iteration and run seed of the coming step
         self.train_epoch, self.train_iter, self.rng_seed = 0, 0, 0
+
+    # ------------------------------------------------------ hook protocol
+    def init_state(self, candidates: torch.Tensor,
+                   true_prior: Optional[torch.Tensor] = None) -> None:
+        """Size ``state`` from the (N, C) training candidate sets (uniform
+        confidences) unless a checkpoint already did; a loaded state must
+        hold the same candidate sets."""
+        cand = torch.as_tensor(candidates)
+        if self.state.needs_init(cand.shape):
+            self.state.initialize(cand, true_prior, self.head.queue_length)
+        elif not torch.equal(self.state.init_mask.cpu(),
+                             cand.to(torch.uint8)):
+            raise RuntimeError('PLLClassifier: the loaded state was made for '
+                               'other candidate sets')
+
+    def set_epoch(self, epoch: int) -> None:
+        """Epoch protocol: 0-based epoch within the training stage."""
+        self.train_epoch = epoch
+
+    def set_iteration(self, iteration: int, seed: int) -> None:
+        """Global iteration and run seed of the coming step (they seed the
+        mixup draws, so a resumed run draws the same)."""
+        self.train_iter, self.rng_seed = iteration, seed
+
+    def prior_estimate(self) -> Optional[torch.Tensor]:
+        """(C,) the head's current class-prior estimate, or None."""
+        return self.head.prior_estimate(self.state)
+
+    @torch.no_grad()
+    def prior_votes(self, data: dict) -> torch.Tensor:
+        """(B,) argmax_k (softmax(f(x)) ⊙ S⁰)_k of a batch of training
+        samples (test pipeline): each sample's vote for SoLar's prior."""
+        data = self.data_preprocessor(data, False)
+        idx = torch.as_tensor([s.sample_idx for s in data['data_samples']],
+                              device=self.state.init_mask.device)
+        inputs = data['inputs']
+        if isinstance(inputs, (list, tuple)):
+            inputs = inputs[0]
+        logits = self.head(self.pooled_feat(inputs))
+        score = logits.float().softmax(1) * self.state.init_mask[idx].float()
+        return score.argmax(1)
 
     def pooled_feat(self, inputs: torch.Tensor) -> torch.Tensor:
         """(B, d) pooled feature φ (last neck output)."""

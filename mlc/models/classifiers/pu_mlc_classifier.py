@@ -7,13 +7,13 @@ from mmpretrain.structures import DataSample
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from mlc.registry import MODELS
-from ..heads.mlc_linear_head import stack_targets
 from ..utils.lgc_conv import LGCConv2d, convert_to_lgc
+from ..utils.targets import stack_targets
 
 
 @MODELS.register_module()
 class PUMLCClassifier(ImageClassifier):
-    """Image classifier trained with the PU-MLC objective (pu_mlc.md).
+    """Image classifier trained with the PU-MLC objective.
 
     ``loss()`` computes the head's loss (``VPULoss``) on the main logits,
     then builds the MixUp batch (:class:`PUMixupConsistencyLoss`), runs a

@@ -7,6 +7,7 @@ from mmpretrain.models.heads import MultiLabelClsHead
 from mmpretrain.structures import DataSample
 
 from mlc.registry import MODELS
+from ..utils.targets import stack_targets
 
 
 @MODELS.register_module()
@@ -58,16 +59,3 @@ class MLCLinearHead(MultiLabelClsHead):
             losses.update(self.loss_module.diagnostics())
         return losses
 
-
-def stack_targets(data_samples: List[DataSample],
-                  num_classes: int) -> torch.Tensor:
-    """(B, C) observed targets in {1, 0, -1} from ``gt_score``."""
-    if 'gt_score' not in data_samples[0]:
-        raise KeyError('multi-label heads need `gt_score` in every data '
-                       'sample (the observed {1, 0, -1} labels); pack it '
-                       'with PackInputs from an MLCDataset')
-    target = torch.stack([s.gt_score for s in data_samples]).float()
-    if target.shape[1] != num_classes:
-        raise ValueError(f'targets have {target.shape[1]} classes, the head '
-                         f'{num_classes}')
-    return target

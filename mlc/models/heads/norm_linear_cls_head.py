@@ -14,7 +14,7 @@ TDE_MODES = ('none', 'head', 'tail')
 
 @MODELS.register_module()
 class NormLinearClsHead(BaseModule):
-    """NormLinear classifier of COMIC (comic.md §2), no bias.
+    """NormLinear classifier of COMIC, no bias.
 
     Weights and features are split into ``groups`` chunks;
     ``ŵ_{c,j} = W_{c,j} / (‖W_{c,j}‖ + eta)``, ``f̂_j = f_j / ‖f_j‖`` and

@@ -19,7 +19,7 @@ class PLLLinearHead(BaseModule):
     """Linear classifier z = Wφ + b with the PLL training step.
 
     Used inside :class:`PLLClassifier`, whose ``state`` holds the confidence
-    table. One training step (records_corr_solar.md §2-3):
+    table. One training step:
 
     1. logits of all views from one forward (plus the mixed views with
        ``mixup``); c = Conf[idx];
@@ -56,6 +56,9 @@ class PLLLinearHead(BaseModule):
         mixup_weight (float): Weight of the mixed-view loss (``--alpha``).
         init_cfg (dict): Initialisation of ``fc``.
     """
+
+    #: rows of the state's queue (SoLar's FIFO; none here)
+    queue_length = 0
 
     def __init__(self,
                  num_classes: int,
@@ -109,6 +112,13 @@ class PLLLinearHead(BaseModule):
             return F.softmax(self.fc(feat_mean.to(self.fc.weight)[None]),
                              1)[0].float()
 
+    def prior_estimate(self, state) -> Optional[torch.Tensor]:
+        """(C,) the current class-prior estimate π̂ from the feature mean
+        (logging), or None before the first update."""
+        if state.feat_mean.numel() == 0:
+            return None
+        return self.estimated_prior(state.feat_mean)
+
     def test_log_prior(self, state) -> Optional[torch.Tensor]:
         """log(π̂ + 1e-9) used at test, or None."""
         if not self.debias_test:
@@ -146,8 +156,8 @@ class PLLLinearHead(BaseModule):
 
     def loss(self, model, views: List[torch.Tensor],
              idx: torch.Tensor) -> dict:
-        """One training step; returns the loss dict and stores the state
-        updates in ``model.state.pending``."""
+        """One training step; returns the loss dict and stages the state
+        updates in ``model.state`` (committed by ConfidenceUpdateHook)."""
         state, epoch = model.state, model.train_epoch
         if len(views) != self.num_views:
             raise ValueError(f'{type(self).__name__}: the loss expects '
@@ -173,7 +183,7 @@ class PLLLinearHead(BaseModule):
             losses['loss_mix'] = self.mixup_weight * mix * float(updating)
         feat_mean = self.update_feat_mean(state, feats[:len(views)],
                                           self.momentum)
-        pending = dict(feat_mean=feat_mean)
+        state.stage_values(feat_mean=feat_mean)
         if updating:
             mask = state.init_mask[idx] if self.update_mask == 'initial' \
                 else (conf > 0)
@@ -183,9 +193,8 @@ class PLLLinearHead(BaseModule):
                                       PRIOR_EPS)
             elif self.prior == 'oracle' and not self.oracle_in_loss:
                 log_prior = torch.log(state.true_prior + PRIOR_EPS)
-            pending.update(idx=idx, rows=self.loss_module.update_confidence(
+            state.stage_rows('conf', idx, self.loss_module.update_confidence(
                 [v.detach() for v in z], mask, log_prior))
-        state.set_pending(**pending)
         return losses
 
     def _loss_terms(self, z: List[torch.Tensor], conf: torch.Tensor,

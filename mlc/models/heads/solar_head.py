@@ -1,4 +1,4 @@
-"""SoLar: Sinkhorn label refinery for imbalanced PLL (records_corr_solar.md §4)."""
+"""SoLar: Sinkhorn label refinery for imbalanced PLL."""
 import math
 from typing import Dict, List, Optional, Sequence
 
@@ -85,6 +85,10 @@ class SoLarHead(PLLLinearHead):
         self.warmup_epochs, self.queue_length = warmup_epochs, queue_length
         self.sinkhorn_iters = sinkhorn_iters
 
+    def prior_estimate(self, state) -> torch.Tensor:
+        """(C,) SoLar's class-prior estimate r̂ (``state.prior``)."""
+        return state.prior
+
     def ramp(self, epoch: int) -> float:
         if self.warmup_epochs <= 0:
             return 1.
@@ -122,9 +126,9 @@ class SoLarHead(PLLLinearHead):
             self.ramp(epoch)
         chosen = select_reliable(plan, sl.detach(), probs, state.prior, rho,
                                  self.tau)
-        state.set_pending(
-            idx=idx, rows=cost / cost.sum(1, keepdim=True).clamp_min(
-                torch.finfo(cost.dtype).tiny),
+        state.stage_rows('conf', idx, cost / cost.sum(
+            1, keepdim=True).clamp_min(torch.finfo(cost.dtype).tiny))
+        state.stage_values(
             queue_rows=global_cost if self.queue_length else None)
         diag = dict(solar_selected=chosen.float().mean(),
                     solar_rho=z_w.new_tensor(rho),

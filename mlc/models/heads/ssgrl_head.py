@@ -9,7 +9,8 @@ from mmpretrain.models.heads import MultiLabelClsHead
 from mmpretrain.structures import DataSample
 
 from mlc.registry import MODELS
-from .mlc_linear_head import stack_targets
+from ..utils.class_stats import ClassStats
+from ..utils.targets import stack_targets
 
 
 def cooccurrence_adjacency(observed: np.ndarray) -> np.ndarray:
@@ -22,18 +23,8 @@ def cooccurrence_adjacency(observed: np.ndarray) -> np.ndarray:
     Args:
         observed (np.ndarray): (N, C) observed labels in {1, 0, -1}.
     """
-    counts = torch.from_numpy(cooccurrence_counts(observed))
+    counts = ClassStats.from_labels(observed).cooccurrence
     return adjacency_from_counts(counts).numpy()
-
-
-def cooccurrence_counts(observed: np.ndarray) -> np.ndarray:
-    """(C, C) int64 counts of observed positive pairs (diagonal: n_c)."""
-    observed = np.asarray(observed)
-    if observed.ndim != 2:
-        raise ValueError('cooccurrence_counts: labels must be (N, C), got '
-                         f'shape {observed.shape}')
-    pos = (observed == 1).astype(np.int64)
-    return pos.T @ pos
 
 
 def adjacency_from_counts(counts: torch.Tensor) -> torch.Tensor:
@@ -61,7 +52,7 @@ def load_word_vectors(path: str, num_classes: int) -> np.ndarray:
 class SSGRLHead(MultiLabelClsHead):
     """Semantic decoupling with class word vectors, gated GNN, per-class fc.
 
-    From a (B, in_channels, H, W) map (pu_mlc.md §3): optional
+    From a (B, in_channels, H, W) map: optional
     ``AvgPool2d(pool_size)``; 1x1 conv (no bias) + BN to ``feat_channels``
     -> features f_p; per class c, attention ``alpha_c = softmax_p(w4^T (W3
     tanh(W1 f_p * W2 w_c) + b3) + b4)`` and ``v_c = sum_p alpha_c(p) f_p``;
@@ -152,15 +143,19 @@ class SSGRLHead(MultiLabelClsHead):
 
     def set_adjacency(self, observed: np.ndarray) -> None:
         """Build the class graph from (N, C) observed training labels."""
-        if observed.shape[1] != self.num_classes:
-            raise ValueError(f'SSGRLHead: labels have {observed.shape[1]} '
+        self.set_training_stats(ClassStats.from_labels(observed))
+
+    def set_training_stats(self, stats: ClassStats) -> None:
+        """Class-statistics protocol: the class graph from the co-occurrence
+        of the observed training labels (``SSGRLGraphHook``)."""
+        if stats.num_classes != self.num_classes:
+            raise ValueError(f'SSGRLHead: labels have {stats.num_classes} '
                              f'classes, the head {self.num_classes}')
-        counts = cooccurrence_counts(observed)
-        self.cooccurrence.copy_(torch.from_numpy(counts))
+        self.cooccurrence.copy_(stats.cooccurrence)
         self.graph_built.fill_(True)
         MMLogger.get_current_instance().info(
-            f'SSGRLHead: class graph from {observed.shape[0]} training '
-            f'samples; {int(((observed == 1).sum(0) == 0).sum())} classes '
+            f'SSGRLHead: class graph from {stats.num_samples} training '
+            f'samples; {int((stats.class_freq == 0).sum())} classes '
             'without an observed positive get identity rows')
 
     @property

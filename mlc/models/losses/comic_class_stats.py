@@ -1,8 +1,8 @@
 """Class statistics of COMIC's losses: frequency weights and co-occurrence.
 
-Both are computed from the *observed* training labels (never ``gt_clean``)
-or read from the files released with the paper (``distribution.txt``,
-``co-occurrence.npy``).
+Both come from the *observed* training labels (never ``gt_clean``; see
+``mlc.models.utils.ClassStats``) or from the files released with the paper
+(``distribution.txt``, ``co-occurrence.npy``).
 """
 from typing import Optional, Sequence, Union
 
@@ -36,7 +36,7 @@ def normalised_cooccurrence(cooc: torch.Tensor) -> torch.Tensor:
     return cooc / cooc.sum(0, keepdim=True).clamp(min=1e-12)
 
 
-def load_class_freq(class_freq: ArrayOrPath) -> torch.Tensor:
+def read_class_counts(class_freq: ArrayOrPath) -> torch.Tensor:
     """(C,) class counts from a sequence or a ``distribution.txt`` path
     (only its last non-empty line counts: C comma-separated ints)."""
     if isinstance(class_freq, str):
@@ -66,19 +66,6 @@ def load_cooccurrence(cooc: ArrayOrPath) -> torch.Tensor:
         raise ValueError('cooccurrence must be a (C, C) array, got shape '
                          f'{tuple(cooc.shape)}')
     return cooc
-
-
-def class_stats_from_labels(labels: np.ndarray):
-    """Counts n (C,) and co-occurrence YᵀY (C, C) of observed positives.
-
-    Args:
-        labels (np.ndarray): (N, C) observed labels in {1, 0, -1}.
-
-    Returns:
-        tuple: float32 tensors ``(class_freq, cooccurrence)``.
-    """
-    pos = torch.from_numpy((np.asarray(labels) == 1).astype(np.float32))
-    return pos.sum(0), pos.T @ pos
 
 
 def check_num_classes(name: str, class_freq: Optional[torch.Tensor],

@@ -1,4 +1,4 @@
-"""CORR: consistency-regularised partial-label loss (records_corr_solar.md §2)."""
+"""CORR: consistency-regularised partial-label loss."""
 from typing import List, Optional, Sequence, Tuple
 
 import torch
@@ -6,6 +6,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mlc.registry import MODELS
+from .mlc_loss_base import check_values_now
 
 EPS = 1e-9
 REDUCTIONS = ('none', 'sum', 'mean', 'batchmean')
@@ -26,9 +27,14 @@ def reduce_per_sample(loss: torch.Tensor, reduction: str,
                          else max(loss.shape[0], 1))
 
 
-def check_views(cls_score, target: torch.Tensor, name: str
-                ) -> List[torch.Tensor]:
-    """Views as a list of (B, C) float tensors matching ``target``."""
+def check_views(cls_score, target: torch.Tensor, name: str,
+                values: bool = True) -> List[torch.Tensor]:
+    """Views as a list of (B, C) float tensors matching ``target``.
+
+    Shapes are checked on every call; the confidence values (a host-device
+    sync) only with ``values`` (the losses pass True on their first call,
+    or always with ``MLC_CHECK_LOSS_INPUTS=1``).
+    """
     views = list(cls_score) if isinstance(cls_score, (list, tuple)) else \
         list(cls_score.unbind(0)) if cls_score.dim() == 3 else [cls_score]
     for z in views:
@@ -36,7 +42,7 @@ def check_views(cls_score, target: torch.Tensor, name: str
             raise ValueError(f'{name}: every view must be (B, C) like the '
                              f'confidence target {tuple(target.shape)}, got '
                              f'{tuple(z.shape)}')
-    if not torch.isfinite(target).all() or (target < 0).any():
+    if values and (not torch.isfinite(target).all() or (target < 0).any()):
         raise ValueError(f'{name}: confidence targets must be finite and '
                          'non-negative (PLL losses take confidences, not '
                          '{1, 0, -1} labels)')
@@ -47,6 +53,55 @@ def check_views(cls_score, target: torch.Tensor, name: str
 def normalise(rows: torch.Tensor, eps: float = EPS) -> torch.Tensor:
     """Rows divided by their sum (+ ``eps``)."""
     return rows / (rows.sum(1, keepdim=True) + eps)
+
+
+def corr_terms(views: Sequence[torch.Tensor], target: torch.Tensor,
+               sup_views: str = 'all') -> Tuple[torch.Tensor, torch.Tensor]:
+    """Per-sample (B,) L_sup and L_con of CORR (see :class:`CORRLoss`).
+
+    Args:
+        views (list): V (B, C) float logits.
+        target (Tensor): (B, C) confidences c.
+        sup_views (str): ``'all'`` or ``'first'``: the views of L_sup.
+    """
+    target = target.to(views[0].dtype)
+    neg = (target == 0).to(views[0].dtype)
+    sup_set = views if sup_views == 'all' else views[:1]
+    sup = sum((neg * -torch.log(torch.abs(1 - F.softmax(z, 1)) + EPS)
+               ).sum(1) for z in sup_set)
+    con = sum(F.kl_div(F.log_softmax(z, 1), target,
+                       reduction='none').sum(1) for z in views)
+    return sup, con
+
+
+def corr_loss(views: Sequence[torch.Tensor],
+              target: torch.Tensor,
+              weight: Optional[torch.Tensor] = None,
+              con_lambda: float = 1.,
+              sup_views: str = 'all',
+              reduction: str = 'batchmean',
+              avg_factor: Optional[float] = None) -> torch.Tensor:
+    """CORR loss ``L_sup + λ L_con`` (see :class:`CORRLoss`; no input
+    validation).
+
+    Args:
+        views (list): V (B, C) float logits.
+        target (Tensor): (B, C) confidences c (rows sum to 1).
+        weight (Tensor, optional): (B,) per-sample weights.
+        con_lambda (float): λ of the consistency term. Defaults to 1.
+        sup_views (str): ``'all'`` (default) or ``'first'``.
+        reduction (str): ``'batchmean'`` (default), ``'mean'``, ``'sum'``
+            or ``'none'`` (per sample).
+        avg_factor (float, optional): Denominator of the means.
+
+    Returns:
+        Tensor: Scalar, or (B,) with ``reduction='none'``.
+    """
+    sup, con = corr_terms(views, target, sup_views)
+    loss = sup + con_lambda * con
+    if weight is not None:
+        loss = loss * weight.reshape(-1).to(loss)
+    return reduce_per_sample(loss, reduction, avg_factor, 'CORRLoss')
 
 
 @MODELS.register_module()
@@ -63,7 +118,8 @@ class CORRLoss(nn.Module):
     - L = L_sup + λ(t)·L_con, λ(t) = λ₀·min(t / ramp_epochs, 1) (no ramp by
       default).
 
-    :meth:`update_confidence` gives the disambiguated rows
+    The computation is :func:`corr_loss`; :meth:`update_confidence` gives
+    the disambiguated rows
     c ∝ mask ⊙ (Π_v p^v)^{1/V} (with an optional prior-debiasing of the
     logits, RECORDS).
 
@@ -91,6 +147,7 @@ class CORRLoss(nn.Module):
         if sup_views not in ('all', 'first'):
             raise ValueError("CORRLoss: sup_views must be 'all' or 'first'")
         self.views, self.sup_views = views, sup_views
+        self._checked = False
         self.con_weight, self.ramp_epochs = con_weight, ramp_epochs
         self.reduction, self.loss_weight = reduction, loss_weight
 
@@ -100,21 +157,22 @@ class CORRLoss(nn.Module):
             return self.con_weight
         return self.con_weight * min(epoch / self.ramp_epochs, 1.)
 
-    def terms(self, cls_score, target: torch.Tensor
-              ) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Per-sample (B,) L_sup and L_con (before λ)."""
-        views = check_views(cls_score, target, type(self).__name__)
+    def checked_views(self, cls_score,
+                      target: torch.Tensor) -> List[torch.Tensor]:
+        """The V (B, C) float views, validated (values on the first call)."""
+        views = check_views(cls_score, target, type(self).__name__,
+                            check_values_now(self._checked))
+        self._checked = True
         if len(views) != self.views:
             raise ValueError(f'CORRLoss: expected {self.views} views, got '
                              f'{len(views)}')
-        target = target.to(views[0].dtype)
-        neg = (target == 0).to(views[0].dtype)
-        sup_set = views if self.sup_views == 'all' else views[:1]
-        sup = sum((neg * -torch.log(torch.abs(1 - F.softmax(z, 1)) + EPS)
-                   ).sum(1) for z in sup_set)
-        con = sum(F.kl_div(F.log_softmax(z, 1), target,
-                           reduction='none').sum(1) for z in views)
-        return sup, con
+        return views
+
+    def terms(self, cls_score, target: torch.Tensor
+              ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Per-sample (B,) L_sup and L_con (before λ; :func:`corr_terms`)."""
+        return corr_terms(self.checked_views(cls_score, target), target,
+                          self.sup_views)
 
     def forward(self, cls_score, target: torch.Tensor,
                 weight: Optional[torch.Tensor] = None,
@@ -129,13 +187,10 @@ class CORRLoss(nn.Module):
             weight (Tensor, optional): (B,) per-sample weights.
             epoch (int): Current epoch (for the λ ramp).
         """
-        sup, con = self.terms(cls_score, target)
-        loss = sup + self.con_lambda(epoch) * con
-        if weight is not None:
-            loss = loss * weight.reshape(-1).to(loss)
-        return self.loss_weight * reduce_per_sample(
-            loss, reduction_override or self.reduction, avg_factor,
-            type(self).__name__)
+        return self.loss_weight * corr_loss(
+            self.checked_views(cls_score, target), target, weight,
+            self.con_lambda(epoch), self.sup_views,
+            reduction_override or self.reduction, avg_factor)
 
     @staticmethod
     @torch.no_grad()

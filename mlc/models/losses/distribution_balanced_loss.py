@@ -1,4 +1,4 @@
-"""Distribution-Balanced loss (Wu et al., ECCV 2020; stitchup spec §2)."""
+"""Distribution-Balanced loss (Wu et al., ECCV 2020)."""
 import json
 import os.path as osp
 from typing import Optional, Sequence, Tuple, Union
@@ -9,7 +9,12 @@ import torch.nn.functional as F
 from mmengine.logging import MMLogger
 
 from mlc.registry import MODELS
-from .mlc_loss_base import MLCLossBase
+from .mlc_loss_base import (
+    MLCLossBase,
+    as_loss_inputs,
+    check_values_now,
+    weight_reduce_loss,
+)
 
 ClassFreq = Union[None, str, Sequence[int], np.ndarray]
 
@@ -104,8 +109,11 @@ class DistributionBalancedLoss(MLCLossBase):
         focal (dict, optional): ``balance_param`` (s) and ``gamma``; None
             disables it.
         no_positive (str): for a sample without positive, where ``r_kc``
-            divides by zero: ``'unit_weight'`` (w = 1 on that row, counted
-            and logged once; the spec's rule) or ``'error'`` (raise).
+            divides by zero: ``'unit_weight'`` (w = 1 on that row; rows are
+            counted on the device in the tensor ``num_no_positive``, and a
+            warning is logged if the first batch has one, or any batch with
+            ``MLC_CHECK_LOSS_INPUTS=1``) or ``'error'`` (raise; tests every
+            batch, a host-device sync per call).
         reduction (str): default ``'mean'`` (over B x C, DB issue #10).
         loss_weight (float): multiplier.
         unknown_as (str): ``'negative'`` (default) or ``'ignore'``/``'error'``.
@@ -142,7 +150,11 @@ class DistributionBalancedLoss(MLCLossBase):
         self.reweight = reweight
         self.no_positive = no_positive
         self.from_dataset = class_freq == 'dataset'
-        self.num_no_positive = 0
+        # rows without positive seen so far: counted on the device
+        self.register_buffer('num_no_positive',
+                             torch.zeros((), dtype=torch.long),
+                             persistent=False)
+        self._rows_checked = False
         self.register_buffer('class_freq', torch.empty(0, dtype=torch.float64),
                              persistent=False)
         self.num_samples = 0
@@ -155,6 +167,13 @@ class DistributionBalancedLoss(MLCLossBase):
         freq, n = load_class_freq(np.asarray(class_freq), num_samples)
         self.class_freq = torch.as_tensor(freq, device=self.class_freq.device)
         self.num_samples = n
+
+    def set_training_stats(self, stats) -> None:
+        """Class-statistics protocol (``mlc.models.utils.ClassStats``, set
+        by ``ClassFreqHook``): with ``class_freq='dataset'``, ``n_c`` and
+        ``N`` of the observed training labels."""
+        if self.from_dataset:
+            self.set_class_freq(stats.class_freq.tolist(), stats.num_samples)
 
     def _freq(self, z: torch.Tensor) -> Tuple[torch.Tensor, float]:
         if self.class_freq.numel() == 0:
@@ -172,51 +191,137 @@ class DistributionBalancedLoss(MLCLossBase):
 
     def rebalance_weight(self, y: torch.Tensor,
                          freq: torch.Tensor) -> torch.Tensor:
-        """(B, C) weights ``w = alpha + sigmoid(beta (r - mu))``."""
-        freq_inv = 1.0 / freq
-        repeat = (y * freq_inv).sum(dim=1, keepdim=True)
-        empty = repeat[:, 0] == 0
-        if empty.any():
-            if self.no_positive == 'error':
-                rows = empty.nonzero()[:, 0].tolist()
-                raise ValueError(
-                    'DistributionBalancedLoss: sample(s) at batch rows '
-                    f'{rows} have no positive label, so the re-balancing '
-                    'weight divides by zero; use no_positive="unit_weight"')
-            if self.num_no_positive == 0:
+        """(B, C) weights ``w = alpha + sigmoid(beta (r - mu))`` of the
+        binary targets ``y`` (B, C) and counts ``freq`` (C,) (see
+        :func:`rebalance_weight`), with this module's row bookkeeping."""
+        weight, empty = rebalance_weight(y, freq, self.map_param)
+        self._note_no_positive(empty)
+        return weight
+
+    def _note_no_positive(self, empty: torch.Tensor) -> None:
+        """Raise, count and warn about the (B,) rows without positive."""
+        # 'error' tests every batch (a host-device sync per call, that
+        # mode's price); 'unit_weight' counts on the device and looks at
+        # the count on the first call only (or with MLC_CHECK_LOSS_INPUTS=1)
+        if self.no_positive == 'error' and empty.any():
+            rows = empty.nonzero()[:, 0].tolist()
+            raise ValueError(
+                'DistributionBalancedLoss: sample(s) at batch rows '
+                f'{rows} have no positive label, so the re-balancing '
+                'weight divides by zero; use no_positive="unit_weight"')
+        self.num_no_positive += empty.sum()
+        if check_values_now(self._rows_checked):
+            self._rows_checked = True
+            if empty.any():
                 MMLogger.get_current_instance().warning(
                     'DistributionBalancedLoss: a sample without positive '
                     'label gets re-balancing weight 1 (counted in '
                     'num_no_positive)')
-            self.num_no_positive += int(empty.sum())
-        r = freq_inv / repeat.clamp(min=torch.finfo(y.dtype).tiny)
-        p = self.map_param
-        w = p['alpha'] + torch.sigmoid(p['beta'] * (r - p['gamma']))
-        return torch.where(empty[:, None], torch.ones_like(w), w)
 
-    def elementwise_loss(self, z: torch.Tensor, y: torch.Tensor,
-                         t: torch.Tensor, **ctx) -> torch.Tensor:
-        """(B, C) DB loss before masking and reduction."""
+    def loss_function(self, z: torch.Tensor, t: torch.Tensor,
+                      weight: Optional[torch.Tensor], reduction: str,
+                      avg_factor: Optional[float], **ctx) -> torch.Tensor:
+        """:func:`distribution_balanced_loss` with this module's settings
+        and class counts."""
         freq, n = self._freq(z)
-        if self.reweight == 'rebalance':
-            weight = self.rebalance_weight(y, freq)
-        else:
-            weight = torch.ones_like(z)
-        if self.logit_reg is not None:
-            scale = self.logit_reg['neg_scale']
-            bias = (self.logit_reg['init_bias'] / scale) * torch.log(
-                freq / (n - freq))
-            z = z + bias
-            z = z * (1 - y) * scale + z * y
-            weight = weight / scale * (1 - y) + weight * y
-        loss = F.binary_cross_entropy_with_logits(
-            z, y, weight=weight, reduction='none')
-        if self.focal is not None:
-            pt = torch.exp(-F.binary_cross_entropy_with_logits(
-                z, y, reduction='none'))
-            loss = self.focal['balance_param'] * (
-                1 - pt)**self.focal['gamma'] * loss
+        loss, empty = distribution_balanced_loss(
+            z, t, weight, freq, n, self.reweight, self.map_param,
+            self.logit_reg, self.focal, reduction, avg_factor,
+            self.unknown_as, return_no_positive=True)
+        if empty is not None:
+            self._note_no_positive(empty)
         return loss
+
+
+def rebalance_weight(y: torch.Tensor, freq: torch.Tensor, map_param: dict
+                     ) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Re-balancing weights ``w = alpha + sigmoid(beta (r - mu))``.
+
+    Args:
+        y (Tensor): (B, C) binary targets.
+        freq (Tensor): (C,) positive training counts ``n_c``.
+        map_param (dict): ``alpha``, ``beta`` and ``gamma`` (= mu).
+
+    Returns:
+        tuple: (B, C) weights (1 on a row without positive, where ``r``
+        divides by zero) and the (B,) bool mask of those rows.
+    """
+    freq_inv = 1.0 / freq
+    repeat = (y * freq_inv).sum(dim=1, keepdim=True)
+    empty = repeat[:, 0] == 0
+    r = freq_inv / repeat.clamp(min=torch.finfo(y.dtype).tiny)
+    p = map_param
+    w = p['alpha'] + torch.sigmoid(p['beta'] * (r - p['gamma']))
+    return torch.where(empty[:, None], torch.ones_like(w), w), empty
+
+
+def distribution_balanced_loss(
+        pred: torch.Tensor,
+        target: torch.Tensor,
+        weight: Optional[torch.Tensor] = None,
+        class_freq: Optional[torch.Tensor] = None,
+        num_samples: float = 2.0,
+        reweight: str = 'rebalance',
+        map_param: dict = dict(alpha=0.1, beta=10.0, gamma=0.3),
+        logit_reg: Optional[dict] = dict(init_bias=0.05, neg_scale=5.0),
+        focal: Optional[dict] = dict(balance_param=2.0, gamma=2),
+        reduction: str = 'mean',
+        avg_factor: Optional[float] = None,
+        unknown_as: str = 'negative',
+        return_no_positive: bool = False
+) -> Union[torch.Tensor, Tuple[torch.Tensor, Optional[torch.Tensor]]]:
+    """Distribution-Balanced loss (see :class:`DistributionBalancedLoss`;
+    no input validation; a row without positive gets re-balancing weight 1).
+
+    Args:
+        pred (Tensor): (B, C) logits.
+        target (Tensor): (B, C) targets in {1, 0, -1}.
+        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
+        class_freq (Tensor, optional): (C,) training positives ``n_c``;
+            None: uniform counts with ``num_samples = 2 n`` (no logit bias).
+        num_samples (float): Training images ``N``. Defaults to 2.0.
+        reweight (str): ``'rebalance'`` or ``'none'``.
+        map_param (dict): ``alpha``, ``beta``, ``gamma`` (= mu).
+        logit_reg (dict, optional): ``init_bias`` and ``neg_scale``; None
+            disables it.
+        focal (dict, optional): ``balance_param`` and ``gamma``; None
+            disables it.
+        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
+            or ``'batchmean'``. Defaults to ``'mean'``.
+        avg_factor (float, optional): Denominator of ``'mean'``.
+        unknown_as (str): ``'negative'`` (default) or ``'ignore'``.
+        return_no_positive (bool): Also return the (B,) bool mask of the
+            rows without positive (None with ``reweight='none'``).
+
+    Returns:
+        Tensor | tuple: Scalar, or (B, C) with ``reduction='none'``; with
+        ``return_no_positive``, a (loss, mask) pair.
+    """
+    z, t = as_loss_inputs(pred, target)
+    y = t.clamp(min=0)
+    freq = z.new_ones(z.shape[1]) if class_freq is None else \
+        class_freq.to(z)
+    n = num_samples
+    empty = None
+    if reweight == 'rebalance':
+        loss_weight, empty = rebalance_weight(y, freq, map_param)
+    else:
+        loss_weight = torch.ones_like(z)
+    if logit_reg is not None:
+        scale = logit_reg['neg_scale']
+        bias = (logit_reg['init_bias'] / scale) * torch.log(freq / (n - freq))
+        z = z + bias
+        z = z * (1 - y) * scale + z * y
+        loss_weight = loss_weight / scale * (1 - y) + loss_weight * y
+    loss = F.binary_cross_entropy_with_logits(
+        z, y, weight=loss_weight, reduction='none')
+    if focal is not None:
+        pt = torch.exp(-F.binary_cross_entropy_with_logits(
+            z, y, reduction='none'))
+        loss = focal['balance_param'] * (1 - pt)**focal['gamma'] * loss
+    loss = weight_reduce_loss(loss, t, weight, unknown_as, reduction,
+                              avg_factor)
+    return (loss, empty) if return_no_positive else loss
 
 
 def _checked(params: dict, keys: Tuple[str, ...], name: str) -> dict:

@@ -5,7 +5,45 @@ import torch
 import torch.nn.functional as F
 
 from mlc.registry import MODELS
-from .mlc_loss_base import MLCLossBase
+from .mlc_loss_base import MLCLossBase, as_loss_inputs, weight_reduce_loss
+
+
+def hill_loss(pred: torch.Tensor,
+              target: torch.Tensor,
+              weight: Optional[torch.Tensor] = None,
+              lamb: float = 1.5,
+              margin: float = 1.0,
+              gamma: float = 2.0,
+              reduction: str = 'sum',
+              avg_factor: Optional[float] = None,
+              unknown_as: str = 'negative') -> torch.Tensor:
+    """Hill loss (see :class:`HillLoss`; no input validation).
+
+    Args:
+        pred (Tensor): (B, C) logits.
+        target (Tensor): (B, C) targets in {1, 0, -1}.
+        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
+        lamb (float): Hill position lambda. Defaults to 1.5.
+        margin (float): Logit margin of positives. Defaults to 1.0.
+        gamma (float): Focusing exponent of positives. Defaults to 2.0.
+        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
+            or ``'batchmean'``. Defaults to ``'sum'``.
+        avg_factor (float, optional): Denominator of ``'mean'``.
+        unknown_as (str): ``'negative'`` (default) or ``'ignore'``.
+
+    Returns:
+        Tensor: Scalar, or (B, C) with ``reduction='none'``.
+    """
+    z, t = as_loss_inputs(pred, target)
+    # with a = margin - z: 1 - p_m = sigmoid(a), -log p_m = softplus(a)
+    a = torch.rsub(z, margin)
+    pos = torch.sigmoid(a).pow(gamma) * F.softplus(a)
+    p = torch.sigmoid(z)
+    neg = torch.rsub(p, lamb) * p * p
+    # lerp with a 0/1 weight selects exactly (faster than where)
+    loss = torch.lerp(neg, pos, t.clamp(min=0))
+    return weight_reduce_loss(loss, t, weight, unknown_as, reduction,
+                              avg_factor)
 
 
 @MODELS.register_module()
@@ -21,8 +59,9 @@ class HillLoss(MLCLossBase):
     gradient ``p^2 (1 - p)(2 lamb - 3p)`` is small for confident predictions,
     so likely false negatives (missing positives stored as unknowns and
     treated as negatives, the paper's choice) are down-weighted.
-    ``log(p_m)`` is computed with ``logsigmoid`` (the official code's
-    ``log(sigmoid)`` underflows to ``-inf`` for very negative logits).
+    ``-log(p_m)`` is computed as ``softplus(margin - z)`` (= ``-logsigmoid``;
+    the official code's ``log(sigmoid)`` underflows to ``-inf`` for very
+    negative logits).
 
     Args:
         lamb (float): Hill position lambda. Defaults to 1.5.
@@ -49,11 +88,9 @@ class HillLoss(MLCLossBase):
         self.margin = margin
         self.gamma = gamma
 
-    def elementwise_loss(self, z: torch.Tensor, y: torch.Tensor,
-                         t: torch.Tensor, **ctx) -> torch.Tensor:
-        """(B, C) Hill loss of logits ``z`` against binary targets ``y``."""
-        z_m = z - self.margin
-        pos = -torch.sigmoid(-z_m).pow(self.gamma) * F.logsigmoid(z_m)
-        p = torch.sigmoid(z)
-        neg = (self.lamb - p) * p * p
-        return torch.where(y > 0, pos, neg)
+    def loss_function(self, z: torch.Tensor, t: torch.Tensor,
+                      weight: Optional[torch.Tensor], reduction: str,
+                      avg_factor: Optional[float], **ctx) -> torch.Tensor:
+        """:func:`hill_loss` with this module's settings."""
+        return hill_loss(z, t, weight, self.lamb, self.margin, self.gamma,
+                         reduction, avg_factor, self.unknown_as)

@@ -1,8 +1,41 @@
 """Focal-loss baseline of the missing-label papers (no alpha balancing)."""
 from typing import Optional
 
+import torch
+
 from mlc.registry import MODELS
-from .masked_asl_loss import MaskedASLLoss
+from .masked_asl_loss import MaskedASLLoss, masked_asl_loss
+
+
+def masked_focal_loss(pred: torch.Tensor,
+                      target: torch.Tensor,
+                      weight: Optional[torch.Tensor] = None,
+                      gamma: float = 2.0,
+                      eps: float = 1e-8,
+                      detach_focal: bool = True,
+                      reduction: str = 'sum',
+                      avg_factor: Optional[float] = None,
+                      unknown_as: str = 'negative') -> torch.Tensor:
+    """Symmetric focal loss (see :class:`MaskedFocalLoss`): ASL with
+    ``gamma_pos = gamma_neg = gamma`` and no clip; no input validation.
+
+    Args:
+        pred (Tensor): (B, C) logits.
+        target (Tensor): (B, C) targets in {1, 0, -1}.
+        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
+        gamma (float): Focusing exponent of both terms. Defaults to 2.0.
+        eps (float): Clamp of the logs. Defaults to 1e-8.
+        detach_focal (bool): Detach the focal weights. Defaults to True.
+        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
+            or ``'batchmean'``. Defaults to ``'sum'``.
+        avg_factor (float, optional): Denominator of ``'mean'``.
+        unknown_as (str): ``'negative'`` (default) or ``'ignore'``.
+
+    Returns:
+        Tensor: Scalar, or (B, C) with ``reduction='none'``.
+    """
+    return masked_asl_loss(pred, target, weight, gamma, gamma, 0., eps,
+                           detach_focal, reduction, avg_factor, unknown_as)
 
 
 @MODELS.register_module()

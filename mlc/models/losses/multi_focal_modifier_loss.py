@@ -1,14 +1,19 @@
-"""COMIC's Multi-Focal Modifier loss (MFM, comic.md §3)."""
+"""COMIC's Multi-Focal Modifier loss (MFM)."""
 from typing import Optional
 
 import torch
 from mmengine.logging import MMLogger
 
 from mlc.registry import MODELS
-from .comic_class_stats import (ArrayOrPath, check_num_classes,
-                                frequency_weights, load_class_freq,
-                                load_cooccurrence, normalised_cooccurrence)
-from .mlc_loss_base import MLCLossBase
+from .comic_class_stats import (
+    ArrayOrPath,
+    check_num_classes,
+    frequency_weights,
+    load_cooccurrence,
+    normalised_cooccurrence,
+    read_class_counts,
+)
+from .mlc_loss_base import MLCLossBase, as_loss_inputs, weight_reduce_loss
 
 
 @MODELS.register_module()
@@ -84,7 +89,7 @@ class MultiFocalModifierLoss(MLCLossBase):
         self.register_buffer('cooc_norm', None, persistent=False)
         self._warned = False
         self.set_class_stats(
-            None if class_freq is None else load_class_freq(class_freq),
+            None if class_freq is None else read_class_counts(class_freq),
             None if cooccurrence is None else load_cooccurrence(cooccurrence))
 
     @property
@@ -105,19 +110,14 @@ class MultiFocalModifierLoss(MLCLossBase):
             self.cooc_norm = normalised_cooccurrence(cooccurrence)
 
     def cooccurrence_prior(self, y: torch.Tensor) -> torch.Tensor:
-        """(B, C) prior a_b from the binary targets y (B, C)."""
-        cooc = self.cooc_norm.to(y)
-        if cooc.shape[0] != y.shape[1]:
-            raise ValueError(f'{type(self).__name__}: co-occurrence has '
-                             f'{cooc.shape[0]} classes, targets {y.shape[1]}')
-        num_pos = y.sum(1, keepdim=True)
-        prior = (y @ cooc) / num_pos.clamp(min=1)
-        # samples without positive get a zero prior (the code gives NaN)
-        return prior / prior.sum(1, keepdim=True).clamp(min=1e-12)
+        """(B, C) prior a_b from the binary targets y (B, C) (see
+        :func:`cooccurrence_prior`)."""
+        return cooccurrence_prior(y, self.cooc_norm)
 
-    def _weights(self, z: torch.Tensor) -> torch.Tensor:
+    def _weights(self, z: torch.Tensor) -> Optional[torch.Tensor]:
+        """(C,) class weights, or None without ``use_class_weight``."""
         if not self.use_class_weight:
-            return z.new_ones(z.shape[1])
+            return None
         if self.class_weight is None:
             self._warn_once()
             return z.new_ones(z.shape[1])
@@ -134,24 +134,97 @@ class MultiFocalModifierLoss(MLCLossBase):
                 f'{type(self).__name__}: no class statistics set; class '
                 'weights are 1 and the co-occurrence prior is off')
 
-    def elementwise_loss(self, z: torch.Tensor, y: torch.Tensor,
-                         t: torch.Tensor, **ctx) -> torch.Tensor:
-        """(B, C) MFM loss of logits ``z`` against binary targets ``y``."""
-        w = self._weights(z)[None]
-        p = torch.sigmoid(z)
-        p_neg = (1 - p + self.clip).clamp(max=1)
-        p_pos = p
-        if self.use_cooccurrence and self.cooc_norm is not None:
-            prior = self.cooccurrence_prior(y)
-            p_pos = p * (1 - prior)
-            p_neg = torch.where(prior != 0,
-                                (self.neg_gain * p_neg).clamp(max=1), p_neg)
-        elif self.use_cooccurrence:
+    def loss_function(self, z: torch.Tensor, t: torch.Tensor,
+                      weight: Optional[torch.Tensor], reduction: str,
+                      avg_factor: Optional[float], **ctx) -> torch.Tensor:
+        """:func:`multi_focal_modifier_loss` with this module's settings and
+        class statistics."""
+        class_weight = self._weights(z)
+        cooc_norm = self.cooc_norm if self.use_cooccurrence else None
+        if self.use_cooccurrence and cooc_norm is None:
             self._warn_once()
-        log_term = (y * torch.log(p_pos.clamp(min=self.eps)) +
-                    (1 - y) * torch.log(p_neg.clamp(min=self.eps)))
-        pt = y * p_pos + (1 - y) * p_neg
-        gamma = y * self.gamma_pos + (1 - y) * (self.gamma_neg + (
-            w if self.use_class_weight else 0))
-        focal = (1 - pt).detach().pow(gamma)
-        return -w * focal * log_term
+        return multi_focal_modifier_loss(
+            z, t, weight, class_weight, cooc_norm, self.gamma_pos,
+            self.gamma_neg, self.clip, self.neg_gain, self.eps, reduction,
+            avg_factor, self.unknown_as)
+
+
+def cooccurrence_prior(y: torch.Tensor,
+                       cooc_norm: torch.Tensor) -> torch.Tensor:
+    """Per-sample co-occurrence prior ``a_b`` of MFM.
+
+    Args:
+        y (Tensor): (B, C) binary targets.
+        cooc_norm (Tensor): (C, C) column-normalised co-occurrence M̃.
+
+    Returns:
+        Tensor: (B, C) normalised mean of the M̃ rows of each sample's
+        positives; 0 for a sample without positive (the code gives NaN).
+    """
+    cooc = cooc_norm.to(y)
+    if cooc.shape[0] != y.shape[1]:
+        raise ValueError(f'MultiFocalModifierLoss: co-occurrence has '
+                         f'{cooc.shape[0]} classes, targets {y.shape[1]}')
+    num_pos = y.sum(1, keepdim=True)
+    prior = (y @ cooc) / num_pos.clamp(min=1)
+    return prior / prior.sum(1, keepdim=True).clamp(min=1e-12)
+
+
+def multi_focal_modifier_loss(pred: torch.Tensor,
+                              target: torch.Tensor,
+                              weight: Optional[torch.Tensor] = None,
+                              class_weight: Optional[torch.Tensor] = None,
+                              cooc_norm: Optional[torch.Tensor] = None,
+                              gamma_pos: float = 0.,
+                              gamma_neg: float = 3.,
+                              clip: float = 0.05,
+                              neg_gain: float = 1.2,
+                              eps: float = 1e-8,
+                              reduction: str = 'sum',
+                              avg_factor: Optional[float] = None,
+                              unknown_as: str = 'negative') -> torch.Tensor:
+    """COMIC's Multi-Focal Modifier loss (see
+    :class:`MultiFocalModifierLoss`; no input validation).
+
+    Args:
+        pred (Tensor): (B, C) logits.
+        target (Tensor): (B, C) targets in {1, 0, -1}.
+        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
+        class_weight (Tensor, optional): (C,) head/tail weights ``w_c``
+            (terms and negative exponent); None: no class weighting.
+        cooc_norm (Tensor, optional): (C, C) column-normalised
+            co-occurrence M̃; None: no prior and no ``neg_gain``.
+        gamma_pos (float): γ⁺. Defaults to 0.
+        gamma_neg (float): γ⁻. Defaults to 3.
+        clip (float): Negative-probability margin. Defaults to 0.05.
+        neg_gain (float): g_neg on entries with a non-zero prior. 1.2.
+        eps (float): Clamp of the logs. Defaults to 1e-8.
+        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
+            or ``'batchmean'``. Defaults to ``'sum'``.
+        avg_factor (float, optional): Denominator of ``'mean'``.
+        unknown_as (str): ``'negative'`` (default) or ``'ignore'``.
+
+    Returns:
+        Tensor: Scalar, or (B, C) with ``reduction='none'``.
+    """
+    z, t = as_loss_inputs(pred, target)
+    y = t.clamp(min=0)
+    w = z.new_ones(1, z.shape[1]) if class_weight is None else \
+        class_weight.to(z)[None]
+    p = torch.sigmoid(z)
+    p_neg = (1 - p + clip).clamp(max=1)
+    p_pos = p
+    if cooc_norm is not None:
+        prior = cooccurrence_prior(y, cooc_norm)
+        p_pos = p * (1 - prior)
+        p_neg = torch.where(prior != 0, (neg_gain * p_neg).clamp(max=1),
+                            p_neg)
+    log_term = (y * torch.log(p_pos.clamp(min=eps)) +
+                (1 - y) * torch.log(p_neg.clamp(min=eps)))
+    pt = y * p_pos + (1 - y) * p_neg
+    gamma = y * gamma_pos + (1 - y) * (gamma_neg + (
+        0 if class_weight is None else w))
+    focal = (1 - pt).detach().pow(gamma)
+    loss = -w * focal * log_term
+    return weight_reduce_loss(loss, t, weight, unknown_as, reduction,
+                              avg_factor)

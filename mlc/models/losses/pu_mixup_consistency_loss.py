@@ -5,8 +5,52 @@ import torch
 import torch.nn as nn
 
 from mlc.registry import MODELS
+from .mlc_loss_base import check_values_now
 
 MIX_REDUCTIONS = ('none', 'sum', 'mean', 'batchmean')
+
+
+def pu_mixup_consistency_loss(pred: torch.Tensor,
+                              target: torch.Tensor,
+                              weight: Optional[torch.Tensor] = None,
+                              eps: float = 1e-10,
+                              reduction: str = 'batchmean',
+                              avg_factor: Optional[float] = None
+                              ) -> torch.Tensor:
+    """``[log(t + eps) - log(sigmoid(z) + eps)] ** 2`` per entry (see
+    :class:`PUMixupConsistencyLoss`; no input validation).
+
+    Args:
+        pred (Tensor): (B', C) logits of the mixed batch (half precision is
+            computed in float32).
+        target (Tensor): (B', C) mixed soft targets in [0, 1].
+        weight (Tensor, optional): (B',) or (B', C) non-negative weights.
+        eps (float): Added inside both logs. Defaults to 1e-10.
+        reduction (str): ``'batchmean'`` (sum / B', default), ``'sum'``,
+            ``'mean'`` (over the entries with weight > 0, or /
+            ``avg_factor``) or ``'none'``.
+        avg_factor (float, optional): Denominator of ``'mean'``.
+
+    Returns:
+        Tensor: Scalar, or (B', C) with ``reduction='none'``.
+    """
+    z = pred if pred.dtype == torch.float64 else pred.float()
+    target = target.to(z)
+    loss = (torch.log(target + eps) - torch.log(torch.sigmoid(z) + eps))**2
+    count = max(loss.numel(), 1)
+    if weight is not None:
+        weight = weight.to(z)
+        weight = weight[:, None] if weight.dim() == 1 else weight
+        loss = loss * weight
+        # a device tensor: no host-device sync
+        count = (weight.expand_as(z) > 0).sum().clamp(min=1)
+    if reduction == 'none':
+        return loss
+    if reduction == 'sum':
+        return loss.sum()
+    if reduction == 'batchmean':
+        return loss.sum() / max(z.shape[0], 1)
+    return loss.sum() / (avg_factor or count)
 
 
 @MODELS.register_module()
@@ -15,9 +59,10 @@ class PUMixupConsistencyLoss(nn.Module):
 
     The model (``PUMLCClassifier``) builds the second batch with
     :meth:`soft_targets` and :meth:`mix`, runs the second forward pass and
-    calls this loss on its logits (pu_mlc.md §2.5):
+    calls this loss on its logits:
     ``[log(t_mix + 1e-10) - log(sigmoid(z_mix) + 1e-10)] ** 2`` per entry,
-    summed over classes and averaged over the mixed batch (``'batchmean'``).
+    summed over classes and averaged over the mixed batch (``'batchmean'``;
+    :func:`pu_mixup_consistency_loss`).
 
     Args:
         mix_alpha (float): Beta(alpha, alpha) parameter of lambda. 0.3.
@@ -25,7 +70,8 @@ class PUMixupConsistencyLoss(nn.Module):
             ``sigmoid(z)`` of the main logits. Default False (the code).
         reduction (str): ``'batchmean'`` (paper: sum / B_mix), ``'sum'``,
             ``'mean'`` (per entry, or / ``avg_factor``) or ``'none'``.
-        loss_weight (float): ``mix_weight`` of the spec. Defaults to 1.0.
+        loss_weight (float): Weight of this term in the total loss.
+            Defaults to 1.0.
         eps (float): Added inside both logs. Defaults to 1e-10.
     """
 
@@ -46,6 +92,7 @@ class PUMixupConsistencyLoss(nn.Module):
         self.reduction = reduction
         self.loss_weight = loss_weight
         self.eps = eps
+        self._checked = False
 
     def soft_targets(self, cls_score: torch.Tensor,
                      target: torch.Tensor) -> torch.Tensor:
@@ -89,7 +136,8 @@ class PUMixupConsistencyLoss(nn.Module):
             torch.tensor(float(self.mix_alpha)),
             torch.tensor(float(self.mix_alpha)))
         lam = float(beta.sample())
-        perm = torch.randperm(half).to(inputs.device)
+        # drawn on the host generator (as before); copied without waiting
+        perm = torch.randperm(half).to(inputs.device, non_blocking=True)
         tail = inputs.shape[0] - half
         x_mix = lam * inputs[:half][perm] + (1 - lam) * inputs[tail:]
         t_mix = (lam * soft_target[:half][perm] +
@@ -124,29 +172,26 @@ class PUMixupConsistencyLoss(nn.Module):
         if z.dim() != 2 or z.shape != mix_target.shape:
             raise ValueError(f'{name}: logits {tuple(z.shape)} and targets '
                              f'{tuple(mix_target.shape)} must both be (B, C)')
+        target = mix_target.to(z)
+        if weight is not None and weight.shape not in (z.shape[:1], z.shape):
+            raise ValueError(f'{name}: weight must be non-negative, (B,) '
+                             f'or (B, C), got {tuple(weight.shape)}')
+        # values on the first call only (MLC_CHECK_LOSS_INPUTS=1: always):
+        # no host-device sync in later steps
+        if check_values_now(self._checked):
+            self._check_values(z, target, weight)
+            self._checked = True
+        return self.loss_weight * pu_mixup_consistency_loss(
+            z, target, weight, self.eps, reduction, avg_factor)
+
+    def _check_values(self, z: torch.Tensor, target: torch.Tensor,
+                      weight: Optional[torch.Tensor]) -> None:
+        """Finite logits, targets in [0, 1], non-negative weights."""
+        name = type(self).__name__
         if not torch.isfinite(z).all():
             raise ValueError(f'{name}: logits contain NaN or Inf')
-        target = mix_target.to(z)
         if not ((target >= 0) & (target <= 1)).all():  # NaN fails too
             raise ValueError(f'{name}: mixed soft targets must be in [0, 1]')
-        loss = (torch.log(target + self.eps) -
-                torch.log(torch.sigmoid(z) + self.eps))**2
-        count = loss.numel()
-        if weight is not None:
-            if (weight.shape not in (z.shape[:1], z.shape)
-                    or (weight < 0).any()):
-                raise ValueError(f'{name}: weight must be non-negative, (B,) '
-                                 f'or (B, C), got {tuple(weight.shape)}')
-            weight = weight.to(z)
-            weight = weight[:, None] if weight.dim() == 1 else weight
-            loss = loss * weight
-            count = int((weight.expand_as(z) > 0).sum())
-        if reduction == 'none':
-            out = loss
-        elif reduction == 'sum':
-            out = loss.sum()
-        elif reduction == 'batchmean':
-            out = loss.sum() / max(z.shape[0], 1)
-        else:
-            out = loss.sum() / (avg_factor or max(count, 1))
-        return self.loss_weight * out
+        if weight is not None and (weight < 0).any():
+            raise ValueError(f'{name}: weight must be non-negative, (B,) '
+                             f'or (B, C), got {tuple(weight.shape)}')

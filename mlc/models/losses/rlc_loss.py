@@ -1,5 +1,5 @@
-"""COMIC's Reflective Label Corrector loss (RLC, comic.md §3)."""
-from typing import Optional
+"""COMIC's Reflective Label Corrector loss (RLC)."""
+from typing import Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -8,21 +8,33 @@ from mmengine.logging import MMLogger
 from mlc.models.utils.prior_threshold import PriorAdjustedThreshold
 from mlc.registry import MODELS
 from mlc.utils.dist import all_reduce_sum
-from .comic_class_stats import ArrayOrPath, frequency_weights, load_class_freq
-from .mlc_loss_base import MLCLossBase
+from .comic_class_stats import (
+    ArrayOrPath,
+    frequency_weights,
+    read_class_counts,
+)
+from .mlc_loss_base import MLCLossBase, as_loss_inputs, weight_reduce_loss
 
 THRESHOLD_MODES = ('batch', 'running')
 CORRECT_MODES = ('unknown_only', 'non_positive')
 
 
 class RLCState(nn.Module):
-    """Persistent state of one :class:`RLCLoss` (saved in checkpoints).
+    """Training state of one :class:`RLCLoss`; the buffers are saved in
+    checkpoints (keys ``state.counts`` etc.).
 
     Buffers:
         counts (Tensor): (C,) int64 dynamic class counts D.
         epoch (Tensor): () int64 epoch of the last reset of D (-1: never).
         running_threshold (Tensor): (C,) float running P_c.
         num_updates (Tensor): () int64 updates of ``running_threshold``.
+
+    Attributes:
+        current_epoch (int): 0-based epoch of the coming steps, set by
+            :meth:`RLCLoss.set_epoch` (resume restores it through the epoch
+            hook).
+        last_correction (Tensor, optional): (B, C) bool mask of the entries
+            the last step turned positive (for logging; not saved).
     """
 
     def __init__(self, num_classes: int = 0) -> None:
@@ -32,6 +44,8 @@ class RLCState(nn.Module):
         self.register_buffer('epoch', torch.tensor(-1))
         self.register_buffer('running_threshold', torch.zeros(num_classes))
         self.register_buffer('num_updates', torch.tensor(0))
+        self.current_epoch = 0
+        self.last_correction: Optional[torch.Tensor] = None
 
     def resize(self, num_classes: int) -> None:
         """Allocate (C,) buffers when C becomes known."""
@@ -64,9 +78,11 @@ class RLCLoss(MLCLossBase):
         ℓ = -(B / max(N⁺, 1)) ŵ_c (1 - pt)^γ [ŷ log q + (1 - ŷ) log q⁻]
 
     with N⁺ = Σ ŷ. Corrections live only in this loss (never written back
-    to the dataset); the last batch's correction mask is kept in
-    ``last_correction`` for logging. ``D`` and the epoch marker are buffers
-    of the ``state`` submodule, synchronised over ranks.
+    to the dataset). The training state is the ``state`` submodule (an
+    :class:`RLCState`): ``D``, the epoch marker and the running threshold
+    are its buffers (D synchronised over ranks), and the last batch's
+    correction mask is read through :attr:`last_correction` for logging.
+    The computation is :func:`rlc_loss`.
 
     Args:
         class_freq (list | str, optional): Static counts n (C,); without
@@ -115,7 +131,7 @@ class RLCLoss(MLCLossBase):
                  prior_adjust: Optional[dict] = None) -> None:
         super().__init__(reduction=reduction, loss_weight=loss_weight,
                          unknown_as=unknown_as)
-        # project extension (records_corr_solar.md §10), off by default:
+        # project extension (configs/records/README.md), off by default:
         # the absolute test q > tau uses prior-adjusted logits
         self.prior_adjust = None if prior_adjust is None else \
             PriorAdjustedThreshold(**prior_adjust)
@@ -136,13 +152,11 @@ class RLCLoss(MLCLossBase):
         self.correct = correct
         self.start_epoch = start_epoch
         self.eps = eps
-        self.current_epoch = 0
-        self.last_correction: Optional[torch.Tensor] = None
         self.register_buffer('static_counts', None, persistent=False)
         self.state = RLCState()
         self._warned = False
         if class_freq is not None:
-            self.set_class_stats(load_class_freq(class_freq))
+            self.set_class_stats(read_class_counts(class_freq))
 
     @property
     def class_stats_ready(self) -> bool:
@@ -158,83 +172,209 @@ class RLCLoss(MLCLossBase):
         self.state.resize(class_freq.numel())
 
     def set_epoch(self, epoch: int) -> None:
-        """0-based epoch of the coming calls (set by ComicCorrectionHook)."""
-        self.current_epoch = int(epoch)
+        """Epoch protocol: 0-based epoch of the coming calls (set by
+        ComicCorrectionHook through the head)."""
+        self.state.current_epoch = int(epoch)
+
+    @property
+    def current_epoch(self) -> int:
+        """0-based epoch set by :meth:`set_epoch`."""
+        return self.state.current_epoch
+
+    @property
+    def last_correction(self) -> Optional[torch.Tensor]:
+        """(B, C) bool mask of the entries the last step turned positive."""
+        return self.state.last_correction
 
     @property
     def active(self) -> bool:
         return self.current_epoch >= self.start_epoch
 
-    def _threshold(self, q: torch.Tensor) -> torch.Tensor:
-        """(C,) class thresholds P̄ from the detached probabilities q."""
-        sums = torch.cat([q.sum(0), q.new_tensor([q.shape[0]])])
-        if self.sync_threshold:
-            sums = all_reduce_sum(sums)
-        batch_mean = sums[:-1] / sums[-1]
-        if self.threshold_mode == 'batch':
-            return batch_mean
-        state = self.state
-        if state.running_threshold.numel() != q.shape[1]:
-            state.running_threshold = q.new_zeros(q.shape[1])
-        mom = self.threshold_momentum
-        new = batch_mean if int(state.num_updates) == 0 else (
-            mom * state.running_threshold.to(q) + (1 - mom) * batch_mean)
-        state.running_threshold.copy_(new)
-        state.num_updates += 1
-        return new
-
-    def _class_weights(self, delta: torch.Tensor) -> torch.Tensor:
-        """Update D with the (B, C) corrections and return ŵ (C,)."""
-        num_classes = delta.shape[1]
-        if self.static_counts is None:
-            if not self._warned:
-                self._warned = True
-                MMLogger.get_current_instance().warning(
-                    'RLCLoss: no class counts set; ŵ = 1 and D is not '
-                    'tracked')
-            return delta.new_ones(num_classes)
-        if self.static_counts.numel() != num_classes:
-            raise ValueError(f'RLCLoss: class counts have '
-                             f'{self.static_counts.numel()} classes, logits '
-                             f'{num_classes}')
-        state = self.state
-        if int(state.epoch) != self.current_epoch:
-            state.counts.copy_(self.static_counts)
-            state.epoch.fill_(self.current_epoch)
-        added = all_reduce_sum(delta.sum(0).round().long())
-        state.counts += added.to(state.counts.device)
-        return frequency_weights(state.counts, self.weight_exponent).to(delta)
-
-    def elementwise_loss(self, z: torch.Tensor, y: torch.Tensor,
-                         t: torch.Tensor, **ctx) -> torch.Tensor:
-        """(B, C) RLC loss; includes the factor B / max(N⁺, 1)."""
+    def loss_function(self, z: torch.Tensor, t: torch.Tensor,
+                      weight: Optional[torch.Tensor], reduction: str,
+                      avg_factor: Optional[float], **ctx) -> torch.Tensor:
+        """:func:`rlc_loss` with this module's settings and :attr:`state`
+        (zeros before ``start_epoch``)."""
         if not self.active:
-            self.last_correction = torch.zeros_like(y, dtype=torch.bool)
-            return z * 0
-        q = torch.sigmoid(z - self.margin * y)
-        q_det = q.detach()
-        threshold = self._threshold(q_det)
-        q_abs = q_det
+            self.state.last_correction = torch.zeros_like(t, dtype=torch.bool)
+            return weight_reduce_loss(z * 0, t, weight, self.unknown_as,
+                                      reduction, avg_factor)
+        if self.static_counts is None and not self._warned:
+            self._warned = True
+            MMLogger.get_current_instance().warning(
+                'RLCLoss: no class counts set; ŵ = 1 and D is not tracked')
+        offset = None
         if self.prior_adjust is not None:
             if self.training:
                 self.prior_adjust.update(z)
-            q_abs = torch.sigmoid(
-                self.prior_adjust.adjust(z - self.margin * y))
-        if self.correct == 'unknown_only':
-            correctable = t == -1
-        else:
-            correctable = t != 1
-        if self.unknown_as == 'ignore':
-            correctable = correctable & (t != -1)
-        corrected = correctable & (q_abs > self.tau) & (q_det > threshold)
-        y_hat = torch.where(corrected, torch.ones_like(y), y)
-        self.last_correction = corrected
-        w = self._class_weights((y_hat - y).detach())[None]
-        q_neg = (1 - q + self.clip).clamp(max=1)
-        pt = y_hat * q + (1 - y_hat) * q_neg
-        gamma = (1 - y_hat) * (self.gamma_neg + w)
-        focal = (1 - pt).detach().pow(gamma)
-        log_term = (y_hat * torch.log(q.clamp(min=self.eps)) +
-                    (1 - y_hat) * torch.log(q_neg.clamp(min=self.eps)))
-        scale = z.shape[0] / max(float(y_hat.sum()), 1.)
-        return -scale * w * focal * log_term
+            offset = self.prior_adjust.offset()
+        loss, corrected = rlc_loss(
+            z, t, weight, self.state, self.static_counts, self.tau,
+            self.margin, self.clip, self.gamma_neg, self.weight_exponent,
+            self.threshold_mode, self.threshold_momentum,
+            self.sync_threshold, self.correct, offset, self.eps, reduction,
+            avg_factor, self.unknown_as, return_correction=True)
+        self.state.last_correction = corrected
+        return loss
+
+
+def rlc_threshold(q: torch.Tensor, state: Optional[RLCState] = None,
+                  mode: str = 'batch', momentum: float = 0.9,
+                  sync: bool = False) -> torch.Tensor:
+    """(C,) class thresholds P̄ of RLC.
+
+    Args:
+        q (Tensor): (B, C) detached probabilities ``σ(z - margin · y)``.
+        state (RLCState, optional): Holds the running threshold of
+            ``mode='running'`` (updated in place).
+        mode (str): ``'batch'`` (the batch mean) or ``'running'`` (its EMA).
+        momentum (float): EMA momentum of ``'running'``.
+        sync (bool): All-reduce the batch sums over ranks.
+    """
+    # new_full, not new_tensor: no host-to-device copy (a sync)
+    sums = torch.cat([q.sum(0), q.new_full((1, ), q.shape[0])])
+    if sync:
+        sums = all_reduce_sum(sums)
+    batch_mean = sums[:-1] / sums[-1]
+    if mode == 'batch':
+        return batch_mean
+    if state is None:
+        raise ValueError("RLCLoss: threshold_mode='running' needs a state")
+    if state.running_threshold.numel() != q.shape[1]:
+        state.running_threshold = q.new_zeros(q.shape[1])
+    # the first update takes the batch mean (chosen on the device: no
+    # host-device sync)
+    new = torch.where(
+        state.num_updates == 0, batch_mean,
+        momentum * state.running_threshold.to(q) + (1 - momentum) *
+        batch_mean)
+    state.running_threshold.copy_(new)
+    state.num_updates += 1
+    return new
+
+
+def rlc_class_weights(delta: torch.Tensor, state: Optional[RLCState],
+                      static_counts: Optional[torch.Tensor],
+                      exponent: float) -> torch.Tensor:
+    """(C,) class weights ŵ of RLC after adding a batch's corrections.
+
+    Args:
+        delta (Tensor): (B, C) detached corrections ``ŷ - y``.
+        state (RLCState, optional): Its counts D are reset to
+            ``static_counts`` at the first call of ``state.current_epoch``
+            and then increased by ``delta`` summed over the batch of every
+            rank (in place).
+        static_counts (Tensor, optional): (C,) int64 counts n; None: ŵ = 1
+            and D is not tracked.
+        exponent (float): Exponent of ŵ.
+    """
+    num_classes = delta.shape[1]
+    if static_counts is None or state is None:
+        return delta.new_ones(num_classes)
+    if static_counts.numel() != num_classes:
+        raise ValueError(f'RLCLoss: class counts have '
+                         f'{static_counts.numel()} classes, logits '
+                         f'{num_classes}')
+    # D <- n at the first call of an epoch, decided on the device (no
+    # host-device sync)
+    state.counts.copy_(torch.where(state.epoch != state.current_epoch,
+                                   static_counts, state.counts))
+    state.epoch.fill_(state.current_epoch)
+    added = all_reduce_sum(delta.sum(0).round().long())
+    state.counts += added.to(state.counts.device)
+    return frequency_weights(state.counts, exponent).to(delta)
+
+
+def rlc_loss(pred: torch.Tensor,
+             target: torch.Tensor,
+             weight: Optional[torch.Tensor] = None,
+             state: Optional[RLCState] = None,
+             static_counts: Optional[torch.Tensor] = None,
+             tau: float = 0.7,
+             margin: float = 1.0,
+             clip: float = 0.05,
+             gamma_neg: float = 3.,
+             weight_exponent: float = 1. / 6,
+             threshold_mode: str = 'batch',
+             threshold_momentum: float = 0.9,
+             sync_threshold: bool = False,
+             correct: str = 'unknown_only',
+             logit_offset: Optional[torch.Tensor] = None,
+             eps: float = 1e-8,
+             reduction: str = 'sum',
+             avg_factor: Optional[float] = None,
+             unknown_as: str = 'negative',
+             return_correction: bool = False
+             ) -> Union[torch.Tensor, Tuple[torch.Tensor, torch.Tensor]]:
+    """RLC loss of one step (see :class:`RLCLoss`; no input validation).
+
+    Pure without ``state`` (batch threshold, ŵ = 1); with a state, its
+    running threshold and counts D are updated in place, as the optimisers'
+    functional forms update their state tensors.
+
+    Args:
+        pred (Tensor): (B, C) logits.
+        target (Tensor): (B, C) targets in {1, 0, -1}.
+        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
+        state (RLCState, optional): Running threshold and counts D.
+        static_counts (Tensor, optional): (C,) int64 counts n (needs
+            ``state``); None: ŵ = 1.
+        tau (float): Absolute threshold τ. Defaults to 0.7.
+        margin (float): Margin on observed positives. Defaults to 1.0.
+        clip (float): Negative-probability margin. Defaults to 0.05.
+        gamma_neg (float): Base negative exponent γ⁻. Defaults to 3.
+        weight_exponent (float): Exponent of ŵ. Defaults to 1/6.
+        threshold_mode (str): ``'batch'`` or ``'running'`` (needs
+            ``state``).
+        threshold_momentum (float): Defaults to 0.9.
+        sync_threshold (bool): All-reduce the batch means over ranks.
+        correct (str): ``'unknown_only'`` (default) or ``'non_positive'``.
+        logit_offset (Tensor, optional): (C,) offsets subtracted from the
+            margin logits in the absolute test (``PriorAdjustedThreshold``).
+        eps (float): Clamp of the logs. Defaults to 1e-8.
+        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
+            or ``'batchmean'``. Defaults to ``'sum'``.
+        avg_factor (float, optional): Denominator of ``'mean'``.
+        unknown_as (str): ``'negative'`` (default) or ``'ignore'``
+            (unknowns masked and never corrected).
+        return_correction (bool): Also return the (B, C) bool mask of the
+            corrected entries.
+
+    Returns:
+        Tensor | tuple: Scalar, or (B, C) with ``reduction='none'``; with
+        ``return_correction``, a (loss, mask) pair.
+    """
+    z, t = as_loss_inputs(pred, target)
+    y = t.clamp(min=0)
+    z_margin = z - margin * y
+    q = torch.sigmoid(z_margin)
+    q_det = q.detach()
+    threshold = rlc_threshold(q_det, state, threshold_mode,
+                              threshold_momentum, sync_threshold)
+    q_abs = q_det
+    if logit_offset is not None:
+        z_abs = z_margin.detach()
+        if logit_offset.numel() > 0:
+            z_abs = z_abs - logit_offset.to(z_abs)
+        q_abs = torch.sigmoid(z_abs)
+    if correct == 'unknown_only':
+        correctable = t == -1
+    else:
+        correctable = t != 1
+    if unknown_as == 'ignore':
+        correctable = correctable & (t != -1)
+    corrected = correctable & (q_abs > tau) & (q_det > threshold)
+    y_hat = torch.where(corrected, torch.ones_like(y), y)
+    w = rlc_class_weights((y_hat - y).detach(), state, static_counts,
+                          weight_exponent)[None]
+    q_neg = (1 - q + clip).clamp(max=1)
+    pt = y_hat * q + (1 - y_hat) * q_neg
+    gamma = (1 - y_hat) * (gamma_neg + w)
+    focal = (1 - pt).detach().pow(gamma)
+    log_term = (y_hat * torch.log(q.clamp(min=eps)) +
+                (1 - y_hat) * torch.log(q_neg.clamp(min=eps)))
+    # B / max(N+, 1) in float64 as a device scalar (no host-device sync)
+    scale = z.shape[0] / y_hat.sum().double().clamp(min=1.)
+    loss = weight_reduce_loss(-scale * w * focal * log_term, t, weight,
+                              unknown_as, reduction, avg_factor)
+    return (loss, corrected) if return_correction else loss

@@ -1,6 +1,6 @@
 """SPLC: self-paced loss correction with a focal margin (arXiv 2112.07368)."""
 import math
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -8,9 +8,112 @@ from mmengine.logging import MMLogger
 
 from mlc.models.utils.prior_threshold import PriorAdjustedThreshold
 from mlc.registry import MODELS
-from .mlc_loss_base import MLCLossBase
+from .mlc_loss_base import (
+    MLCLossBase,
+    as_loss_inputs,
+    flip_sign,
+    weight_reduce_loss,
+)
 
 CORRECT_MODES = ('unknown_only', 'non_positive')
+
+
+def splc_loss(pred: torch.Tensor,
+              target: torch.Tensor,
+              weight: Optional[torch.Tensor] = None,
+              tau: float = 0.6,
+              margin: float = 1.0,
+              gamma: float = 2.0,
+              correction: bool = True,
+              correct: str = 'unknown_only',
+              logit_offset: Optional[torch.Tensor] = None,
+              reduction: str = 'sum',
+              avg_factor: Optional[float] = None,
+              unknown_as: str = 'negative',
+              return_pseudo: bool = False
+              ) -> Union[torch.Tensor, Tuple[torch.Tensor,
+                                             Optional[torch.Tensor]]]:
+    """SPLC loss of one step (see :class:`SPLCLoss`; no input validation).
+
+    Args:
+        pred (Tensor): (B, C) logits.
+        target (Tensor): (B, C) targets in {1, 0, -1}.
+        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
+        tau (float): Correction threshold on ``p``, in (0, 1). Defaults to
+            0.6.
+        margin (float): Logit margin of observed positives. Defaults to 1.0.
+        gamma (float): Focusing exponent. Defaults to 2.0.
+        correction (bool): Correct in this step (the module passes False
+            before ``change_epoch``). Defaults to True.
+        correct (str): ``'unknown_only'`` (default) or ``'non_positive'``.
+        logit_offset (Tensor, optional): (C,) offsets subtracted from the
+            margin logits in the correction test (``PriorAdjustedThreshold``).
+        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
+            or ``'batchmean'``. Defaults to ``'sum'``.
+        avg_factor (float, optional): Denominator of ``'mean'``.
+        unknown_as (str): ``'negative'`` (default) or ``'ignore'`` (ignored
+            entries are never corrected).
+        return_pseudo (bool): Also return the detached (B, C) bool mask of
+            the pseudo-positives (None without correction).
+
+    Returns:
+        Tensor | tuple: Scalar, or (B, C) with ``reduction='none'``; with
+        ``return_pseudo``, a (loss, pseudo) pair.
+    """
+    z, t = as_loss_inputs(pred, target)
+    y = t.clamp(min=0)
+    # z - margin on observed positives
+    z = torch.sub(z, y, alpha=margin)
+    pseudo = None
+    if correction:
+        correctable = t == -1 if correct == 'unknown_only' else t != 1
+        if unknown_as == 'ignore':
+            correctable = correctable & (t != -1)
+        # p > tau  <=>  z' > logit(tau) (no sigmoid needed)
+        z_test = z.detach()
+        if logit_offset is not None and logit_offset.numel() > 0:
+            z_test = z_test - logit_offset.to(z_test)
+        pseudo = correctable & (z_test > math.log(tau / (1 - tau)))
+        y = y + pseudo  # pseudo-positives are never observed positives
+    # with s = 2y' - 1 both terms are -(1 - p_s)^gamma log p_s where
+    # p_s = sigmoid(s z'); with a = -s z' that is
+    # sigmoid(a)^gamma softplus(a): one sigmoid and one softplus
+    a = z * flip_sign(y)
+    loss = torch.sigmoid(a).pow(gamma) * F.softplus(a)
+    loss = weight_reduce_loss(loss, t, weight, unknown_as, reduction,
+                              avg_factor)
+    return (loss, pseudo) if return_pseudo else loss
+
+
+class SPLCState:
+    """Training state of one :class:`SPLCLoss` (nothing is checkpointed:
+    the pseudo-labels are recomputed every step and resume restores the
+    epoch through ``SPLCEpochHook``).
+
+    Attributes:
+        epoch (int, optional): 0-based training epoch, set by
+            :meth:`set_epoch`; None until then.
+        pseudo (Tensor, optional): Detached (B, C) bool mask of the last
+            step's pseudo-positives (None before ``change_epoch``).
+        num_pseudo (Tensor, optional): Detached () float number of them
+            (None before the first step).
+    """
+
+    def __init__(self) -> None:
+        self.epoch: Optional[int] = None
+        self.pseudo: Optional[torch.Tensor] = None
+        self.num_pseudo: Optional[torch.Tensor] = None
+
+    def set_epoch(self, epoch: int) -> None:
+        """Set the 0-based training epoch."""
+        self.epoch = int(epoch)
+
+    def update(self, pseudo: Optional[torch.Tensor],
+               num_pseudo: torch.Tensor) -> None:
+        """Record a step's (B, C) bool pseudo-positives (or None) and their
+        () float number."""
+        self.pseudo = None if pseudo is None else pseudo.detach()
+        self.num_pseudo = num_pseudo.detach()
 
 
 @MODELS.register_module()
@@ -22,7 +125,7 @@ class SPLCLoss(MLCLossBase):
     2. From the epoch ``change_epoch`` on (0-based, as ``runner.epoch``),
        correctable entries with ``p > tau`` become pseudo-positives
        (``y' = 1``, no margin: ``z'`` was computed before correcting).
-       Recomputed every iteration from the current logits; stateless.
+       Recomputed every iteration from the current logits.
     3. ``-[y' (1-p)^gamma log p + (1-y') p^gamma log(1-p)]``, focal weights
        not detached (the official code's choice).
 
@@ -31,11 +134,14 @@ class SPLCLoss(MLCLossBase):
     :meth:`set_epoch` before every training epoch; a loss whose epoch was
     never set warns once in training mode and does not correct.
 
-    After each forward, :attr:`last_pseudo` holds the detached (B, C) bool
-    mask of pseudo-positives (None before ``change_epoch``) and
-    :attr:`num_pseudo` their detached (float) number; :meth:`diagnostics` returns it as
-    ``splc_num_pseudo`` for the head's output (a name without ``loss``, so
-    mmengine logs it but does not add it to the total loss).
+    The training state lives in :attr:`state` (an :class:`SPLCState`):
+    after each forward, the read-only :attr:`last_pseudo` is the detached
+    (B, C) bool mask of pseudo-positives (None before ``change_epoch``; read
+    by ``SPLCEpochHook`` to log their precision and recall) and
+    :attr:`num_pseudo` their detached (float) number; :meth:`diagnostics`
+    returns it as ``splc_num_pseudo`` for the head's output (a name without
+    ``loss``, so mmengine logs it but does not add it to the total loss).
+    The computation is :func:`splc_loss`.
 
     Args:
         tau (float): Correction threshold on ``p``. Defaults to 0.6 (the
@@ -75,7 +181,7 @@ class SPLCLoss(MLCLossBase):
                  prior_adjust: Optional[dict] = None) -> None:
         super().__init__(reduction=reduction, loss_weight=loss_weight,
                          unknown_as=unknown_as)
-        # project extension (records_corr_solar.md §10), off by default
+        # project extension (configs/records/README.md), off by default
         self.prior_adjust = None if prior_adjust is None else \
             PriorAdjustedThreshold(**prior_adjust)
         if correct not in CORRECT_MODES:
@@ -84,20 +190,35 @@ class SPLCLoss(MLCLossBase):
         if not 0 < tau < 1:
             raise ValueError(f'SPLCLoss: tau must be in (0, 1), got {tau}')
         self.tau = tau
-        self.logit_tau = math.log(tau / (1 - tau))
         self.change_epoch = change_epoch
         self.margin = margin
         self.gamma = gamma
         self.correction = correction
         self.correct = correct
-        self.epoch: Optional[int] = None
-        self.num_pseudo: Optional[torch.Tensor] = None
-        self.last_pseudo: Optional[torch.Tensor] = None
+        self.state = SPLCState()
         self._warned = False
 
     def set_epoch(self, epoch: int) -> None:
-        """Set the current 0-based training epoch (called by the hook)."""
-        self.epoch = int(epoch)
+        """Epoch protocol: set the current 0-based training epoch (called by
+        ``SPLCEpochHook``)."""
+        self.state.set_epoch(epoch)
+
+    @property
+    def epoch(self) -> Optional[int]:
+        """0-based epoch set by :meth:`set_epoch` (None until then)."""
+        return self.state.epoch
+
+    @property
+    def last_pseudo(self) -> Optional[torch.Tensor]:
+        """Detached (B, C) bool mask of the last step's pseudo-positives
+        (None before ``change_epoch`` or before the first step)."""
+        return self.state.pseudo
+
+    @property
+    def num_pseudo(self) -> Optional[torch.Tensor]:
+        """Detached () float number of the last step's pseudo-positives
+        (None before the first step)."""
+        return self.state.num_pseudo
 
     def diagnostics(self) -> Dict[str, torch.Tensor]:
         """Detached values of the last forward to log (names avoid
@@ -116,27 +237,22 @@ class SPLCLoss(MLCLossBase):
                 "corrected; add dict(type='SPLCEpochHook') to custom_hooks")
         return 0
 
-    def elementwise_loss(self, z: torch.Tensor, y: torch.Tensor,
-                         t: torch.Tensor, **ctx) -> torch.Tensor:
-        """(B, C) SPLC loss; sets :attr:`num_pseudo`."""
-        pos = t == 1
-        if self.prior_adjust is not None and self.training:
-            self.prior_adjust.update(z)
-        z = torch.where(pos, z - self.margin, z)
-        pseudo = None
-        if self.correction and self._current_epoch() >= self.change_epoch:
-            correctable = t == -1 if self.correct == 'unknown_only' else ~pos
-            if self.unknown_as == 'ignore':
-                correctable = correctable & (t != -1)
-            # p > tau  <=>  z' > logit(tau) (no sigmoid needed)
-            z_test = z.detach() if self.prior_adjust is None else \
-                self.prior_adjust.adjust(z)
-            pseudo = correctable & (z_test > self.logit_tau)
-            pos = pos | pseudo
-        self.last_pseudo = None if pseudo is None else pseudo.detach()
-        self.num_pseudo = (z.new_zeros(()) if pseudo is None else
-                           pseudo.sum().to(z.dtype)).detach()
-        # with s = 2y' - 1 both terms are -(1 - p_s)^gamma log p_s where
-        # p_s = sigmoid(s z'): one sigmoid and one logsigmoid per entry
-        z_s = torch.where(pos, z, -z)
-        return -torch.sigmoid(-z_s).pow(self.gamma) * F.logsigmoid(z_s)
+    def loss_function(self, z: torch.Tensor, t: torch.Tensor,
+                      weight: Optional[torch.Tensor], reduction: str,
+                      avg_factor: Optional[float], **ctx) -> torch.Tensor:
+        """:func:`splc_loss` with this module's settings and epoch; records
+        the pseudo-positives in :attr:`state`."""
+        offset = None
+        if self.prior_adjust is not None:
+            if self.training:
+                self.prior_adjust.update(z)
+            offset = self.prior_adjust.offset()
+        correction = self.correction and \
+            self._current_epoch() >= self.change_epoch
+        loss, pseudo = splc_loss(
+            z, t, weight, self.tau, self.margin, self.gamma, correction,
+            self.correct, offset, reduction, avg_factor, self.unknown_as,
+            return_pseudo=True)
+        self.state.update(pseudo, z.new_zeros(()) if pseudo is None else
+                          pseudo.sum().to(z.dtype))
+        return loss

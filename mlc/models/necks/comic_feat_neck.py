@@ -10,7 +10,7 @@ from mlc.registry import MODELS
 
 @MODELS.register_module()
 class ComicFeatNeck(BaseModule):
-    """``f = LogSoftmax(W g + b)`` over the feature dimension (comic.md §2).
+    """``f = LogSoftmax(W g + b)`` over the feature dimension.
 
     Args:
         in_channels (int): Trunk feature dimension (2048 for ResNet-50).

@@ -1,4 +1,4 @@
-"""PFC neck of DB loss / Stitch-Up (stitchup_colearning.md §1, §6)."""
+"""PFC neck of DB loss / Stitch-Up."""
 from typing import Sequence, Tuple, Union
 
 import torch

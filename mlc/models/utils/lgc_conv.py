@@ -8,7 +8,7 @@ from mmengine.model import BaseModule
 
 
 class GlobalBranch(BaseModule):
-    """Global branch GB(x) added to a 3x3 convolution (pu_mlc.md §3).
+    """Global branch GB(x) added to a 3x3 convolution.
 
     ``u = ReLU(conv_u(x))`` (C_in / r channels), ``q = [u; mean(u)]``;
     ``heads`` aggregation maps softmax-normalised over positions and

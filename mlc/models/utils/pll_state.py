@@ -1,23 +1,24 @@
-"""Per-sample state of the partial-label methods (conventions §8)."""
+"""Per-sample state of the partial-label methods (docs/conventions.md §8)."""
 from typing import Optional
 
 import torch
-import torch.nn as nn
 from mmengine.dist import get_rank
 
-from mlc.utils.dist import all_gather_rows, keep_last
-from .lazy_buffers import resize_buffers_from
+from .per_sample_state import PerSampleState
 
-#: buffers and their dtypes; all start empty and are sized by
-#: :meth:`PLLState.initialize` or by a loaded checkpoint
-BUFFERS = dict(conf=torch.float32, init_mask=torch.uint8,
-               feat_mean=torch.float32, feat_count=torch.int64,
-               prior=torch.float32, true_prior=torch.float32,
-               queue=torch.float32, queue_len=torch.int64,
-               stage=torch.int64)
+#: buffers other than the ``conf`` table, their dtypes and empty shapes; all
+#: are sized by :meth:`PLLState.initialize` or by a loaded checkpoint
+STATE_BUFFERS = dict(init_mask=(torch.uint8, (0, 0)),
+                     feat_mean=(torch.float32, (0, )),
+                     feat_count=(torch.int64, ()),
+                     prior=(torch.float32, (0, )),
+                     true_prior=(torch.float32, (0, )),
+                     queue=(torch.float32, (0, 0)),
+                     queue_len=(torch.int64, ()),
+                     stage=(torch.int64, ()))
 
 
-class PLLState(nn.Module):
+class PLLState(PerSampleState):
     """Buffers of CORR / RECORDS / PRODEN / SoLar, in the submodule ``state``.
 
     - ``conf`` (N, C) float32: confidence table (SoLar: the PRODEN weights
@@ -33,26 +34,22 @@ class PLLState(nn.Module):
       Sinkhorn cost rows (oldest first) and how many rows are filled.
     - ``stage`` (): SoLar training stage (0 or 1).
 
-    Heads compute the new rows of a step and store them in :attr:`pending`;
-    :class:`ConfidenceUpdateHook` applies them after the optimiser step with
-    :meth:`commit`, gathering per-sample rows from every rank (rank order),
-    so all ranks hold identical tables. Everything is saved in checkpoints; a
-    loaded checkpoint resizes the buffers to its shapes.
+    A :class:`PerSampleState`: ``conf`` is its table. Heads stage a step's
+    (K,) indices and (K, C) confidence rows of this rank with
+    ``stage_rows('conf', ...)`` and the rank-global ``feat_mean`` (d,) and
+    ``queue_rows`` (K', C) with :meth:`stage_values`;
+    ``ConfidenceUpdateHook`` commits them after the optimiser step, so all
+    ranks hold identical state. Everything is saved in checkpoints
+    (``state.<buffer>``); a loaded checkpoint resizes the buffers.
     """
+
+    commit_hook = "dict(type='ConfidenceUpdateHook')"
 
     def __init__(self) -> None:
         super().__init__()
-        for name, dtype in BUFFERS.items():
-            shape = (0, ) if name not in ('conf', 'init_mask', 'queue') \
-                else (0, 0)
-            if name in ('feat_count', 'queue_len', 'stage'):
-                shape = ()
-            self.register_buffer(name, torch.zeros(shape, dtype=dtype))
-        self.pending: Optional[dict] = None
-
-    @property
-    def num_samples(self) -> int:
-        return self.conf.shape[0]
+        self.register_table('conf', torch.float32)
+        for name, (dtype, shape) in STATE_BUFFERS.items():
+            self.register_state(name, dtype, shape)
 
     def initialize(self, candidates: torch.Tensor,
                    true_prior: Optional[torch.Tensor] = None,
@@ -90,47 +87,38 @@ class PLLState(nn.Module):
         self.feat_mean = self.feat_mean.new_zeros(self.feat_mean.shape)
         self.feat_count = torch.zeros((), dtype=torch.int64,
                                       device=self.conf.device)
-        self.pending = None
+        self.discard_staged()
+
+    def blend_prior(self, estimate: torch.Tensor, gamma: float) -> None:
+        """r̂ ← γ·estimate + (1 − γ)·r̂ (SoLar's per-epoch update)."""
+        self.prior.copy_(gamma * estimate + (1 - gamma) * self.prior)
+
+    def start_stage2(self) -> None:
+        """Restart for SoLar's second stage (see :meth:`reset_stage_state`),
+        keeping r̂, and mark ``stage`` 1."""
+        prior = self.prior.clone()
+        self.reset_stage_state()
+        self.prior.copy_(prior)
+        self.stage.fill_(1)
 
     @property
     def queue_full(self) -> bool:
         return self.queue.shape[0] > 0 and \
             int(self.queue_len) == self.queue.shape[0]
 
-    def set_pending(self, **updates) -> None:
-        """Store a step's updates: ``idx`` (K,) + ``rows`` (K, C) local
-        confidence rows, ``feat_mean`` (d,) (already global),
-        ``queue_rows`` (K', C) (already global)."""
-        if self.pending is not None:
-            raise RuntimeError(
-                'PLLState: the previous step\'s updates were never applied; '
-                'add ConfidenceUpdateHook to custom_hooks')
-        self.pending = updates
-
-    @torch.no_grad()
-    def commit(self) -> None:
-        """Apply the pending updates of the last step on every rank."""
-        pending, self.pending = self.pending, None
-        if pending is None:
-            return
-        if 'rows' in pending:
-            idx, rows = keep_last(*all_gather_rows(pending['idx'],
-                                                   pending['rows']))
-            self.conf[idx] = rows.to(self.conf.dtype)
-        if pending.get('feat_mean') is not None:
-            self.feat_mean = pending['feat_mean'].detach().float().clone()
+    def apply_values(self, values: dict) -> None:
+        """Apply a step's rank-global ``feat_mean`` (d,) (φ̄ after the
+        step) and ``queue_rows`` (K', C) (appended to the FIFO); either may
+        be None."""
+        if values.get('feat_mean') is not None:
+            self.feat_mean = values['feat_mean'].detach().float().clone()
             self.feat_count += 1
-        rows = pending.get('queue_rows')
+        rows = values.get('queue_rows')
         if rows is not None and self.queue.shape[0] > 0:
             length = self.queue.shape[0]
             self.queue = torch.cat([self.queue, rows.float()])[-length:]
             self.queue_len = torch.clamp(self.queue_len + rows.shape[0],
                                          max=length)
-
-    def _load_from_state_dict(self, state_dict, prefix, *args,
-                              **kwargs) -> None:
-        resize_buffers_from(self, state_dict, prefix, BUFFERS)
-        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
 
 def rank_tag(num: int, device) -> torch.Tensor:

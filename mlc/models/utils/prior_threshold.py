@@ -1,5 +1,5 @@
 """RECORDS-style prior adjustment of multi-label pseudo-label thresholds
-(records_corr_solar.md §10; a project extension, off by default)."""
+(a project extension, off by default; configs/records/README.md)."""
 import torch
 import torch.nn as nn
 

@@ -1,4 +1,4 @@
-"""Sinkhorn-Knopp label refinery of SoLar (records_corr_solar.md §4)."""
+"""Sinkhorn-Knopp label refinery of SoLar."""
 import torch
 
 

@@ -1,4 +1,5 @@
-"""CIFAR-10/100-LT partial-label benchmark (benchmarks.md §5), array-backed.
+"""Builder of the CIFAR-10/100-LT partial-label benchmark
+(docs/datasets.md).
 
 Built from a local CIFAR "python version" archive folder (no download):
 ``cifar-10-batches-py/`` (``data_batch_1..5``, ``test_batch``,
@@ -18,13 +19,20 @@ RNG modes:
   ``candidates_uniform`` / ``candidates_hierarchical`` with ``data_seed``;
   the class permutation from ``Generator(PCG64(SeedSequence(
   [class_perm_seed, 10])))``.
-- ``legacy_rng=True``: bit-for-bit the RECORDS code, ``RandomState(data_seed)``
-  (the code's ``np.random.seed(0)``: use ``data_seed=0``) consumed by one
+- ``legacy_rng=True`` (the published benchmarks; the configs use it):
+  bit-for-bit the RECORDS / SoLar code, ``RandomState(data_seed)`` (the
+  code's ``np.random.seed(0)``: use ``data_seed=0``) consumed by one
   ``shuffle`` of the class's indices per class in class order, then one
   ``uniform(0, 1, (N, C))`` matrix deciding candidates (U < rate); the class
-  permutation is ``random.Random(class_perm_seed).shuffle`` of the count list
-  (the official run shuffles with the global ``random`` module seeded by the
-  run seed; exact emulation of that state is [unverified]).
+  permutation is ``random.Random(class_perm_seed).shuffle`` of the count list.
+  The official run seeds the global ``random`` module with the run seed
+  (``--seed 123`` in its commands) and nothing draws from it before that
+  shuffle, so ``class_perm_seed=123`` gives the authors' layout
+  (CIFAR-100-LT-NU: class 79 at the head; the default mode puts class 32
+  there).
+
+The default mode is kept for new benchmarks (independent named streams);
+the published configs and the converter default to ``legacy_rng=True``.
 
 Files written to ``<out_dir>``: ``train.json``, ``test.json`` (standard PLL
 annotations with ``img_index`` into the CIFAR arrays), ``class_split.json``
@@ -36,90 +44,26 @@ import json
 import os
 import os.path as osp
 import random
+import time
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
-from mmengine.dist import barrier, get_rank
 from mmengine.logging import MMLogger
 
-from mlc.registry import DATASETS
 from mlc.version import __version__
-from .corruptions import (candidates_hierarchical, candidates_uniform,
-                          save_annotation)
-from .corruptions.candidates import resolve_groups
-from .pll_dataset import PLLDataset
-from .readers import safe_load_pickle
+from ..corruptions import (
+    candidates_hierarchical,
+    candidates_uniform,
+    save_annotation,
+)
+from ..corruptions.candidates import resolve_groups
+from .archive import CIFAR_LAYOUTS, read_cifar
 
 BUILD_VERSION = 1
-CIFAR10_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
-                   'frog', 'horse', 'ship', 'truck')
-_LAYOUT = {
-    'cifar10': dict(folder='cifar-10-batches-py',
-                    train=[f'data_batch_{i}' for i in range(1, 6)],
-                    test=['test_batch'], label_key='labels',
-                    meta='batches.meta', names_key='label_names'),
-    'cifar100': dict(folder='cifar-100-python', train=['train'],
-                     test=['test'], label_key='fine_labels', meta='meta',
-                     names_key='fine_label_names'),
-}
 #: shot-group sizes (many, few) of the rank rule per dataset
 GROUP_SIZES = {'cifar10': (3, 3), 'cifar100': (33, 33)}
 #: SeedSequence stream ids of the default RNG mode
 SUBSAMPLE_STREAM, PERM_STREAM = 8, 10
-
-
-def cifar_folder(root: str, cifar: str) -> str:
-    """The archive folder: ``root`` itself or ``root/<archive folder>``."""
-    if cifar not in _LAYOUT:
-        raise ValueError(f"cifar must be 'cifar10' or 'cifar100', got "
-                         f'{cifar!r}')
-    layout = _LAYOUT[cifar]
-    for folder in (osp.join(root, layout['folder']), root):
-        if osp.isfile(osp.join(folder, layout['train'][0])):
-            return folder
-    raise FileNotFoundError(
-        f'no {cifar} python archive under {root!r}: expected '
-        f'{layout["folder"]}/{layout["train"][0]} (download and extract the '
-        '"python version" from https://www.cs.toronto.edu/~kriz/cifar.html)')
-
-
-def _entry(batch: dict, key: str, path: str):
-    """``batch[key]`` whether the pickle's keys decoded as str or bytes."""
-    for k in (key, key.encode()):
-        if k in batch:
-            return batch[k]
-    raise KeyError(f'{path}: no {key!r} entry (not a CIFAR python batch?)')
-
-
-def read_cifar(root: str, cifar: str, split: str
-               ) -> Tuple[np.ndarray, np.ndarray, List[str]]:
-    """Images, labels and class names of a CIFAR split.
-
-    Returns:
-        tuple: (N, 32, 32, 3) uint8 RGB images, (N,) int64 labels and the C
-        class names (from the archive's meta file when present).
-    """
-    layout = _LAYOUT[cifar]
-    folder = cifar_folder(root, cifar)
-    images, labels = [], []
-    for name in layout[split]:
-        path = osp.join(folder, name)
-        batch = safe_load_pickle(path)
-        data = np.asarray(_entry(batch, 'data', path), dtype=np.uint8)
-        images.append(data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1))
-        labels.append(np.asarray(_entry(batch, layout['label_key'], path),
-                                 dtype=np.int64))
-    meta_path = osp.join(folder, layout['meta'])
-    if osp.isfile(meta_path):
-        names = [n.decode() if isinstance(n, bytes) else str(n) for n in
-                 _entry(safe_load_pickle(meta_path), layout['names_key'],
-                        meta_path)]
-    elif cifar == 'cifar10':
-        names = list(CIFAR10_CLASSES)
-    else:
-        names = [f'class{i}' for i in range(100)]
-    return (np.ascontiguousarray(np.concatenate(images)),
-            np.concatenate(labels), names)
 
 
 def lt_counts(n_max: int, num_classes: int, rho: float) -> List[int]:
@@ -241,7 +185,7 @@ def build_params(cifar: str = 'cifar10', imb_ratio: float = 100,
                  class_perm_seed: Optional[int] = None,
                  legacy_rng: bool = False) -> dict:
     """The parameters identifying a build (validated)."""
-    if cifar not in _LAYOUT:
+    if cifar not in CIFAR_LAYOUTS:
         raise ValueError(f"cifar must be 'cifar10' or 'cifar100', got "
                          f'{cifar!r}')
     if hierarchical and cifar != 'cifar100':
@@ -292,10 +236,18 @@ def make_cifar_lt_pll(cifar_root: str, out_dir: str, **kwargs) -> str:
             raise FileExistsError(f'{out_dir} holds another CIFAR-LT PLL '
                                   f'build ({existing}); use another out_dir')
         return out_dir
+    logger = MMLogger.get_current_instance()
+    start = time.perf_counter()
+    logger.info(f'CIFAR-LT PLL: building {out_dir} (step 1/3: reading the '
+                f'{params["cifar"]} archive in {cifar_root}) ...')
     _, labels, classes = read_cifar(cifar_root, params['cifar'], 'train')
     _, test_labels, _ = read_cifar(cifar_root, params['cifar'], 'test')
+    logger.info(f'CIFAR-LT PLL: step 2/3: long-tailed subset and candidate '
+                f'sets ({time.perf_counter() - start:.1f} s so far) ...')
     train, test, split = build_annotations(labels, test_labels, classes,
                                            params)
+    logger.info(f'CIFAR-LT PLL: step 3/3: writing the annotation files '
+                f'({time.perf_counter() - start:.1f} s so far) ...')
     save_annotation(osp.join(out_dir, 'train.json'), train)
     save_annotation(osp.join(out_dir, 'test.json'), test)
     counts = np.bincount([e['gt_label'] for e in train['data_list']],
@@ -309,68 +261,8 @@ def make_cifar_lt_pll(cifar_root: str, out_dir: str, **kwargs) -> str:
         with open(tmp, 'w', encoding='utf-8') as f:
             json.dump(obj, f, indent=1)
         os.replace(tmp, osp.join(out_dir, name))
-    MMLogger.get_current_instance().info(
-        f'CIFAR-LT PLL written to {out_dir}: {len(sizes)} train images, '
+    logger.info(
+        f'CIFAR-LT PLL written to {out_dir} in '
+        f'{time.perf_counter() - start:.1f} s: {len(sizes)} train images, '
         f'counts {counts[:3]}...{counts[-3:]}, mean |S| {np.mean(sizes):.3f}')
     return out_dir
-
-
-@DATASETS.register_module()
-class CIFARLTPLL(PLLDataset):
-    """CIFAR-10/100-LT partial-label dataset (benchmarks.md §5).
-
-    Builds the annotation files with :func:`make_cifar_lt_pll` if they are
-    missing (rank 0 only; other ranks wait), then reads them; images come
-    from the CIFAR arrays (``img_index``), as (32, 32, 3) uint8 RGB ``img``.
-
-    Args:
-        data_root (str): Folder of the CIFAR python archive.
-        cifar (str): ``'cifar10'`` or ``'cifar100'``.
-        split (str): ``'train'`` or ``'test'``.
-        ann_dir (str, optional): Folder of the build; defaults to
-            ``<data_root>/pll/<default_name(params)>``.
-        imb_ratio, partial_rate, hierarchical, ratio, data_seed,
-            class_perm_seed, legacy_rng: Build parameters
-            (:func:`build_params`).
-        **kwargs: Other :class:`PLLDataset` arguments (``pipeline``, ...).
-    """
-
-    def __init__(self, data_root: str, cifar: str = 'cifar10',
-                 split: str = 'train', ann_dir: Optional[str] = None,
-                 imb_ratio: float = 100, partial_rate: float = 0.3,
-                 hierarchical: bool = False, ratio: float = 8,
-                 data_seed: int = 0, class_perm_seed: Optional[int] = None,
-                 legacy_rng: bool = False, **kwargs) -> None:
-        if split not in ('train', 'test'):
-            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-        params = build_params(cifar, imb_ratio, partial_rate, hierarchical,
-                              ratio, data_seed, class_perm_seed, legacy_rng)
-        ann_dir = ann_dir or osp.join(data_root, 'pll', default_name(params))
-        error = None
-        if get_rank() == 0:
-            try:
-                make_cifar_lt_pll(data_root, ann_dir, **{
-                    k: v for k, v in params.items() if k != 'build_version'})
-            except Exception as err:  # re-raised after the barrier
-                error = err
-        barrier()
-        if error is not None:
-            raise error
-        self.cifar_root, self.cifar, self.split = data_root, cifar, split
-        self._images: Optional[np.ndarray] = None
-        kwargs.setdefault('class_split', osp.join(ann_dir, 'class_split.json'))
-        super().__init__(ann_file=osp.join(ann_dir, f'{split}.json'),
-                         **kwargs)
-
-    def full_init(self) -> None:
-        if self._fully_initialized:
-            return
-        self._images = read_cifar(self.cifar_root, self.cifar, self.split)[0]
-        super().full_init()
-
-    def get_data_info(self, idx: int) -> dict:
-        """Sample ``idx`` with its (32, 32, 3) RGB ``img`` array."""
-        info = super().get_data_info(idx)
-        img = self._images[info['img_index']]
-        info.update(img=img, img_shape=img.shape[:2], ori_shape=img.shape[:2])
-        return info
