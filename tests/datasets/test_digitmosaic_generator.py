@@ -1,5 +1,7 @@
-"""DigitMosaic generator (benchmarks.md §7): exact counts, disjoint source
-pools, layout rules, determinism, rerun semantics, the dataset class."""
+"""DigitMosaic generator: exact counts, disjoint source
+pools, layout rules, determinism, rerun semantics, the dataset class; the
+default geometry's files are byte-identical to the builds before the geometry
+knobs existed."""
 import hashlib
 import json
 import os
@@ -10,8 +12,13 @@ import pytest
 from PIL import Image
 
 from mlc.datasets.digitmosaic import VARIANTS, DigitMosaic, build_digitmosaic
-from mlc.datasets.digitmosaic.generator import (draw_variant, load_source,
-                                                render_mosaic, render_single)
+from mlc.datasets.digitmosaic.generator import (
+    draw_variant,
+    load_source,
+    render_mosaic,
+    render_single,
+)
+from mlc.datasets.digitmosaic.geometry import DEFAULT
 
 LT_COUNTS = [1200, 776, 503, 325, 210, 136, 88, 57, 37, 24]
 PLL_COUNTS = [1000, 599, 359, 215, 129, 77, 46, 27, 16, 10]
@@ -20,6 +27,12 @@ PLL_COUNTS = [1000, 599, 359, 215, 129, 77, 46, 27, 16, 10]
 def read(folder, name):
     with open(osp.join(folder, name)) as f:
         return json.load(f)
+
+
+def digest_json_entries(path):
+    """SHA-1 of the sorted-key JSON of a file's ``data_list``."""
+    return hashlib.sha1(json.dumps(read(*osp.split(path))['data_list'],
+                                   sort_keys=True).encode()).hexdigest()
 
 
 def tree_digest(folder):
@@ -104,8 +117,8 @@ def test_pools_disjoint_and_layout(plt_root, source):
     img = np.asarray(Image.open(osp.join(plt_root, 'plt', 'images', 'val',
                                          '00003.png')))
     assert img.dtype == np.uint8 and img.shape == (32, 32)
-    assert np.array_equal(img, render_mosaic(images, draws['val'].sources[3],
-                                             32))
+    assert np.array_equal(img, render_mosaic(
+        images, draws['val'].sources[3], draws['val'].placement[3], DEFAULT))
 
 
 def test_determinism_and_rerun(plt_root, tmp_path):
@@ -128,6 +141,25 @@ def test_determinism_and_rerun(plt_root, tmp_path):
     assert sorted(os.listdir(str(tmp_path))) == ['plt']  # no temp folders
 
 
+def test_default_build_unchanged(plt_root):
+    """Images, meta.json, class_split.json and the annotation entries of
+    DigitMosaic-PLT (seed 0, 32 px) as built before the geometry knobs."""
+    folder = osp.join(plt_root, 'plt')
+    assert tree_digest(osp.join(folder, 'images')) == \
+        '3653e0f0cdedf1e842168709a21c2905e2d75700'
+    for name, sha1 in (('meta.json',
+                        '4f49fb279cc0d92f856a91e0a902b8d3ba586c71'),
+                       ('class_split.json',
+                        '068de2d5618a848bf10248fa947806ef3d3020ae')):
+        with open(osp.join(folder, name), 'rb') as f:
+            assert hashlib.sha1(f.read()).hexdigest() == sha1, name
+    assert {s: digest_json_entries(osp.join(folder, f'{s}.json'))
+            for s in ('train', 'val', 'test')} == dict(
+        train='d0d80dd60836e51e7c4e3cc30366733fa7a7c4de',
+        val='b9f5d60983587845de2e2eeb04876755063fccbc',
+        test='013fbd448cd729afd588702d77a88c8d472dad9e')
+
+
 def test_val_test_shared_by_variants(source):
     _, target, _ = source
     _, lt = draw_variant(VARIANTS['lt'], 0, target)
@@ -141,6 +173,9 @@ def test_val_test_shared_by_variants(source):
 def test_pll_variant(tmp_path, source):
     images, target, _ = source
     folder = build_digitmosaic(str(tmp_path), 'pll', seed=0)
+    # images as built before the geometry knobs
+    assert tree_digest(osp.join(folder, 'images')) == \
+        'a3a742c637b8e763a83c254f113d141639147a8a'
     train = read(folder, 'train.json')
     assert train['metainfo']['task'] == 'pll'
     assert class_counts(train, 'gt_label') == PLL_COUNTS

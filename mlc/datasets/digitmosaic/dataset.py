@@ -1,17 +1,27 @@
 """The DigitMosaic dataset: builds its files on demand, then reads them."""
 import os.path as osp
+from typing import Optional
 
 from mmengine.dist import barrier, get_rank
 
 from mlc.registry import DATASETS
 from ..mlc_dataset import MLCDataset
-from .generator import (SPLITS, build_digitmosaic, check_build,
-                        variant_params)
+from .generator import (
+    SPLITS,
+    VARIANTS,
+    GeometryArg,
+    build_digitmosaic,
+    check_build,
+    variant_folder,
+    variant_params,
+)
 
 
 def prepare_digitmosaic(data_root: str, variant: str, seed: int = 0,
-                        img_size: int = 32) -> str:
-    """Build ``<data_root>/<variant>`` if missing, on rank 0 only.
+                        img_size: Optional[int] = None,
+                        geometry: GeometryArg = None) -> str:
+    """Build the variant folder (``<data_root>/<variant>``, or
+    ``<data_root>/<geometry>/<variant>``) if missing, on rank 0 only.
 
     Under DDP the other ranks wait at a barrier, then check that the folder
     holds the requested build. A failure on rank 0 still reaches the
@@ -20,51 +30,60 @@ def prepare_digitmosaic(data_root: str, variant: str, seed: int = 0,
     Returns:
         str: The variant folder.
     """
-    folder = osp.join(data_root, variant)
+    folder = variant_folder(data_root, variant, geometry, img_size)
     error = None
     if get_rank() == 0:
         try:
             build_digitmosaic(data_root, variant, seed=seed,
-                              img_size=img_size)
+                              img_size=img_size, geometry=geometry)
         except Exception as err:  # re-raised after the barrier
             error = err
     barrier()
     if error is not None:
         raise error
-    check_build(folder, variant_params(variant, seed, img_size))
+    check_build(folder, variant_params(variant, seed, img_size, geometry))
     return folder
 
 
 @DATASETS.register_module()
 class DigitMosaic(MLCDataset):
-    """A multi-label DigitMosaic variant (benchmarks.md §7).
+    """A multi-label DigitMosaic variant (docs/datasets.md).
 
-    Generates ``<data_root>/<variant>`` if needed (see
+    Generates the variant folder if needed (see
     :func:`prepare_digitmosaic`), then reads ``<split>.json`` with images
-    relative to the variant folder and its ``class_split.json``. The ``pll``
-    variant is single-label: read its files with the PLL dataset class.
+    relative to the variant folder and its ``class_split.json``. The
+    ``pll*`` variants are single-label: read them with
+    :class:`~mlc.datasets.DigitMosaicPLL`.
 
     Args:
         data_root (str): Folder of the variants, e.g. ``data/digitmosaic``.
-        variant (str): ``full``, ``pl``, ``single``, ``pu``, ``lt``, ``plt``, ``noise``
-            or ``lt-noise``.
+        variant (str): ``full``, ``pl``, ``single``, ``pu``, ``lt``,
+            ``plt``, ``noise``, ``lt-noise``, or ``pretrain`` (clean and
+            balanced like ``full``, drawn only from the seed's train-pool
+            source digits: pre-training for frozen trunks).
         split (str): ``'train'``, ``'val'`` or ``'test'``.
         seed (int): Data seed of the build.
-        img_size (int): Image side of the build.
+        img_size (int, optional): Image side of the build; default: the
+            geometry's (32 for the default geometry).
+        geometry (str | dict, optional): ``'hard'``, ``'shifted'`` or
+            knobs (``canvas``, ``grid``, ``scale``, ``dup_prob``,
+            ``img_size``) of :class:`~.geometry.Geometry`; default: the
+            original 2x2 mosaics.
         **kwargs: Other :class:`MLCDataset` arguments (``pipeline``,
             ``test_mode``, ``indices``, …).
     """
 
     def __init__(self, data_root: str, variant: str = 'full',
-                 split: str = 'train', seed: int = 0, img_size: int = 32,
-                 **kwargs) -> None:
-        if variant == 'pll':
-            raise ValueError('DigitMosaic-PLL is single-label: build it with '
-                             'build_digitmosaic and read pll/<split>.json '
-                             'with the PLL dataset class')
+                 split: str = 'train', seed: int = 0,
+                 img_size: Optional[int] = None,
+                 geometry: GeometryArg = None, **kwargs) -> None:
+        if variant in VARIANTS and VARIANTS[variant].kind == 'single':
+            raise ValueError(f'DigitMosaic {variant!r} is single-label '
+                             '(partial-label): use DigitMosaicPLL')
         if split not in SPLITS:
             raise ValueError(f'split must be one of {SPLITS}, got {split!r}')
-        folder = prepare_digitmosaic(data_root, variant, seed, img_size)
+        folder = prepare_digitmosaic(data_root, variant, seed, img_size,
+                                     geometry)
         self.variant, self.split = variant, split
         super().__init__(
             ann_file=f'{split}.json',

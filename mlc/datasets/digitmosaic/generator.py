@@ -1,51 +1,63 @@
-"""DigitMosaic: the embedded CPU benchmark (benchmarks.md §7).
+"""DigitMosaic: the embedded CPU benchmark (docs/datasets.md).
 
-Multi-label 2x2 mosaics (or, for ``pll``, single pasted digits) of
-scikit-learn's bundled 8x8 handwritten digits, with exact per-class counts.
-RNG: ``Generator(PCG64(SeedSequence([seed, stream])))`` with one stream per
-step (1 source split, 2 label sets, 3 layout, 4 pixels: the source digit of
-each cell). Each stream is consumed for val, then test, then train, so val
-and test do not depend on the train profile: all multi-label variants of a
-seed share them. Train labels are then corrupted by the toolkit ops
-(:mod:`mlc.datasets.corruptions`) with the same seed, keeping ``clean_pos``.
+Multi-label grid mosaics (or, for the ``pll*`` variants, single pasted
+digits) of scikit-learn's bundled 8x8 handwritten digits, with exact
+per-class counts.
+The draws (source pools, label sets, layout, placement) are in
+:mod:`.layout`, the mosaic geometry in :mod:`.geometry`, the rendering in
+:mod:`.render`. Val and test do not depend on the train profile: all
+multi-label variants of a seed and geometry but ``pretrain`` share them, and
+so do the ``pll*`` variants of a seed. Train labels are
+then corrupted by the toolkit ops (:mod:`mlc.datasets.corruptions`) with the
+same seed, keeping ``clean_pos``. The ``pretrain`` variant (clean and
+balanced, for pre-training frozen trunks) draws only from the seed's train
+pool, so it never uses a source digit of the seed's val/test images.
 
-Output ``<root>/<variant>/``: ``{train,val,test}.json`` (standard
-annotation, images relative to the variant folder),
+Output ``<root>/[<geometry tag>/]<variant>/``: ``{train,val,test}.json``
+(standard annotation, images relative to the variant folder),
 ``images/<split>/<5-digit index>.png`` (8-bit grayscale), ``class_split.json``
 and ``meta.json`` (parameters, per-split counts, the source pools). A variant
 is written to a temporary folder and renamed into place, so concurrent
 builders (DDP ranks) never see a partial folder.
 """
-import hashlib
 import json
 import os
 import os.path as osp
 import shutil
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, Union
 
 import numpy as np
 from mmengine.logging import MMLogger
 from PIL import Image
 
+from mlc.utils.progress import format_duration
 from mlc.version import __version__
 from ..corruptions import OPS, audit, save_annotation
 from ..corruptions.common import canonical, dumps_canonical
 from ..corruptions.longtail import exp_reference
+from .geometry import Geometry, geometry_tag, resolve_geometry
+from .layout import (
+    DRAW_ORDER,
+    NUM_CLASSES,
+    SPLITS,
+    SplitDraw,
+    load_source,
+    mosaic_layout,
+    sample_label_sets,
+    single_layout,
+    source_pools,
+    stream_rng,
+)
+from .render import render_mosaic, render_single
 
 GENERATOR_VERSION = 1
-NUM_CLASSES = 10
-SPLITS = ('train', 'val', 'test')
-#: order in which every stream is consumed
-DRAW_ORDER = ('val', 'test', 'train')
-STREAMS = dict(split=1, labels=2, layout=3, pixels=4)
 #: shot groups by rank of the clean LT targets, shared by all variants
 CLASS_SPLIT = {'many': [0, 1, 2], 'medium': [3, 4, 5, 6], 'few': [7, 8, 9]}
-MIN_SET, MAX_SET = 1, 4
-MAX_DRAWS = 10**6
-DRAW_BLOCK = 1024
-CELL = 8
+#: a geometry given to a build: a name, a dict of knobs or a Geometry
+GeometryArg = Union[None, str, dict, Geometry]
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,10 @@ class VariantSpec:
         val_per_class (int): Balanced val count per class.
         test_per_class (int): Balanced test count per class.
         ops (list): ``[op name, params]`` pairs applied to the train labels.
+        source (str): Source digits of the build: ``'all'`` (the seed's
+            train/val/test pools) or ``'train'`` (the seed's train pool
+            only, split again into the build's own pools; see
+            :func:`~.layout.source_pools`).
     """
     kind: str
     rho: float
@@ -66,6 +82,7 @@ class VariantSpec:
     val_per_class: int
     test_per_class: int
     ops: List[list] = field(default_factory=list)
+    source: str = 'all'
 
 
 VARIANTS: Dict[str, VariantSpec] = {
@@ -83,63 +100,16 @@ VARIANTS: Dict[str, VariantSpec] = {
                          [['inject_noise', dict(r=0.5)]]),
     'lt-noise': VariantSpec('mosaic', 50, 1200, 150, 300,
                             [['inject_noise', dict(r=0.5)]]),
+    'pretrain': VariantSpec('mosaic', 1, 700, 150, 300, source='train'),
     'pll': VariantSpec('single', 100, 1000, 50, 100,
                        [['candidates_uniform', dict(q=0.3)]]),
+    'pll-q05': VariantSpec('single', 100, 1000, 50, 100,
+                           [['candidates_uniform', dict(q=0.5)]]),
+    'pll-bal': VariantSpec('single', 1, 248, 50, 100,
+                           [['candidates_uniform', dict(q=0.3)]]),
+    'pll-bal-q05': VariantSpec('single', 1, 248, 50, 100,
+                               [['candidates_uniform', dict(q=0.5)]]),
 }
-
-
-@dataclass
-class SplitDraw:
-    """Everything drawn for one split of N images.
-
-    Attributes:
-        label_sets (list): N sorted (k,) int64 class-id arrays.
-        cells (np.ndarray): (N, 4) class per 2x2 cell (-1 blank), row-major;
-            (N, 1) for single digits.
-        sources (np.ndarray): (N, 4) / (N, 1) source digit index per cell
-            (-1 blank).
-        offsets (np.ndarray, optional): (N, 2) paste offsets (row, col) of
-            single digits.
-    """
-    label_sets: List[np.ndarray]
-    cells: np.ndarray
-    sources: np.ndarray
-    offsets: Optional[np.ndarray] = None
-
-
-def stream_rng(seed: int, step: str) -> np.random.Generator:
-    """``Generator(PCG64(SeedSequence([seed, stream])))`` of a step."""
-    return np.random.Generator(
-        np.random.PCG64(np.random.SeedSequence([seed, STREAMS[step]])))
-
-
-def load_source() -> Tuple[np.ndarray, np.ndarray, str]:
-    """scikit-learn's digits: (1797, 8, 8) float64 images in [0, 16],
-    (1797,) int64 targets and the SHA-1 of both arrays."""
-    from sklearn.datasets import load_digits
-    digits = load_digits()
-    images = np.ascontiguousarray(digits.images, dtype=np.float64)
-    target = np.asarray(digits.target, dtype=np.int64)
-    sha1 = hashlib.sha1(images.tobytes() + target.tobytes()).hexdigest()
-    return images, target, sha1
-
-
-def split_sources(target: np.ndarray,
-                  rng: np.random.Generator) -> Dict[str, List[np.ndarray]]:
-    """Per class (ascending), permute its indices: first floor(0.6 n) ->
-    train pool, next floor(0.2 n) -> val, rest -> test.
-
-    Returns:
-        dict: split -> C arrays of source indices (disjoint pools).
-    """
-    pools = {s: [] for s in SPLITS}
-    for c in range(NUM_CLASSES):
-        perm = rng.permutation(np.flatnonzero(target == c))
-        n_train, n_val = int(0.6 * perm.size), int(0.2 * perm.size)
-        pools['train'].append(perm[:n_train])
-        pools['val'].append(perm[n_train:n_train + n_val])
-        pools['test'].append(perm[n_train + n_val:])
-    return pools
 
 
 def split_targets(spec: VariantSpec, split: str) -> Tuple[np.ndarray, float]:
@@ -150,133 +120,24 @@ def split_targets(spec: VariantSpec, split: str) -> Tuple[np.ndarray, float]:
     return np.full(NUM_CLASSES, per_class, dtype=np.int64), 1.0
 
 
-def sample_label_sets(rng: np.random.Generator, targets: np.ndarray,
-                      rho: float) -> List[np.ndarray]:
-    """Label sets with exact class counts, by rejection.
-
-    Proposals: class c present independently with p_c = p0 n_c / n_max (p0
-    0.5 if rho > 1 else 0.25), drawn in blocks of :data:`DRAW_BLOCK`; a set
-    is rejected if its size is outside [1, 4] or a class would exceed its
-    target; stops when every target is met.
-
-    Args:
-        targets (np.ndarray): (C,) class counts n_c, n_max = max.
-
-    Returns:
-        list: N sorted class-id arrays, in acceptance order.
-    """
-    p0 = 0.5 if rho > 1 else 0.25
-    prob = p0 * targets / targets.max()
-    counts = np.zeros_like(targets)
-    remaining = int(targets.sum())
-    sets, draws = [], 0
-    while remaining:
-        block = rng.random((DRAW_BLOCK, targets.size)) < prob
-        for row, size in zip(block, block.sum(1)):
-            draws += 1
-            if (MIN_SET <= size <= MAX_SET
-                    and (counts[row] < targets[row]).all()):
-                counts[row] += 1
-                remaining -= int(size)
-                sets.append(np.flatnonzero(row))
-                if not remaining:
-                    break
-        if draws > MAX_DRAWS and remaining:
-            raise RuntimeError(f'label sets: targets {targets.tolist()} not '
-                               f'met after {draws} draws')
-    return sets
-
-
-def mosaic_layout(sets: List[np.ndarray], pools: List[np.ndarray],
-                  rng_layout: np.random.Generator,
-                  rng_pixels: np.random.Generator) -> SplitDraw:
-    """2x2 layout: each class of S in a distinct random cell; each other
-    cell (ascending) holds with prob 0.5 a duplicate of a uniform class of S,
-    else stays blank; every filled cell gets a uniform source digit of its
-    class from the split's pool (with replacement)."""
-    cells = np.full((len(sets), 4), -1, dtype=np.int64)
-    for i, labels in enumerate(sets):
-        perm = rng_layout.permutation(4)
-        cells[i, perm[:labels.size]] = labels
-        for cell in np.sort(perm[labels.size:]):
-            if rng_layout.random() < 0.5:
-                cells[i, cell] = labels[rng_layout.integers(labels.size)]
-    return SplitDraw(sets, cells, _pick_sources(cells, pools, rng_pixels))
-
-
-def single_layout(targets: np.ndarray, pools: List[np.ndarray],
-                  rng_labels: np.random.Generator,
-                  rng_layout: np.random.Generator,
-                  rng_pixels: np.random.Generator) -> SplitDraw:
-    """Single digits: a random order of the exact class counts, paste offsets
-    uniform in [0, 8]^2 and a uniform source digit per image."""
-    labels = rng_labels.permutation(np.repeat(np.arange(targets.size),
-                                              targets))
-    offsets = rng_layout.integers(0, 9, size=(labels.size, 2))
-    cells = labels[:, None]
-    return SplitDraw([labels[i:i + 1] for i in range(labels.size)], cells,
-                     _pick_sources(cells, pools, rng_pixels), offsets)
-
-
-def _pick_sources(cells: np.ndarray, pools: List[np.ndarray],
-                  rng: np.random.Generator) -> np.ndarray:
-    """Uniform source digit (with replacement) of each filled cell, drawn in
-    row-major order."""
-    sizes = np.array([p.size for p in pools])
-    filled = cells >= 0
-    picks = rng.integers(0, sizes[cells[filled]])
-    sources = np.full(cells.shape, -1, dtype=np.int64)
-    sources[filled] = [pools[c][j] for c, j in zip(cells[filled], picks)]
-    return sources
-
-
-def _to_uint8(pixels: np.ndarray) -> np.ndarray:
-    return np.rint(pixels * 255.0 / 16.0).astype(np.uint8)
-
-
-def _resize(img: np.ndarray, size: int) -> np.ndarray:
-    if img.shape[0] == size:
-        return img
-    return np.asarray(Image.fromarray(img).resize(
-        (size, size), Image.Resampling.BILINEAR))
-
-
-def render_mosaic(images: np.ndarray, sources: np.ndarray,
-                  img_size: int) -> np.ndarray:
-    """(img_size, img_size) uint8 mosaic of the (4,) cell sources."""
-    canvas = np.zeros((2 * CELL, 2 * CELL))
-    for cell, src in enumerate(sources):
-        if src >= 0:
-            r, c = divmod(cell, 2)
-            canvas[r * CELL:(r + 1) * CELL, c * CELL:(c + 1) * CELL] = \
-                images[src]
-    return _resize(_to_uint8(canvas), img_size)
-
-
-def render_single(images: np.ndarray, source: int, offset: np.ndarray,
-                  img_size: int) -> np.ndarray:
-    """(img_size, img_size) uint8: the digit upsampled to 24x24, pasted into
-    a black 32x32 canvas at ``offset`` (row, col), resized to img_size."""
-    canvas = np.zeros((32, 32), dtype=np.uint8)
-    digit = _resize(_to_uint8(images[source]), 24)
-    canvas[offset[0]:offset[0] + 24, offset[1]:offset[1] + 24] = digit
-    return _resize(canvas, img_size)
-
-
-def draw_variant(spec: VariantSpec, seed: int, target: np.ndarray
+def draw_variant(spec: VariantSpec, seed: int, target: np.ndarray,
+                 geom: Optional[Geometry] = None
                  ) -> Tuple[Dict[str, List[np.ndarray]], Dict[str, SplitDraw]]:
     """Source pools and the draws of every split (no rendering).
 
     Args:
         target (np.ndarray): (1797,) source digit classes.
+        geom (Geometry, optional): Mosaic geometry (default: the original
+            2x2 one); single-digit variants ignore it.
 
     Returns:
         tuple: pools (split -> C index arrays) and draws (split ->
         :class:`SplitDraw`).
     """
-    pools = split_sources(target, stream_rng(seed, 'split'))
-    rngs = {step: stream_rng(seed, step) for step in ('labels', 'layout',
-                                                      'pixels')}
+    geom = resolve_geometry(geom)
+    pools, salt = source_pools(target, seed, spec.source)
+    rngs = {step: stream_rng(seed, step, salt)
+            for step in ('labels', 'layout', 'pixels', 'placement')}
     draws = {}
     for split in DRAW_ORDER:
         targets, rho = split_targets(spec, split)
@@ -287,18 +148,49 @@ def draw_variant(spec: VariantSpec, seed: int, target: np.ndarray
         else:
             sets = sample_label_sets(rngs['labels'], targets, rho)
             draws[split] = mosaic_layout(sets, pools[split], rngs['layout'],
-                                         rngs['pixels'])
+                                         rngs['pixels'], rngs['placement'],
+                                         geom)
     return pools, draws
 
 
-def variant_params(variant: str, seed: int, img_size: int) -> dict:
-    """The parameters that identify a build (compared on rerun)."""
+def build_geometry(variant: str, geometry: GeometryArg = None,
+                   img_size: Optional[int] = None) -> Geometry:
+    """The geometry of a build: single-digit variants (``pll*``) have only
+    an image size and accept no other geometry."""
+    geom = resolve_geometry(geometry, img_size)
+    if (VARIANTS[variant].kind == 'single'
+            and geometry_tag(geom) is not None):
+        raise ValueError(f'DigitMosaic {variant!r} pastes single digits: '
+                         'only img_size applies, not a mosaic geometry')
+    return geom
+
+
+def variant_params(variant: str, seed: int, img_size: Optional[int] = None,
+                   geometry: GeometryArg = None) -> dict:
+    """The parameters that identify a build (compared on rerun). The
+    geometry's layout knobs and the variant's ``source`` are recorded unless
+    they are the defaults (so the other builds keep their parameters)."""
     if variant not in VARIANTS:
         raise KeyError(f'unknown DigitMosaic variant {variant!r}; known: '
                        f'{sorted(VARIANTS)}')
-    return canonical(dict(variant=variant, seed=seed, img_size=img_size,
-                          generator_version=GENERATOR_VERSION,
-                          spec=asdict(VARIANTS[variant])))
+    geom = build_geometry(variant, geometry, img_size)
+    spec = asdict(VARIANTS[variant])
+    if spec['source'] == 'all':
+        del spec['source']
+    params = dict(variant=variant, seed=seed, img_size=geom.img_size,
+                  generator_version=GENERATOR_VERSION, spec=spec)
+    if geometry_tag(geom) is not None:
+        params['geometry'] = geom.layout_params()
+    return canonical(params)
+
+
+def variant_folder(root: str, variant: str, geometry: GeometryArg = None,
+                   img_size: Optional[int] = None) -> str:
+    """``<root>/<variant>`` for the default geometry, else
+    ``<root>/<geometry tag>/<variant>``."""
+    tag = geometry_tag(build_geometry(variant, geometry, img_size))
+    return osp.join(root, variant) if tag is None else osp.join(
+        root, tag, variant)
 
 
 def _annotation(spec: VariantSpec, split: str, draw: SplitDraw,
@@ -326,17 +218,28 @@ def _annotation(spec: VariantSpec, split: str, draw: SplitDraw,
     return dict(metainfo=meta, data_list=data_list)
 
 
+#: images between two progress lines of a build
+PROGRESS_EVERY = 1000
+
+
 def _write_images(folder: str, split: str, draw: SplitDraw,
                   images: np.ndarray, spec: VariantSpec,
-                  img_size: int) -> None:
+                  geom: Geometry) -> None:
     out = osp.join(folder, 'images', split)
     os.makedirs(out)
+    total, start = len(draw.sources), time.perf_counter()
+    logger = MMLogger.get_current_instance()
     for i, sources in enumerate(draw.sources):
         if spec.kind == 'single':
-            img = render_single(images, sources[0], draw.offsets[i], img_size)
+            img = render_single(images, sources[0], draw.offsets[i],
+                                geom.img_size)
         else:
-            img = render_mosaic(images, sources, img_size)
+            img = render_mosaic(images, sources, draw.placement[i], geom)
         Image.fromarray(img).save(osp.join(out, f'{i:05d}.png'))
+        if (i + 1) % PROGRESS_EVERY == 0 and i + 1 < total:
+            elapsed = time.perf_counter() - start
+            logger.info(f'DigitMosaic {split}: {i + 1}/{total} images, ETA '
+                        f'{format_duration(elapsed * (total / (i + 1) - 1))}')
 
 
 def _scalars(stats: dict) -> dict:
@@ -345,16 +248,19 @@ def _scalars(stats: dict) -> dict:
             for k, v in stats.items() if isinstance(v, (int, float))}
 
 
-def write_variant(folder: str, variant: str, seed: int, img_size: int) -> dict:
+def write_variant(folder: str, variant: str, seed: int,
+                  img_size: Optional[int] = None,
+                  geometry: GeometryArg = None) -> dict:
     """Generate every file of a variant into ``folder`` (must not exist).
 
     Returns:
         dict: The ``meta.json`` content.
     """
     spec = VARIANTS[variant]
-    params = variant_params(variant, seed, img_size)
+    geom = build_geometry(variant, geometry, img_size)
+    params = variant_params(variant, seed, img_size, geometry)
     images, target, source_sha1 = load_source()
-    pools, draws = draw_variant(spec, seed, target)
+    pools, draws = draw_variant(spec, seed, target, geom)
     os.makedirs(folder)
     splits = {}
     for split in SPLITS:
@@ -365,7 +271,7 @@ def write_variant(folder: str, variant: str, seed: int, img_size: int) -> dict:
         if split == 'train':
             for name, op_params in spec.ops:
                 ann = OPS[name](ann, seed=seed, **op_params)
-        _write_images(folder, split, draws[split], images, spec, img_size)
+        _write_images(folder, split, draws[split], images, spec, geom)
         save_annotation(osp.join(folder, f'{split}.json'), ann)
         splits[split] = _scalars(audit(ann))
         splits[split]['clean_class_counts'] = np.bincount(
@@ -396,40 +302,50 @@ def read_params(folder: str) -> Optional[dict]:
 
 
 def build_digitmosaic(root: str, variant: str, seed: int = 0,
-                      img_size: int = 32, force: bool = False) -> str:
-    """Generate ``<root>/<variant>`` unless it already holds this build.
+                      img_size: Optional[int] = None, force: bool = False,
+                      geometry: GeometryArg = None) -> str:
+    """Generate the variant folder (:func:`variant_folder`) unless it
+    already holds this build.
 
     Re-running with the same parameters is a no-op (compares ``meta.json``);
     an existing folder with other parameters (or without ``meta.json``)
     raises unless ``force``, which replaces it. Files are written to a
-    temporary folder in ``root`` and renamed into place.
+    temporary folder beside it and renamed into place.
 
     Args:
         root (str): Folder of the variants, e.g. ``data/digitmosaic``.
         variant (str): One of :data:`VARIANTS`.
         seed (int): Data seed.
-        img_size (int): Output side in pixels (32 default, 64 allowed).
+        img_size (int, optional): Output side in pixels; default: the
+            geometry's (32 for the default geometry).
         force (bool): Replace an existing folder with other parameters.
+        geometry (str | dict | Geometry, optional): A name of
+            :data:`~.geometry.GEOMETRIES` (``hard``, ``shifted``), or knobs
+            (``canvas``, ``grid``, ``scale``, ``dup_prob``, ``img_size``);
+            default: the original 2x2 geometry.
 
     Returns:
         str: The variant folder.
     """
-    params = variant_params(variant, seed, img_size)
-    final = osp.join(root, variant)
+    params = variant_params(variant, seed, img_size, geometry)
+    final = variant_folder(root, variant, geometry, img_size)
     if osp.isdir(final) and not force:
         check_build(final, params)
         return final
-    os.makedirs(root, exist_ok=True)
-    tmp = osp.join(root, f'.{variant}.tmp-{uuid.uuid4().hex}')
+    parent = osp.dirname(final)
+    os.makedirs(parent, exist_ok=True)
+    tmp = osp.join(parent, f'.{variant}.tmp-{uuid.uuid4().hex}')
     try:
-        write_variant(tmp, variant, seed, img_size)
+        write_variant(tmp, variant, seed, img_size, geometry)
         _publish(tmp, final, params, force)
     finally:
         if osp.isdir(tmp):
             shutil.rmtree(tmp)
+    geom_note = (f', geometry {params["geometry"]}'
+                 if 'geometry' in params else '')
     MMLogger.get_current_instance().info(
-        f'DigitMosaic {variant} (seed {seed}, {img_size}px) written to '
-        f'{final}')
+        f'DigitMosaic {variant} (seed {seed}, {params["img_size"]}px'
+        f'{geom_note}) written to {final}')
     return final
 
 

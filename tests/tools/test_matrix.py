@@ -1,0 +1,363 @@
+"""tools/analysis_tools/matrix: resumable driver, tables, claims, configs.
+
+The driver runs with an injected fake runner that writes metrics (no
+training); the numbers are hand-computed.
+"""
+import os.path as osp
+import sys
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis_tools'))
+
+from matrix import driver  # noqa: E402
+from matrix.cell_config import converge, select_build  # noqa: E402
+from matrix.claims import Claim, Comparison, verdict  # noqa: E402
+from matrix.definition import (  # noqa: E402
+    PLL_SETTINGS,
+    PRETRAIN,
+    Block,
+    Column,
+    Row,
+    blocks,
+    pll_variant,
+)
+
+MAP = {('BCE', 'missing'): [60.0, 62.0], ('Hill', 'missing'): [65.0, 69.0],
+       ('BCE', 'noise'): [50.0, 50.0]}
+
+
+def small_block() -> Block:
+    """BCE and Hill on 'missing' (2 cells) + a column Hill cannot run in."""
+    return Block('multilabel', 'hard', 'mAP',
+                 (Row('BCE', 'b.py'),
+                  Row('Hill', 'h.py', skip={'noise': 'no reason at all'})),
+                 (Column('missing', 'pl'), Column('noise', 'noise')),
+                 baseline='BCE')
+
+
+class FakeRunner:
+    """Writes the hand-made mAP of (row, column, seed); counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls = []
+
+    def __call__(self, cell, seed, work_dir):
+        self.calls.append((cell.row.name, cell.column.name, seed))
+        value = MAP[(cell.row.name, cell.column.name)][seed]
+        return dict(metrics={'multi-label/mAP': value}, epochs=7,
+                    best_epoch=4, per_class=None, scalars=None)
+
+
+def cell_text(text: str, row: str, column: int) -> str:
+    line = next(ln for ln in text.splitlines()
+                if ln.startswith(f'| {row} '))
+    return [c.strip() for c in line.strip('|').split('|')][column]
+
+
+def test_driver_resumes_and_tabulates(tmp_path):
+    block, root = small_block(), str(tmp_path / 'runs')
+    out, figs = str(tmp_path / 'matrix.md'), str(tmp_path / 'figs')
+    fake = FakeRunner()
+    driver.run_matrix([block], [0], root, runner=fake)
+    # the 'noise' column: BCE runs, Hill cannot -> 3 runs, no Hill/noise
+    assert sorted(fake.calls) == [('BCE', 'missing', 0), ('BCE', 'noise', 0),
+                                  ('Hill', 'missing', 0)]
+    text = driver.report([block], [0], root, figs, out)
+    # n=1: no std, delta vs BCE = 65 - 60
+    assert cell_text(text, 'Hill', 1) == '65.0 (n=1) [+5.0]'
+    assert cell_text(text, 'BCE', 1) == '60.0 (n=1)'
+    # the cell Hill cannot run in names its reason in a footnote
+    state = cell_text(text, 'Hill', 2)
+    assert state.startswith('n/a [')
+    number = state[len('n/a '):]
+    assert f'{number} no reason at all' in text
+    assert osp.isfile(osp.join(figs, 'heatmap_multilabel.png'))
+
+    # a rerun of seed 0 reuses every finished cell; seed 1 runs anew
+    calls = len(fake.calls)
+    driver.run_matrix([block], [0], root, runner=fake)
+    assert len(fake.calls) == calls
+    driver.run_matrix([block], [0, 1], root, runner=fake,
+                      rows=['BCE', 'Hill'], columns=['missing'])
+    assert fake.calls[calls:] == [('BCE', 'missing', 1),
+                                  ('Hill', 'missing', 1)]
+    text = driver.report([block], [0, 1], root, figs, out)
+    # mean ± population std; delta of the means: 67 - 61
+    assert cell_text(text, 'Hill', 1) == '67.0 ± 2.0 [+6.0]'
+    assert cell_text(text, 'BCE', 1) == '61.0 ± 1.0'
+    assert '| 7 (4) |' in text  # epochs trained (best epoch)
+
+
+def test_failed_run_is_reported_and_retried(tmp_path):
+    block, root = small_block(), str(tmp_path / 'runs')
+
+    def failing(cell, seed, work_dir):
+        sys.exit('error: tools/train.py failed; see run.log')
+
+    failures = driver.run_matrix([block], [0], root, runner=failing,
+                                 columns=['missing'])
+    assert set(failures) == {'multilabel/bce/missing',
+                             'multilabel/hill/missing'}
+    text = driver.report([block], [0], root, str(tmp_path / 'f'),
+                         str(tmp_path / 'm.md'), failures)
+    assert cell_text(text, 'BCE', 1).startswith('failed [')
+    fake = FakeRunner()
+    driver.run_matrix([block], [0], root, runner=fake, columns=['missing'])
+    assert len(fake.calls) == 2  # nothing was saved for the failed runs
+
+
+def _results(a, b):
+    return {('multilabel', 'A', 'c'): [{'metrics': {'x/mAP': v}} for v in a],
+            ('multilabel', 'B', 'c'): [{'metrics': {'x/mAP': v}} for v in b]}
+
+
+CLAIM = Claim('p', 'A beats B', (Comparison('multilabel', 'A', 'B', 'c',
+                                            'mAP'), ))
+
+
+@pytest.mark.parametrize('a,b,expected', [
+    ([70.0, 72.0], [60.0, 61.0], 'holds'),          # +10.5 > std 1
+    ([70.0, 80.0], [70.0, 71.0], 'does not hold'),  # +4.5 < std 5
+    ([60.0, 61.0], [70.0, 72.0], 'does not hold'),  # negative
+    ([70.0], [60.0], 'not tested'),                 # n=1: no seed std
+])
+def test_claim_verdict(a, b, expected):
+    status, evidence = verdict(CLAIM, _results(a, b))
+    assert status == expected
+    d = np.mean(a) - np.mean(b)
+    std, n = max(np.std(a), np.std(b)), min(len(a), len(b))
+    assert evidence == [f'A − B, c, mAP: {d:+.2f} (seed std {std:.2f}, '
+                        f'n={n})']
+
+
+def test_claim_missing_cell_and_failure_wins():
+    results = _results([70.0, 72.0], [80.0, 81.0])
+    claim = Claim('p', 'two', CLAIM.comparisons + (
+        Comparison('multilabel', 'A', 'Z', 'c', 'mAP'), ))
+    status, evidence = verdict(claim, results)
+    assert status == 'does not hold'  # a tested comparison failed
+    assert evidence[1].endswith('missing cell')
+    status, _ = verdict(claim, _results([90.0, 91.0], [80.0, 81.0]))
+    assert status == 'not tested'
+
+
+def test_claim_versus_metric_is_gain_difference():
+    def runs(top1, few):
+        return [{'metrics': {'pll/top1': t, 'pll/top1_few': f}}
+                for t, f in zip(top1, few)]
+    results = {('pll', 'R', 'c'): runs([52, 54], [40, 42]),
+               ('pll', 'C', 'c'): runs([50, 50], [30, 30])}
+    comp = Comparison('pll', 'R', 'C', 'c', 'top1_few', versus='top1')
+    d = comp.delta(results)
+    assert d.value == pytest.approx((41 - 30) - (53 - 50))
+    assert d.std == pytest.approx(1.0)
+
+
+def test_converge_stretches_cosine_and_adds_early_stopping():
+    cfg = dict(train_cfg=dict(by_epoch=True, max_epochs=12, val_interval=4),
+               param_scheduler=[dict(type='CosineAnnealingLR', T_max=12)],
+               custom_hooks=[dict(type='SPLCEpochHook')])
+    converge(cfg, 'multi-label/mAP', 30, 3, 0.1)
+    assert cfg['train_cfg'] == dict(by_epoch=True, max_epochs=30,
+                                    val_interval=1)
+    assert cfg['param_scheduler'][0]['T_max'] == 30
+    assert cfg['custom_hooks'][-1] == dict(
+        type='EarlyStoppingHook', monitor='multi-label/mAP', rule='greater',
+        patience=3, min_delta=0.1)
+    assert cfg['default_hooks']['checkpoint']['save_best'] == \
+        'multi-label/mAP'
+
+
+def test_converge_never_stops_before_min_epochs():
+    """A flat val curve (a slow start) stops exactly at ``min_epochs``, run
+    through mmengine's own ``EarlyStoppingHook``."""
+    from types import SimpleNamespace
+
+    from mmengine.hooks import EarlyStoppingHook
+    cfg = dict(train_cfg=dict(by_epoch=True, max_epochs=12, val_interval=4),
+               param_scheduler=[dict(type='CosineAnnealingLR', T_max=12)])
+    converge(cfg, 'multi-label/mAP', 12, 3, 0.1, min_epochs=6)
+    train_cfg = cfg['train_cfg']
+    hook_cfg = dict(cfg['custom_hooks'][-1])
+    hook = EarlyStoppingHook(**{k: v for k, v in hook_cfg.items()
+                                if k != 'type'})
+    runner = SimpleNamespace(train_loop=SimpleNamespace(stop_training=False),
+                             logger=SimpleNamespace(info=lambda msg: None))
+    stopped_after = None
+    for epoch in range(1, train_cfg['max_epochs'] + 1):
+        if epoch >= train_cfg.get('val_begin', 1):
+            hook.after_val_epoch(runner, {'multi-label/mAP': 29.0})
+        if runner.train_loop.stop_training:
+            stopped_after = epoch
+            break
+    assert stopped_after == 6
+    with pytest.raises(ValueError, match='exceeds max_epochs'):
+        converge(cfg, 'multi-label/mAP', 5, 3, 0.1, min_epochs=6)
+
+
+def test_converge_two_stage_keeps_stage1_and_validates_stage2():
+    cfg = dict(train_cfg=dict(type='TwoStageTrainLoop', stage1_epochs=1,
+                              max_epochs=4, val_interval=2),
+               param_scheduler=[
+                   dict(type='CosineAnnealingLR', T_max=3, begin=0, end=1),
+                   dict(type='CosineAnnealingLR', T_max=3, begin=1, end=4)])
+    converge(cfg, 'pll/top1', 20, 3, 0.1)
+    assert cfg['train_cfg']['val_begin'] == 2
+    assert cfg['param_scheduler'][0] == dict(type='CosineAnnealingLR',
+                                             T_max=3, begin=0, end=1)
+    assert cfg['param_scheduler'][1]['T_max'] == 19
+    assert cfg['param_scheduler'][1]['end'] == 20
+    with pytest.raises(ValueError, match='no epoch after'):
+        converge(cfg, 'pll/top1', 1, 3, 0.1)
+
+
+def test_select_build_reaches_wrapped_datasets():
+    inner = dict(type='DigitMosaic', variant='lt-noise', split='train')
+    cfg = dict(train_dataloader=dict(dataset=dict(type='StitchUpDataset',
+                                                  dataset=inner)),
+               train_cfg=dict(dataloader_b=dict(dataset=dict(
+                   type='StitchUpDataset', dataset=dict(inner)))),
+               val_dataloader=dict(dataset=dict(type='DigitMosaic',
+                                                variant='pl')))
+    assert select_build(cfg, 'plt', 'hard') == 3
+    datasets = [cfg['train_dataloader']['dataset']['dataset'],
+                cfg['train_cfg']['dataloader_b']['dataset']['dataset'],
+                cfg['val_dataloader']['dataset']]
+    assert all(d['variant'] == 'plt' and d['geometry'] == 'hard'
+               for d in datasets)
+
+
+def test_pll_columns_follow_the_builds():
+    assert [pll_variant(rho, q) for _, rho, q in PLL_SETTINGS] == [
+        ('pll', ''), ('pll-q05', ''), ('pll-bal', ''), ('pll-bal-q05', '')]
+    variant, why = pll_variant(10, 0.3)
+    assert variant == '' and 'no DigitMosaic PLL build' in why
+    block = blocks()['pll']
+    assert [(c.name, c.variant, c.long_tail, c.skip)
+            for c in block.columns] == [
+        ('lt-q0.3', 'pll', True, ''), ('lt-q0.5', 'pll-q05', True, ''),
+        ('balanced-q0.3', 'pll-bal', False, ''),
+        ('balanced-q0.5', 'pll-bal-q05', False, '')]
+
+
+def test_select_build_sets_the_pll_variant():
+    cfg = dict(train_dataloader=dict(dataset=dict(type='DigitMosaicPLL',
+                                                  split='train')),
+               val_dataloader=dict(dataset=dict(type='DigitMosaicPLL',
+                                                variant='pll-bal')))
+    assert select_build(cfg, 'pll', None, seed=0) == 2
+    assert all(cfg[k]['dataset']['variant'] == 'pll'
+               and cfg[k]['dataset']['seed'] == 0
+               for k in ('train_dataloader', 'val_dataloader'))
+
+
+def test_pretraining_uses_no_evaluated_source_digit(tmp_path, monkeypatch):
+    """The report's overlap line, from the real pools of the pre-training
+    build and of an evaluated build (only their meta.json is written)."""
+    import json
+    import os
+
+    from matrix.runner import run_seeds
+
+    from mlc.datasets.digitmosaic.generator import (
+        VARIANTS,
+        draw_variant,
+        load_source,
+        variant_folder,
+    )
+    target = load_source()[1]
+    block = blocks()['multilabel']
+    for root, variant, seed in (
+            (PRETRAIN['data_root'], PRETRAIN['variant'],
+             PRETRAIN['data_seed']),
+            ('data/digitmosaic', block.columns[0].variant, 0)):
+        pools, _ = draw_variant(VARIANTS[variant], seed, target)
+        folder = variant_folder(str(tmp_path / root), variant,
+                                block.geometry)
+        os.makedirs(folder)
+        with open(osp.join(folder, 'meta.json'), 'w') as f:
+            json.dump(dict(source=dict(pools={
+                s: np.sort(np.concatenate(p)).tolist()
+                for s, p in pools.items()})), f)
+    monkeypatch.setattr(run_seeds, 'ROOT', str(tmp_path))
+    line = driver.source_overlap(block)
+    assert 'used 0 of the 723 source digits' in line, line
+
+
+def test_every_row_config_exists():
+    for block in blocks().values():
+        for row in block.rows:
+            if row.runner == 'mmengine':
+                assert osp.isfile(osp.join(ROOT, row.config)), row.config
+
+
+def test_epochs_flag_runs_still_improving_at_the_cap():
+    from matrix.stats import epochs
+    assert epochs([{'epochs': 7, 'best_epoch': 5},
+                   {'epochs': 9, 'best_epoch': 6}], 12) == '8 (5.5)'
+    assert epochs([{'epochs': 12, 'best_epoch': 12}], 12) == '12 (12)*'
+    assert epochs([{'epochs': 12, 'best_epoch': 10}], 12) == '12 (10)'
+
+
+def test_claim_leaves_out_cells_that_cannot_run():
+    claim = Claim('p', 'two', CLAIM.comparisons + (
+        Comparison('multilabel', 'A', 'B', 'other', 'mAP'), ))
+    skipped = {('multilabel', 'B', 'other'): 'no such build'}
+    status, evidence = verdict(claim, _results([70.0, 72.0], [60.0, 61.0]),
+                               skipped)
+    assert status == 'holds'
+    assert evidence[1] == 'A − B, other, mAP: cannot run (no such build)'
+    only = Claim('p', 'one', claim.comparisons[1:])
+    assert verdict(only, {}, skipped)[0] == 'not tested'
+
+
+def test_train_and_test_in_best_only_tests_best_and_resumes(tmp_path,
+                                                             monkeypatch):
+    import json
+
+    import run_seeds
+    calls = []
+
+    def fake_run(cmd, log):
+        calls.append(cmd[0])
+        work = cmd[cmd.index('--work-dir') + 1]
+        if cmd[0] == 'tools/train.py':
+            open(osp.join(work, 'last_checkpoint'), 'w').write('epoch_3.pth')
+            open(osp.join(work, 'best_multi-label_mAP_epoch_2.pth'), 'w')
+        else:
+            assert cmd[2].endswith('best_multi-label_mAP_epoch_2.pth')
+            with open(cmd[cmd.index('--metrics-out') + 1], 'w') as f:
+                json.dump({'multi-label/mAP': 50.0}, f)
+
+    monkeypatch.setattr(run_seeds, 'run', fake_run)
+    work = str(tmp_path / 'cell')
+    out = run_seeds.train_and_test_in('c.py', 0, work, [], best_only=True)
+    assert out == {'best': {'multi-label/mAP': 50.0}}
+    assert calls == ['tools/train.py', 'tools/test.py']
+    run_seeds.train_and_test_in('c.py', 0, work, [], best_only=True)
+    assert len(calls) == 2  # finished: nothing rerun
+
+
+def test_cost_lines_sum_and_elapsed():
+    block = small_block()
+    runs = {('multilabel', 'BCE', 'missing'): [
+                dict(seed=0, seconds=1800, started=0, finished=1800)],
+            ('multilabel', 'Hill', 'missing'): [
+                dict(seed=0, seconds=1800, started=600, finished=2400)]}
+    lines = driver.cost_lines([block], [0], runs)
+    # 3 runnable cells (Hill cannot run on noise); two in parallel: 1 h of
+    # cell time in 2400 s elapsed
+    assert lines[2] == '| multilabel | 0 | 2 | 3 | 1.00 | 0.67 |'
+
+
+def test_cli_refuses_unknown_rows_and_smoke_into_results(tmp_path):
+    import run_matrix
+    common = ['--work-root', str(tmp_path / 'w'), '--out',
+              str(tmp_path / 'm.md'), '--report-only']
+    with pytest.raises(SystemExit, match=r"--rows: unknown \['Foo'\]"):
+        run_matrix.main(common + ['--rows', 'Foo'])
+    with pytest.raises(SystemExit, match='--smoke runs are not results'):
+        run_matrix.main(['--smoke', '8'])

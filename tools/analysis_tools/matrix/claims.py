@@ -1,0 +1,134 @@
+"""The seed papers' main claims, checked on the matrix cells.
+
+A claim is a list of comparisons "row beats base in column on metric"; it
+holds when every comparison's delta is positive and larger than the seed
+std (the larger of the two cells' population stds, both cells with >= 2
+seeds). With a ``versus`` metric the compared quantity is the gain on
+``metric`` minus the gain on ``versus`` ("above all on few-shot classes").
+"""
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+from .stats import Delta, Results, delta, stat
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """``row`` minus ``base`` in (``block``, ``column``) on ``metric``."""
+    block: str
+    row: str
+    base: str
+    column: str
+    metric: str
+    versus: str = ''
+
+    def delta(self, results: Results) -> Optional[Delta]:
+        """The compared delta (None when a cell has no finished seed)."""
+        own = results.get((self.block, self.row, self.column), [])
+        base = results.get((self.block, self.base, self.column), [])
+        gain = delta(stat(own, self.metric), stat(base, self.metric))
+        if not self.versus or gain is None:
+            return gain
+        other = delta(stat(own, self.versus), stat(base, self.versus))
+        if other is None:
+            return None
+        return Delta(gain.value - other.value, max(gain.std, other.std),
+                     min(gain.n, other.n))
+
+    def text(self) -> str:
+        what = (f'gain on {self.metric} minus gain on {self.versus}'
+                if self.versus else self.metric)
+        return f'{self.row} − {self.base}, {self.column}, {what}'
+
+
+@dataclass(frozen=True)
+class Claim:
+    paper: str
+    text: str
+    comparisons: Tuple[Comparison, ...]
+
+
+def _beats(row: str, bases: Tuple[str, ...], columns: Tuple[str, ...],
+           block: str = 'multilabel', metric: str = 'mAP',
+           versus: str = '') -> Tuple[Comparison, ...]:
+    return tuple(Comparison(block, row, base, column, metric, versus)
+                 for base in bases for column in columns)
+
+
+CLAIMS = (
+    Claim('Hill / SPLC', 'Hill and SPLC beat BCE under missing labels',
+          _beats('Hill', ('BCE', ), ('missing', 'single')) +
+          _beats('SPLC', ('BCE', ), ('missing', 'single'))),
+    Claim('PU-MLC', 'PU-MLC beats Hill and SPLC under missing labels',
+          _beats('PU-MLC', ('Hill', 'SPLC'), ('missing', 'single'))),
+    Claim('COMIC', "COMIC's three parts (correction, modification, "
+          'balance) each help on PLT',
+          _beats('COMIC', ('COMIC w/o correction', 'COMIC w/o modification',
+                           'COMIC w/o balance'), ('plt', ))),
+    Claim('Stitch-Up', 'Stitch-Up and co-learning each help on long-tail '
+          'noise',
+          _beats('Stitch-Up + co-learning', ('co-learning w/o Stitch-Up',
+                                             'Stitch-Up w/o co-learning'),
+                 ('lt-noise', ))),
+    Claim('RECORDS', 'RECORDS improves CORR on long-tailed PLL, above all '
+          'on few-shot classes',
+          _beats('RECORDS', ('CORR', ), ('lt-q0.3', 'lt-q0.5'), 'pll',
+                 'top1') +
+          _beats('RECORDS', ('CORR', ), ('lt-q0.3', 'lt-q0.5'), 'pll',
+                 'top1_few', versus='top1')),
+    Claim('SoLar', 'SoLar beats CORR on long-tailed PLL, above all on '
+          'tail classes',
+          _beats('SoLar', ('CORR', ), ('lt-q0.3', 'lt-q0.5'), 'pll',
+                 'top1') +
+          _beats('SoLar', ('CORR', ), ('lt-q0.3', 'lt-q0.5'), 'pll',
+                 'top1_few', versus='top1')),
+)
+
+
+def verdict(claim: Claim, results: Results,
+            skipped: Optional[Dict[Tuple[str, str, str], str]] = None
+            ) -> Tuple[str, List[str]]:
+    """(``holds`` | ``does not hold`` | ``not tested``, evidence lines).
+
+    A comparison is tested when both cells have >= 2 finished seeds (so
+    there is a seed std); it passes when its delta is positive and exceeds
+    that std. The claim does not hold if a tested comparison fails, is not
+    tested if some comparison is not (and none failed), else holds.
+    Comparisons on a cell that cannot run (``skipped``: (block, row,
+    column) -> why) are left out, with their reason as evidence.
+    """
+    evidence, failed, untested, kept = [], False, False, 0
+    for comp in claim.comparisons:
+        why = next((skipped[key] for key in (
+            (comp.block, comp.row, comp.column),
+            (comp.block, comp.base, comp.column)) if key in (skipped or {})),
+            None)
+        if why is not None:
+            evidence.append(f'{comp.text()}: cannot run ({why})')
+            continue
+        kept += 1
+        d = comp.delta(results)
+        if d is None:
+            evidence.append(f'{comp.text()}: missing cell')
+            untested = True
+            continue
+        evidence.append(f'{comp.text()}: {d.value:+.2f} (seed std '
+                        f'{d.std:.2f}, n={d.n})')
+        if d.n < 2:
+            untested = True
+        elif not (d.value > 0 and d.significant):
+            failed = True
+    if failed:
+        return 'does not hold', evidence
+    return ('not tested' if untested or not kept else 'holds'), evidence
+
+
+def claims_table(results: Results,
+                 skipped: Dict[Tuple[str, str, str], str]) -> List[str]:
+    """Markdown table: paper, claim, verdict, evidence."""
+    lines = ['| paper | claim | verdict | evidence |', '|---|---|---|---|']
+    for claim in CLAIMS:
+        status, evidence = verdict(claim, results, skipped)
+        lines.append(f'| {claim.paper} | {claim.text} | {status} | ' +
+                     '<br>'.join(evidence) + ' |')
+    return lines

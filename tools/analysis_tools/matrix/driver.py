@@ -1,0 +1,252 @@
+"""Run the matrix (resumable) and write its markdown report and figures."""
+import json
+import os
+import os.path as osp
+from concurrent.futures import ThreadPoolExecutor
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from mmengine.logging import print_log
+
+from . import figures
+from .claims import claims_table
+from .definition import CONVERGENCE, PRETRAIN, Block, Cell, blocks, cells
+from .runner import (
+    Runner,
+    cell_dir,
+    default_runner,
+    load_result,
+    pretrained_trunk,
+    run_cell,
+)
+from .stats import Results
+from .tables import Footnotes, block_section, column_legend
+
+TITLES = dict(multilabel='Multi-label: method x imperfection',
+              pll='Partial-label learning (single-label)',
+              shifted='Shifted geometry (clean / missing / PLT)')
+
+
+def select(names: Sequence[str]) -> List[Block]:
+    """The named blocks, in matrix order."""
+    known = blocks()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f'unknown matrix block(s) {unknown}; known: '
+                         f'{sorted(known)}')
+    return [b for n, b in known.items() if n in names]
+
+
+def todo(selected: List[Block], seeds: Sequence[int], work_root: str,
+         rows: Sequence[str] = (), columns: Sequence[str] = ()
+         ) -> List[Tuple[Cell, int]]:
+    """Runnable (cell, seed) pairs without a finished result, seed-major
+    (a whole seed of the matrix before the next one); ``rows`` /
+    ``columns``: only these (empty: all)."""
+    return [(cell, seed) for seed in seeds for block in selected
+            for cell in cells(block) if not cell.skip
+            and (not rows or cell.row.name in rows)
+            and (not columns or cell.column.name in columns)
+            and load_result(cell_dir(work_root, cell, seed)) is None]
+
+
+def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
+               jobs: int = 1, runner: Optional[Runner] = None,
+               smoke: int = 0, rows: Sequence[str] = (),
+               columns: Sequence[str] = ()) -> Dict[str, str]:
+    """Run every unfinished (cell, seed), ``jobs`` at a time (``smoke``:
+    see :func:`.runner.default_runner`; ``rows`` / ``columns``: see
+    :func:`todo`).
+
+    With the real runner the frozen trunks are pre-trained first (once per
+    geometry), so parallel cells never race for them.
+
+    Returns:
+        dict: cell key -> error of the runs that failed this time.
+    """
+    pending = todo(selected, seeds, work_root, rows, columns)
+    if runner is None:
+        prebuild(pending)
+        for geometry in sorted({c.block.geometry or '' for c, _ in pending
+                                if c.row.frozen is not None}):
+            pretrained_trunk(work_root, geometry or None, smoke)
+        runner = default_runner(work_root, smoke)
+    failures: Dict[str, str] = {}
+
+    def one(item: Tuple[Cell, int]) -> None:
+        cell, seed = item
+        print_log(f'[matrix] {cell.key} seed {seed}', logger='current')
+        result = run_cell(cell, seed, work_root, runner)
+        if 'error' in result:
+            failures[cell.key] = result['error']
+            print_log(f'[matrix] {cell.key} seed {seed} failed: '
+                      f'{result["error"]}', logger='current')
+
+    if jobs > 1:
+        with ThreadPoolExecutor(jobs) as pool:
+            list(pool.map(one, pending))
+    else:
+        for item in pending:
+            one(item)
+    return failures
+
+
+def prebuild(pending: List[Tuple[Cell, int]]) -> None:
+    """Build the DigitMosaic data of the pending cells one by one before
+    any run (parallel runs must not build the same folder at once)."""
+    from mlc.datasets.digitmosaic import prepare_digitmosaic
+    from .runner import run_seeds
+    root = osp.join(run_seeds.ROOT, 'data/digitmosaic')
+    for variant, geometry in sorted({
+            (c.column.variant, c.block.geometry or '') for c, _ in pending}):
+        prepare_digitmosaic(root, variant, geometry=geometry or None)
+
+
+def skipped(all_blocks) -> Dict[Tuple[str, str, str], str]:
+    """(block, row, column) -> why, of every cell that cannot run."""
+    return {(c.block.name, c.row.name, c.column.name): c.skip
+            for block in all_blocks for c in cells(block) if c.skip}
+
+
+def collect(selected: List[Block], seeds: Sequence[int],
+            work_root: str) -> Results:
+    """(block, row, column) -> finished results of the requested seeds."""
+    results: Results = {}
+    for block in selected:
+        for cell in cells(block):
+            runs = [r for r in (load_result(cell_dir(work_root, cell, s))
+                                for s in seeds) if r is not None]
+            if runs:
+                results[(block.name, cell.row.name, cell.column.name)] = runs
+    return results
+
+
+def cost_lines(selected: List[Block], seeds: Sequence[int],
+               results: Results) -> List[str]:
+    """Per block and seed: finished / runnable cells, the sum of the
+    cells' wall times, and the elapsed time from the first start to the
+    last finish (the seed's wall time when it ran in one sitting; with
+    ``--jobs 2`` it is below the sum)."""
+    lines = ['| block | seed | cells finished | runnable | sum of cell wall '
+             'times (h) | first start to last finish (h) |',
+             '|---|---|---|---|---|---|']
+    for block in selected:
+        runnable = [c for c in cells(block) if not c.skip]
+        for seed in seeds:
+            done = [r for c in runnable for r in results.get(
+                (block.name, c.row.name, c.column.name), [])
+                    if r.get('seed') == seed]
+            secs = sum(r.get('seconds', 0) for r in done)
+            starts = [r['started'] for r in done if 'started' in r]
+            ends = [r['finished'] for r in done if 'finished' in r]
+            elapsed = (f'{(max(ends) - min(starts)) / 3600:.2f}'
+                       if starts and ends else '–')
+            lines.append(f'| {block.name} | {seed} | {len(done)} | '
+                         f'{len(runnable)} | {secs / 3600:.2f} | '
+                         f'{elapsed} |')
+    return lines
+
+
+def report(selected: List[Block], seeds: Sequence[int], work_root: str,
+           fig_dir: str, out: str,
+           failures: Optional[Dict[str, str]] = None) -> str:
+    """Write the markdown report (and the figures) from the finished runs;
+    returns its text."""
+    results = collect(selected, seeds, work_root)
+    notes = Footnotes()
+    conv = CONVERGENCE
+    lines = [
+        '# DigitMosaic evidence matrix', '',
+        'Generated by `make matrix` (`tools/analysis_tools/run_matrix.py`) '
+        'from the runs under `' + work_root + '`; no number here is typed '
+        'by hand. Rerunning the command reuses finished runs.', '',
+        f'Run seeds {list(seeds)}. Every cell validates each epoch and '
+        f'stops once val {"/".join(sorted({b.metric for b in selected}))} '
+        f'has not improved by {conv["min_delta"]} for {conv["patience"]} '
+        f'epochs, never before epoch {conv["min_epochs"]} (at most '
+        f'{conv["max_epochs"]}; cosine schedules end at '
+        'that cap); the best-on-val checkpoint is tested. Each row keeps '
+        'one recipe (its base config) in every column; the column only '
+        'changes the DigitMosaic variant.', '']
+    for block in selected:
+        lines += ['- columns of ' + block.name + ': ' +
+                  column_legend(list(block.columns)) + '.']
+    lines.append('')
+    for block in selected:
+        lines += block_section(block, results, failures or {}, notes,
+                               TITLES)
+    lines += ['## Paper claims', '',
+              'Verdict from the cells above: a claim holds when every '
+              'listed delta is positive and larger than the seed std (the '
+              'larger population std of the two cells, >= 2 seeds each).',
+              ''] + claims_table(results, skipped(blocks().values())) + ['']
+    figs = draw(selected, results, fig_dir)
+    rel = osp.relpath(fig_dir, osp.dirname(osp.abspath(out)))
+    lines += ['## Figures', ''] + [
+        f'- [{name}]({rel}/{name})' for name in figs] + ['']
+    lines += ['## Cost', ''] + cost_lines(selected, seeds, results) + ['']
+    lines += [f'Frozen trunks: `{PRETRAIN["config"]}` on variant '
+              f'`{PRETRAIN["variant"]}` of data seed {PRETRAIN["data_seed"]}'
+              ' in the block\'s geometry, converged like the cells, run '
+              f'seed {PRETRAIN["seed"]}, shared by all run seeds.'] + [
+                  source_overlap(b) for b in selected
+                  if any(r.frozen for r in b.rows)] + ['']
+    lines += ['## Notes', ''] + [f'- {n}' for n in notes.lines()] + ['']
+    text = '\n'.join(lines)
+    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
+    with open(out, 'w') as f:
+        f.write(text)
+    return text
+
+
+def source_overlap(block: Block) -> str:
+    """How many source digits of the evaluated splits (val + test of the
+    block's data seed 0 builds) the pre-training build used (any of its
+    pools), from the builds' ``meta.json``."""
+    from mlc.datasets.digitmosaic.generator import variant_folder
+    from .runner import run_seeds
+
+    def pools(root: str, variant: str) -> Optional[dict]:
+        path = osp.join(variant_folder(osp.join(run_seeds.ROOT, root),
+                                       variant, block.geometry),
+                        'meta.json')
+        if not osp.isfile(path):
+            return None
+        with open(path) as f:
+            return json.load(f)['source']['pools']
+
+    seen = pools(PRETRAIN['data_root'], PRETRAIN['variant'])
+    evaluated = [p for p in (pools('data/digitmosaic', c.variant)
+                             for c in block.columns) if p]
+    if seen is None or not evaluated:
+        return (f'- {block.name}: source-digit overlap unknown (builds '
+                'missing).')
+    trunk = set().union(*seen.values())
+    target = set(evaluated[0]['val']) | set(evaluated[0]['test'])
+    return (f'- {block.name}: the pre-training used {len(trunk & target)} '
+            f'of the {len(target)} source digits of the evaluated val/test '
+            'splits (its build draws only from the train-pool digits of '
+            'the evaluated data seed).')
+
+
+def draw(selected: List[Block], results: Results,
+         fig_dir: str) -> List[str]:
+    """Every figure the results allow; returns their file names."""
+    from mlc.datasets.digitmosaic.generator import variant_folder
+    from .runner import run_seeds
+    paths = []
+    for block in selected:
+        paths.append(figures.heatmap(block, results, fig_dir))
+        for column in block.columns:
+            folder = variant_folder(osp.join(run_seeds.ROOT,
+                                             'data/digitmosaic'),
+                                    column.variant, block.geometry)
+            if column.long_tail and osp.isfile(osp.join(folder,
+                                                        'train.json')):
+                paths.append(figures.per_class_plot(
+                    block, column.name, figures.train_frequency(folder),
+                    results, fig_dir))
+        for row in block.rows:
+            if row.correction_keys:
+                paths.append(figures.correction_plot(block, row, results,
+                                                     fig_dir))
+    return [osp.basename(p) for p in paths if p]

@@ -1,0 +1,188 @@
+"""Run one matrix cell for one run seed, or reuse its finished run.
+
+A finished (cell, seed) leaves ``result.json`` in
+``<work_root>/<block>/<row>/<column>/seed<k>/``; a rerun reads it instead
+of training, so the matrix resumes where it stopped and seeds accumulate
+over sittings. Training and testing go through
+``run_seeds.train_and_test_in`` (``tools/train.py`` then ``tools/test.py``
+on the best-on-val checkpoint, each in its own process).
+"""
+import glob
+import json
+import os
+import os.path as osp
+import re
+import shutil
+import sys
+import time
+from typing import Any, Callable, Dict, Optional
+
+from mmengine.logging import print_log
+
+from .cell_config import cell_config
+from .definition import CONVERGENCE, PRETRAIN, Cell
+
+TOOLS = osp.dirname(osp.dirname(osp.abspath(__file__)))
+if TOOLS not in sys.path:
+    sys.path.insert(0, TOOLS)
+import run_seeds  # noqa: E402
+
+#: (cell, seed, work_dir) -> result dict; the default trains for real
+Runner = Callable[[Cell, int, str], Dict[str, Any]]
+
+#: val metric (with prefix) of each block's early stopping / selection
+MONITOR = dict(mAP='multi-label/mAP', top1='pll/top1')
+
+
+def cell_dir(work_root: str, cell: Cell, seed: int) -> str:
+    """``<work_root>/<block>/<row>/<column>/seed<seed>``."""
+    return osp.abspath(osp.join(work_root, cell.key, f'seed{seed}'))
+
+
+def load_result(work_dir: str) -> Optional[Dict[str, Any]]:
+    """The finished run's ``result.json``, or None."""
+    path = osp.join(work_dir, 'result.json')
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def run_cell(cell: Cell, seed: int, work_root: str,
+             runner: Runner) -> Dict[str, Any]:
+    """The result of (cell, seed): reused if finished, else run by
+    ``runner`` and saved.
+
+    Returns:
+        dict: ``metrics`` (test, best-on-val checkpoint), ``epochs``,
+        ``best_epoch``, ``seed``, ``seconds`` (wall), ``started`` /
+        ``finished`` (Unix times), paths of ``per_class`` AP and
+        ``scalars``; ``{'error': ...}`` for a failed run (not saved, so
+        retried on the next call).
+    """
+    work_dir = cell_dir(work_root, cell, seed)
+    done = load_result(work_dir)
+    if done is not None:
+        return done
+    os.makedirs(work_dir, exist_ok=True)
+    start = time.time()
+    try:
+        result = runner(cell, seed, work_dir)
+    except SystemExit as err:  # run_seeds.run: the command failed
+        return dict(error=str(err))
+    end = time.time()
+    result.update(seed=seed, seconds=round(end - start, 1),
+                  started=round(start, 1), finished=round(end, 1))
+    with open(osp.join(work_dir, 'result.json'), 'w') as f:
+        json.dump(result, f, indent=1)
+    return result
+
+
+#: ``--smoke``: the driver's plumbing on tiny runs (not results)
+SMOKE_CONVERGENCE = dict(max_epochs=2, patience=1, min_delta=0.1)
+
+
+def default_runner(work_root: str, smoke: int = 0) -> Runner:
+    """Train/test with the real tools (pre-training the frozen trunk of the
+    block's geometry first when the row needs it). ``smoke`` > 0 limits
+    every split to its first ``smoke`` images and 2 epochs."""
+    build = dict(indices=smoke) if smoke else None
+    convergence = SMOKE_CONVERGENCE if smoke else CONVERGENCE
+
+    def runner(cell: Cell, seed: int, work_dir: str) -> Dict[str, Any]:
+        if cell.row.runner == 'plain_cnn':
+            return run_plain_cnn(cell, seed, work_dir, smoke)
+        options = dict(cell.row.options)
+        if cell.row.frozen is not None:
+            ckpt = pretrained_trunk(work_root, cell.block.geometry, smoke)
+            options[cell.row.frozen.init_key] = dict(
+                type='Pretrained', checkpoint=ckpt, prefix='backbone.')
+            options.update(cell.row.frozen.options)
+        cfg = cell_config(osp.join(run_seeds.ROOT, cell.row.config),
+                          cell.column.variant,
+                          cell.block.geometry, MONITOR[cell.block.metric],
+                          convergence, options, build)
+        return train_config(cfg, seed, work_dir)
+
+    return runner
+
+
+def train_config(cfg, seed: int, work_dir: str) -> Dict[str, Any]:
+    """Dump ``cfg`` to ``work_dir/cell_config.py``, train, test the best
+    checkpoint, and gather what the tables and figures read. An
+    interrupted run's leftovers (no test metrics yet) are removed first, so
+    no stale checkpoint or log is picked up."""
+    if not osp.isfile(osp.join(work_dir, 'test_best.json')):
+        shutil.rmtree(work_dir, ignore_errors=True)
+    os.makedirs(work_dir, exist_ok=True)
+    config = osp.join(work_dir, 'cell_config.py')
+    cfg.dump(config)
+    metrics = run_seeds.train_and_test_in(config, seed, work_dir, [],
+                                          best_only=True)['best']
+    return dict(metrics=metrics, **run_files(work_dir))
+
+
+def run_files(work_dir: str) -> Dict[str, Any]:
+    """Epochs trained, best epoch, and the per-class AP (of the last test;
+    the fused prediction, not a branch's) and training-scalar files of a
+    finished mmengine run."""
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        last = f.read().strip()
+    best = sorted(glob.glob(osp.join(work_dir, 'best_*.pth')))
+    per_class = sorted(glob.glob(osp.join(
+        work_dir, '*', 'multi-label_per_class_ap.json')), key=osp.getmtime)
+    scalars = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
+                                        'scalars.json')),
+                     key=osp.getsize)
+    return dict(epochs=_epoch(last), best_epoch=_epoch(best[-1]),
+                per_class=per_class[-1] if per_class else None,
+                scalars=scalars[-1] if scalars else None)
+
+
+def _epoch(path: str) -> Optional[int]:
+    match = re.search(r'epoch_(\d+)\.pth$', path)
+    return int(match.group(1)) if match else None
+
+
+def pretrained_trunk(work_root: str, geometry: Optional[str],
+                     smoke: int = 0) -> str:
+    """Best-on-val checkpoint of the clean pre-training on the other data
+    seed, in ``geometry`` (trained once, converged, on first use;
+    ``smoke``: see :func:`default_runner`)."""
+    work_dir = osp.abspath(osp.join(work_root, 'pretrain',
+                                    geometry or 'default'))
+    if load_result(work_dir) is None:
+        print_log(f'[matrix] pre-training the trunk ({geometry or "default"}'
+                  ' geometry)', logger='current')
+        build = dict(data_root=PRETRAIN['data_root'],
+                     seed=PRETRAIN['data_seed'])
+        if smoke:
+            build['indices'] = smoke
+        cfg = cell_config(osp.join(run_seeds.ROOT, PRETRAIN['config']),
+                          PRETRAIN['variant'], geometry, MONITOR['mAP'],
+                          SMOKE_CONVERGENCE if smoke else CONVERGENCE,
+                          build=build)
+        result = train_config(cfg, PRETRAIN['seed'], work_dir)
+        with open(osp.join(work_dir, 'result.json'), 'w') as f:
+            json.dump(result, f, indent=1)
+    return sorted(glob.glob(osp.join(work_dir, 'best_*.pth')))[-1]
+
+
+def run_plain_cnn(cell: Cell, seed: int, work_dir: str,
+                  smoke: int = 0) -> Dict[str, Any]:
+    """The plain-PyTorch CNN reference on the cell's build (data seed 0;
+    its own fixed epochs and best-on-val epoch; ``smoke``: 1 epoch)."""
+    from mlc.datasets.digitmosaic import prepare_digitmosaic
+    root = osp.join(run_seeds.ROOT, 'data/digitmosaic')
+    folder = prepare_digitmosaic(root, cell.column.variant,
+                                 geometry=cell.block.geometry)
+    log = osp.join(work_dir, 'run.log')
+    epochs = ['--epochs', '1'] if smoke else []
+    run_seeds.run(['tools/analysis_tools/plain_cnn_baseline.py', folder,
+                   '--seed', str(seed), *epochs], log)
+    with open(log) as f:
+        lines = [ln for ln in f if ln.startswith('{')]
+    out = json.loads(lines[-1])
+    return dict(metrics={'plain/mAP': out['mAP']}, epochs=out.get('epochs'),
+                best_epoch=out.get('best_epoch'), per_class=None,
+                scalars=None)

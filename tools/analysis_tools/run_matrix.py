@@ -1,0 +1,85 @@
+"""Run the DigitMosaic evidence matrix and write its report (``make matrix``).
+
+Every (cell, run seed) trains until val mAP (PLL: top-1) stops improving,
+tests its best-on-val checkpoint and leaves ``result.json`` in
+``<work-root>/<block>/<row>/<column>/seed<k>``; a rerun reuses finished
+runs, so the seeds can accumulate over several sittings. The report
+(``--out``) and its PNGs (``--fig-dir``) are rewritten from the finished
+runs every time (``--report-only``: without training anything).
+
+Example::
+
+    OMP_NUM_THREADS=1 python tools/analysis_tools/run_matrix.py \\
+        --blocks multilabel --seeds 0 --jobs 2
+"""
+import argparse
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+
+from matrix.driver import report, run_matrix, select  # noqa: E402
+
+from mlc.utils.cli import check_output_file, check_writable_dir, run_cli  # noqa
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--blocks', nargs='+',
+                        default=['multilabel', 'pll', 'shifted'],
+                        help='matrix blocks to run and report')
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    parser.add_argument('--work-root', default='work_dirs/matrix')
+    parser.add_argument('--out', default='docs/results/matrix.md')
+    parser.add_argument('--fig-dir', default='docs/results/matrix')
+    parser.add_argument('--jobs', type=int, default=1, choices=[1, 2],
+                        help='cells trained at the same time')
+    parser.add_argument('--rows', nargs='+', default=[],
+                        help='run only these rows (method names)')
+    parser.add_argument('--columns', nargs='+', default=[],
+                        help='run only these columns')
+    parser.add_argument('--smoke', type=int, default=0, metavar='N',
+                        help='plumbing check: every split cut to its first '
+                        'N images, 2 epochs; needs its own --work-root and '
+                        '--out')
+    parser.add_argument('--report-only', action='store_true',
+                        help='write the report from the finished runs only')
+    parser.add_argument('--debug', action='store_true',
+                        help='show the full traceback of a usage error')
+    return parser.parse_args(argv)
+
+
+def main_(args: argparse.Namespace) -> None:
+    selected = select(args.blocks)
+    for option, given, known in (
+            ('--rows', args.rows, {r.name for b in selected for r in b.rows}),
+            ('--columns', args.columns,
+             {c.name for b in selected for c in b.columns})):
+        unknown = sorted(set(given) - known)
+        if unknown:
+            raise ValueError(f'{option}: unknown {unknown}; known in the '
+                             f'selected blocks: {sorted(known)}')
+    defaults = parse_args([])
+    if args.smoke and (args.work_root == defaults.work_root
+                       or args.out == defaults.out):
+        raise ValueError('--smoke runs are not results: give them their own '
+                         '--work-root and --out')
+    check_writable_dir(args.work_root, '--work-root')
+    check_output_file(args.out, '.md', '--out')
+    failures = {}
+    if not args.report_only:
+        failures = run_matrix(selected, args.seeds, args.work_root,
+                              args.jobs, smoke=args.smoke, rows=args.rows,
+                              columns=args.columns)
+    report(selected, args.seeds, args.work_root, args.fig_dir, args.out,
+           failures)
+    print(f'[matrix] report written to {args.out}')
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    run_cli(lambda: main_(args), args.debug)
+
+
+if __name__ == '__main__':
+    main()
