@@ -22,9 +22,9 @@ from typing import Callable, Dict
 import torch
 from mmengine.optim import OptimWrapper
 from mmpretrain.structures import DataSample
+from timing import SCALES, interleaved
 
 import mlc  # noqa: F401
-from timing import SCALES, interleaved
 from mlc.registry import MODELS
 from mlc.utils import register_all_modules
 

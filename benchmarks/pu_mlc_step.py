@@ -31,9 +31,9 @@ from mmengine.config import Config
 from mmengine.optim import OptimWrapper
 from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
+from timing import SCALES, interleaved
 
 import mlc  # noqa: F401
-from timing import SCALES, interleaved
 from mlc.registry import MODELS
 from mlc.utils import register_all_modules
 
