@@ -102,3 +102,45 @@ def write_db_folder(folder, ids, labels, split, id_file='img_id.txt',
                              neg_class_freq=len(noisy) - noisy.sum(0)),
                         f, protocol=2)
     return str(folder)
+
+
+#: Open Images fixture: (ImageID, Source, LabelName, Confidence) rows.
+OPEN_IMAGES_ROWS = (
+    ('000002b66c9c498e', 'verification', '/m/014j1m', '1'),
+    ('000002b66c9c498e', 'verification', '/m/0cmf2', '0'),
+    ('000002b66c9c498e', 'crowdsource-verified', '/m/05s2s', '1'),
+    ('000002b66c9c498e', 'verification', '/m/0d4v4', '1'),  # not trainable
+    ('0000048549557964', 'verification', '/m/0cmf2', '1'),
+    ('0000048549557964', 'verification', '/m/0cmf2', '0'),  # positive wins
+    ('00000c4b6e4c0f0a', 'verification', '/m/0d4v4', '1'),  # image dropped
+    ('0000071d71a0a6f6', 'crowdsource-verified', '/m/05s2s', '0'),
+)
+#: Machine-generated rows of the fixture.
+OPEN_IMAGES_MACHINE = (
+    ('000002b66c9c498e', 'machine', '/m/0cmf2', '0.9'),  # human 0 wins
+    ('0000048549557964', 'machine', '/m/014j1m', '0.7'),
+    ('0000048549557964', 'machine', '/m/05s2s', '0.3'),  # below threshold
+)
+
+
+def write_open_images(folder, rows=OPEN_IMAGES_ROWS,
+                      machine=OPEN_IMAGES_MACHINE) -> dict:
+    """Image-level label CSVs (human, machine), class descriptions and the
+    trainable list in the V6 formats; returns their paths."""
+    os.makedirs(folder, exist_ok=True)
+    paths = dict(
+        ann_file=osp.join(folder, 'human-imagelabels.csv'),
+        machine_file=osp.join(folder, 'machine-imagelabels.csv'),
+        classes_file=osp.join(folder, 'class-descriptions.csv'),
+        trainable_file=osp.join(folder, 'classes-trainable.txt'))
+    for key, table in (('ann_file', rows), ('machine_file', machine)):
+        with open(paths[key], 'w') as f:
+            f.write('ImageID,Source,LabelName,Confidence\n')
+            f.writelines(','.join(r) + '\n' for r in table)
+    with open(paths['classes_file'], 'w') as f:
+        f.write('LabelName,DisplayName\n/m/014j1m,Apple\n'
+                '/m/0cmf2,Airplane\n/m/05s2s,"Plant, potted"\n'
+                '/m/0d4v4,Window\n')
+    with open(paths['trainable_file'], 'w') as f:
+        f.write('/m/05s2s\n/m/014j1m\n/m/0cmf2\n')
+    return paths

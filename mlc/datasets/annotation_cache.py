@@ -15,14 +15,19 @@ import hashlib
 import json
 import os
 import os.path as osp
+import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from typing import Callable, List, Optional
 
 import numpy as np
 from mmengine.logging import MMLogger
 
-CACHE_VERSION = 1
+#: Bumped when a parser's output changes for the same parameters, so caches
+#: written by the older parser are never read (2: ``COCOMultiLabel`` and
+#: ``VOCMultiLabel`` apply ``unlisted``).
+CACHE_VERSION = 2
 
 
 @dataclass
@@ -148,15 +153,72 @@ def cached_parse(src: str, parse: Callable[[], ParsedAnnotation],
         if hit is not None:
             logger.info(f'{src}: parsed labels read from cache {path}')
             return hit
+    logger.info(f'{src}: parsing the labels (not cached yet) ...')
+    start = time.perf_counter()
     parsed = parse()
+    parse_seconds = time.perf_counter() - start
     for folder in dirs:
         path = osp.join(folder, _file_name(src, key))
         try:
             save_cache(path, key, parsed)
         except OSError:
             continue
-        logger.info(f'{src}: parsed labels cached in {path}')
+        write_seconds = time.perf_counter() - start - parse_seconds
+        logger.info(f'{src}: parsed in {parse_seconds:.1f} s, labels cached '
+                    f'in {path} ({write_seconds:.1f} s to write)')
         break
     else:
         logger.warning(f'{src}: no writable cache folder among {dirs}')
+    return parsed
+
+
+def cached_folder(src: str, parse: Callable[[], object],
+                  save: Callable[[object, str], None],
+                  load: Callable[[str], object], parser: str, params: dict,
+                  cache_dir: Optional[str] = None) -> object:
+    """``parse()`` through a cache *folder* (e.g. a memory-mappable sparse
+    label store too large for one ``.npz``), keyed like :func:`cached_parse`.
+
+    Args:
+        src, parser, params, cache_dir: As in :func:`cached_parse`.
+        parse (callable): Parses the source (called on a miss).
+        save (callable): ``save(parsed, folder)`` writes into a new folder
+            (a temporary one, renamed into place when complete).
+        load (callable): ``load(folder)`` reads a folder ``save`` wrote.
+
+    Returns:
+        The loaded cache on a hit, else ``load`` of the freshly saved parse
+        (the parse itself when no folder is writable).
+    """
+    logger = MMLogger.get_current_instance()
+    key = cache_key(src, parser, params)
+    dirs = _candidate_dirs(src, cache_dir)
+    name = f'{osp.basename(src)}.{key[:16]}'
+    for folder in dirs:
+        path = osp.join(folder, name)
+        if osp.isdir(path):
+            logger.info(f'{src}: parsed labels read from cache {path}')
+            return load(path)
+    logger.info(f'{src}: parsing the labels (not cached yet) ...')
+    start = time.perf_counter()
+    parsed = parse()
+    logger.info(f'{src}: parsed in {time.perf_counter() - start:.1f} s')
+    for folder in dirs:
+        path = osp.join(folder, name)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            tmp = tempfile.mkdtemp(dir=folder, prefix='.tmp-')
+        except OSError:
+            continue
+        try:
+            save(parsed, tmp)
+            os.chmod(tmp, 0o755)
+            os.replace(tmp, path)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not osp.isdir(path):  # not another rank's finished copy
+                continue
+        logger.info(f'{src}: labels cached in {path}')
+        return load(path)
+    logger.warning(f'{src}: no writable cache folder among {dirs}')
     return parsed

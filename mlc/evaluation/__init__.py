@@ -1,7 +1,12 @@
 """Evaluation of mlc: numpy functional protocol and mmengine metrics."""
-from .functional import (average_precision, load_class_split,
-                         mean_average_precision, multilabel_f1,
-                         split_from_class_freq, tune_thresholds)
+from .functional import (
+    average_precision,
+    load_class_split,
+    mean_average_precision,
+    multilabel_f1,
+    split_from_class_freq,
+    tune_thresholds,
+)
 from .metrics import DumpPredictions, MLCAveragePrecision, MLCF1Metric
 
 __all__ = [

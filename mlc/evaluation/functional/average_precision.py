@@ -1,4 +1,4 @@
-"""Per-class non-interpolated average precision (conventions.md §7).
+"""Per-class non-interpolated average precision (docs/conventions.md §7).
 
 AP_c = Σ_k (R_k − R_{k−1}) · P_k over the distinct score thresholds of class
 c (scores sorted descending, equal scores grouped), which equals
@@ -6,7 +6,7 @@ c (scores sorted descending, equal scores grouped), which equals
 ignored. Every class is sorted once; columns are processed in chunks so that
 COCO-sized inputs (118k × 80) stay within a few hundred MB.
 """
-from typing import Iterator, Tuple
+from typing import Callable, Iterable, Iterator, Tuple
 
 import numpy as np
 
@@ -92,7 +92,10 @@ def _average_precision_columns(scores: np.ndarray,
     precision = tp_cum / np.maximum(valid_cum, 1)
     num_pos = tp_cum[-1]
     with np.errstate(invalid='ignore', divide='ignore'):
-        ap = (tp_step * precision).sum(axis=0) / num_pos
+        # a left-to-right sum whatever K: the same rounding for a column
+        # alone, in a chunk, or with its ignored entries dropped (their
+        # terms are exact zeros), so chunked_average_precision is exact
+        ap = np.cumsum(tp_step * precision, axis=0)[-1] / num_pos
     ap[num_pos == 0] = np.nan
     return ap
 
@@ -120,6 +123,95 @@ def average_precision(scores: np.ndarray,
                                               targets[:, cols])
     num_pos = (targets == 1).sum(axis=0, dtype=np.int64)
     return ap, num_pos
+
+
+def chunked_average_precision(
+        score_chunks: Iterable[np.ndarray],
+        labelled_entries: Callable[[int, int], Tuple[np.ndarray, np.ndarray,
+                                                     np.ndarray]],
+        num_classes: int) -> Tuple[np.ndarray, np.ndarray]:
+    """Per-class AP with bounded memory, for partial labels at scale.
+
+    Only the labelled (target != −1) entries change an AP, so the scores are
+    consumed in row chunks (e.g. per evaluation batch or from a memory-mapped
+    file) and only the scores of the labelled entries are kept: memory is
+    one chunk plus the labelled entries, never (N, C). The numbers equal
+    :func:`average_precision` of the dense scores and targets.
+
+    Args:
+        score_chunks (Iterable[np.ndarray]): (B_i, C) scores of consecutive
+            rows, in row order.
+        labelled_entries (callable): ``labelled_entries(start, stop)`` gives
+            the labelled entries of rows ``[start, stop)`` as (K,) row
+            offsets from ``start``, (K,) class ids and (K,) targets in
+            {1, 0} (e.g. :meth:`SparseLabelStore.entries`).
+        num_classes (int): C.
+
+    Returns:
+        tuple: ``ap`` (C,) float64 (NaN for classes with no positive) and
+        ``num_pos`` (C,) int64, as :func:`average_precision`.
+    """
+    cols, scores, targets = [], [], []
+    start = 0
+    for chunk in score_chunks:
+        chunk = np.asarray(chunk)
+        if chunk.ndim != 2 or chunk.shape[1] != num_classes:
+            raise ValueError(f'score chunk at row {start} has shape '
+                             f'{chunk.shape}, expected (B, {num_classes})')
+        rows, chunk_cols, values = labelled_entries(start,
+                                                    start + len(chunk))
+        picked = chunk[rows, chunk_cols]
+        if not np.issubdtype(picked.dtype, np.floating):
+            picked = picked.astype(np.float64)
+        if not np.isfinite(picked).all():
+            raise ValueError(f'scores of rows {start}-{start + len(chunk)} '
+                             'contain NaN or infinite values')
+        cols.append(np.asarray(chunk_cols, dtype=np.int64))
+        scores.append(picked)
+        targets.append(np.asarray(values, dtype=np.int8))
+        start += len(chunk)
+    if not cols:
+        return (np.full(num_classes, np.nan),
+                np.zeros(num_classes, dtype=np.int64))
+    return entries_average_precision(np.concatenate(cols),
+                                     np.concatenate(scores),
+                                     np.concatenate(targets), num_classes)
+
+
+def entries_average_precision(cols: np.ndarray, scores: np.ndarray,
+                              targets: np.ndarray, num_classes: int
+                              ) -> Tuple[np.ndarray, np.ndarray]:
+    """Per-class AP from listed (sample, class) entries only.
+
+    Args:
+        cols (np.ndarray): (K,) class id of each entry.
+        scores (np.ndarray): (K,) finite score of each entry.
+        targets (np.ndarray): (K,) target in {1, 0, −1} (−1 ignored).
+        num_classes (int): C.
+
+    Returns:
+        tuple: ``ap`` (C,) and ``num_pos`` (C,), equal to
+        :func:`average_precision` of the dense (N, C) arrays whose other
+        entries are −1.
+    """
+    ap = np.full(num_classes, np.nan)
+    cols = np.asarray(cols, dtype=np.int64)
+    scores, targets = np.asarray(scores), np.asarray(targets, dtype=np.int8)
+    if not np.isfinite(scores).all():
+        raise ValueError('scores contain NaN or infinite values')
+    keep = targets != -1
+    if not np.isin(targets[keep], (0, 1)).all():
+        raise ValueError('targets must only contain 1, 0 and -1')
+    cols, scores, targets = cols[keep], scores[keep], targets[keep]
+    order = np.argsort(cols, kind='stable')
+    cols, scores, targets = cols[order], scores[order], targets[order]
+    bounds = np.searchsorted(cols, np.arange(num_classes + 1))
+    num_pos = np.bincount(cols[targets == 1], minlength=num_classes)
+    for c in np.flatnonzero(num_pos):
+        part = slice(bounds[c], bounds[c + 1])
+        ap[c] = _average_precision_columns(scores[part, None],
+                                           targets[part, None])[0]
+    return ap, num_pos.astype(np.int64)
 
 
 def mean_average_precision(ap: np.ndarray) -> Tuple[float, int]:

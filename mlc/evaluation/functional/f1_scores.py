@@ -1,5 +1,5 @@
 """Thresholded multi-label scores CP/CR/CF1, OP/OR/OF1, macro-F1
-(conventions.md §7) and per-class threshold tuning.
+(docs/conventions.md §7) and per-class threshold tuning.
 
 With TP_c, P̂_c (predicted positives) and G_c (positives) counted over the
 entries whose target is not −1:
@@ -13,8 +13,11 @@ from typing import Dict, Tuple, Union
 
 import numpy as np
 
-from .average_precision import (check_scores_targets, iter_column_chunks,
-                                sorted_cumulative_counts)
+from .average_precision import (
+    check_scores_targets,
+    iter_column_chunks,
+    sorted_cumulative_counts,
+)
 
 F1_KEYS = ('CP', 'CR', 'CF1', 'OP', 'OR', 'OF1', 'macro_f1')
 

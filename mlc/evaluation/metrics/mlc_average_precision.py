@@ -1,4 +1,7 @@
-"""mAP with empty-class accounting and shot groups (conventions.md §7)."""
+"""mAP with empty-class accounting and shot groups.
+
+Definitions: docs/conventions.md §7.
+"""
 import json
 import logging
 import os
@@ -13,9 +16,18 @@ from mmengine.structures import BaseDataElement
 from mmpretrain.structures import label_to_onehot
 
 from mlc.registry import METRICS
-from ..functional import (GROUPS, average_precision, class_freq_from_ann_file,
-                          group_map, group_of_classes, load_class_split,
-                          mean_average_precision, split_from_class_freq)
+from ..functional import (
+    GROUPS,
+    SHOT_RULES,
+    average_precision,
+    class_freq_from_ann_file,
+    describe_shot_rule,
+    group_map,
+    group_of_classes,
+    load_class_split,
+    mean_average_precision,
+    split_from_counts,
+)
 
 
 def pack_sample(data_sample: Union[dict, BaseDataElement]) -> Dict[str, Any]:
@@ -110,10 +122,15 @@ class MLCAveragePrecision(BaseMetric):
 
     The split comes from, in order: ``class_split``; the positives per class
     of ``train_ann_file``; ``dataset_meta['class_split']`` (dict or JSON
-    path); ``dataset_meta['train_class_freq']``. Counts are split with
-    many ≥ ``many_thr``, few < ``few_thr``. ``dataset_meta['class_freq']``
-    (counts of the evaluated file) is never used. Split keys head/middle/tail
-    (DB loss) are mapped to many/medium/few.
+    path); ``dataset_meta['train_class_freq']``. Counts are split by
+    ``shot_rule``: ``'count'`` (many ≥ ``many_thr``, few < ``few_thr``),
+    ``'rank'`` (the top ``many_frac`` of classes by training positives are
+    many, the bottom ``few_frac`` few) or ``'quantile'`` (count quantiles;
+    see :mod:`mlc.evaluation.functional.shot_groups`); the rule used is
+    logged with the summary and stored in the per-class table. A count
+    split with an empty group is logged as a warning. ``dataset_meta
+    ['class_freq']`` (counts of the evaluated file) is never used. Split
+    keys head/middle/tail (DB loss) are mapped to many/medium/few.
 
     A per-class table (name, AP, positives, group) is written as JSON to
     ``out_dir``, or to the directory of the current log file.
@@ -121,10 +138,18 @@ class MLCAveragePrecision(BaseMetric):
     Args:
         class_split (dict | str, optional): ``{"many": [...], "medium":
             [...], "few": [...]}`` or a JSON path holding it.
-        train_ann_file (str, optional): standard annotation JSON of the
-            training set (conventions §3); counts its ``pos`` lists.
-        many_thr (int): many-shot if training positives ≥ this. Default 100.
-        few_thr (int): few-shot if training positives < this. Default 20.
+        train_ann_file (str, optional): annotation file of the training set
+            in any format the datasets read (standard JSON, COCO instances
+            JSON, CSV table, list file); counts its observed positives.
+        shot_rule (str): ``'count'``, ``'rank'`` or ``'quantile'``.
+        many_thr (int): ``'count'``: many-shot if training positives ≥ this.
+            Default 100.
+        few_thr (int): ``'count'``: few-shot if training positives < this.
+            Default 20.
+        many_frac (float): ``'rank'``/``'quantile'``: share of many-shot
+            classes / upper quantile mass. Default 1/3.
+        few_frac (float): ``'rank'``/``'quantile'``: share of few-shot
+            classes / lower quantile mass. Default 1/3.
         out_dir (str, optional): directory of the per-class JSON table.
         collect_device (str): ``'cpu'`` or ``'gpu'``.
         prefix (str, optional): metric name prefix; default
@@ -135,8 +160,11 @@ class MLCAveragePrecision(BaseMetric):
     def __init__(self,
                  class_split: Optional[Union[dict, str]] = None,
                  train_ann_file: Optional[str] = None,
+                 shot_rule: str = 'count',
                  many_thr: int = 100,
                  few_thr: int = 20,
+                 many_frac: float = 1 / 3,
+                 few_frac: float = 1 / 3,
                  out_dir: Optional[str] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
@@ -146,12 +174,24 @@ class MLCAveragePrecision(BaseMetric):
         if few_thr > many_thr:
             raise ValueError(f'few_thr ({few_thr}) must not exceed many_thr '
                              f'({many_thr})')
+        if shot_rule not in SHOT_RULES:
+            raise ValueError(f'shot_rule must be one of {SHOT_RULES}, got '
+                             f'{shot_rule!r}')
+        if not (0 <= many_frac <= 1 and 0 <= few_frac <= 1
+                and many_frac + few_frac <= 1):
+            raise ValueError(f'many_frac ({many_frac}) and few_frac '
+                             f'({few_frac}) must lie in [0, 1] and sum to at '
+                             'most 1')
         self.class_split = (None if class_split is None else
                             load_class_split(class_split))
+        self.train_ann_file = train_ann_file
         self.train_class_freq = (None if train_ann_file is None else
                                  class_freq_from_ann_file(train_ann_file))
+        self.shot_rule = shot_rule
         self.many_thr = many_thr
         self.few_thr = few_thr
+        self.many_frac = many_frac
+        self.few_frac = few_frac
         self.out_dir = out_dir
 
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
@@ -159,13 +199,29 @@ class MLCAveragePrecision(BaseMetric):
         sample of the batch."""
         self.results.extend(pack_sample(ds) for ds in data_samples)
 
+    @property
+    def shot_rule_text(self) -> str:
+        """The rule that splits training counts, as logged."""
+        return describe_shot_rule(self.shot_rule, self.many_thr, self.few_thr,
+                                  self.many_frac, self.few_frac)
+
     def _from_freq(self, class_freq: Sequence[int],
                    num_classes: int) -> Dict[str, List[int]]:
         if len(class_freq) != num_classes:
             raise ValueError(f'training class_freq has {len(class_freq)} '
                              f'entries, predictions have {num_classes} '
                              'classes')
-        return split_from_class_freq(class_freq, self.many_thr, self.few_thr)
+        split = split_from_counts(class_freq, self.shot_rule, self.many_thr,
+                                  self.few_thr, self.many_frac,
+                                  self.few_frac)
+        empty = [g for g in GROUPS if not split[g]]
+        if empty and self.shot_rule == 'count':
+            print_log(
+                f'{type(self).__name__}: no {"/".join(empty)}-shot class '
+                f'under the {self.shot_rule_text}; on a small data set set '
+                "shot_rule='rank' or 'quantile'", logger='current',
+                level=logging.WARNING)
+        return split
 
     def resolve_class_split(
             self, num_classes: int) -> Tuple[Optional[dict], str]:
@@ -175,15 +231,19 @@ class MLCAveragePrecision(BaseMetric):
             return (load_class_split(self.class_split, num_classes),
                     'class_split')
         if self.train_class_freq is not None:
-            return (self._from_freq(self.train_class_freq, num_classes),
-                    f'train_ann_file counts ({self.many_thr}/{self.few_thr})')
+            freq = self.train_class_freq
+            if len(freq) < num_classes:  # a list file names no classes
+                freq = class_freq_from_ann_file(self.train_ann_file,
+                                                num_classes)
+            return (self._from_freq(freq, num_classes),
+                    f'train_ann_file counts, {self.shot_rule_text}')
         if meta.get('class_split') is not None:
             return (load_class_split(meta['class_split'], num_classes),
                     "dataset_meta['class_split']")
         if meta.get('train_class_freq') is not None:
             return (self._from_freq(meta['train_class_freq'], num_classes),
-                    f"dataset_meta['train_class_freq'] "
-                    f'({self.many_thr}/{self.few_thr})')
+                    f"dataset_meta['train_class_freq'], "
+                    f'{self.shot_rule_text}')
         return None, 'none'
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:

@@ -1,4 +1,5 @@
-"""CF1/OF1 and macro-F1 at a fixed or per-class threshold (conventions §7)."""
+"""CF1/OF1 and macro-F1 at a fixed or per-class threshold
+(docs/conventions.md §7)."""
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 import mmengine
@@ -34,7 +35,7 @@ class MLCF1Metric(BaseMetric):
 
     A score is predicted positive when ≥ ``thr``; −1 targets are ignored;
     class means run over all C classes with the max(·, 1) denominators of
-    conventions §7. Samples are de-duplicated by ``sample_idx``.
+    docs/conventions.md §7. Samples are de-duplicated by ``sample_idx``.
 
     Per-class thresholds: ``thresholds`` (tuned on a val split, e.g. written
     by a val-set metric with ``save_thresholds=True``) adds the same numbers

@@ -51,7 +51,8 @@ def pll_accuracy(scores: np.ndarray, labels: np.ndarray,
 
 @METRICS.register_module()
 class PLLAccuracy(BaseMetric):
-    """PLL test accuracy (conventions §7): top-1/top-5 over all samples
+    """PLL test accuracy (docs/conventions.md §7): top-1/top-5 over all
+    samples
     (sample-weighted, not a mean of batch accuracies) and, per shot group,
     the mean per-class top-1 accuracy. Keys ``pll/top1``, ``pll/top5``,
     ``pll/top1_many``, ``pll/top1_medium``, ``pll/top1_few``,
