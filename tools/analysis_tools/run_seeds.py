@@ -21,14 +21,23 @@ import os
 import os.path as osp
 import subprocess
 import sys
+import time
 from typing import Dict, List, Optional
 
 import numpy as np
 
+from mlc.utils.cli import (
+    check_output_file,
+    check_writable_dir,
+    parse_cfg_options,
+    run_cli,
+)
+from mlc.utils.progress import format_duration, progress_line
+
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('configs', nargs='+', help='config files')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
@@ -39,7 +48,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--out', help='write the markdown table here too')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='extra overrides passed to every run')
-    return parser.parse_args()
+    parser.add_argument('--debug', action='store_true',
+                        help='show the full traceback of a usage error')
+    return parser.parse_args(argv)
+
+
+def check_args(args: argparse.Namespace) -> None:
+    """Refuse, before any run, what would fail later: a missing config, a
+    dict in ``--cfg-options``, an unwritable ``--work-root`` or ``--out``."""
+    for config in args.configs:
+        if not osp.isfile(config):
+            raise FileNotFoundError(f'config not found: {config}')
+    parse_cfg_options(args.cfg_options)
+    if args.out:
+        check_output_file(args.out, '.md', '--out')
+    check_writable_dir(args.work_root, '--work-root')
 
 
 def run(cmd: List[str], log: str) -> None:
@@ -57,25 +80,43 @@ def train_and_test(config: str, seed: int, work_root: str,
     """Metrics of the last (and best-on-val) checkpoint of one run."""
     name = osp.splitext(osp.basename(config))[0]
     work_dir = osp.abspath(osp.join(work_root, name, f'seed{seed}'))
+    return train_and_test_in(config, seed, work_dir, overrides)
+
+
+def train_and_test_in(config: str, seed: int, work_dir: str,
+                      overrides: List[str], best_only: bool = False
+                      ) -> Dict[str, Dict[str, float]]:
+    """Train ``config`` with run seed ``seed`` in ``work_dir`` unless its
+    test metrics are there already, then test its last and best-on-val
+    checkpoints (``best_only``: the best one only, which then must exist).
+
+    Returns:
+        dict: ``'last'`` / ``'best'`` -> test metrics.
+    """
     os.makedirs(work_dir, exist_ok=True)
     results: Dict[str, Dict[str, float]] = {}
-    last_json = osp.join(work_dir, 'test_last.json')
+    tags = ('best', ) if best_only else ('last', 'best')
+    done_json = osp.join(work_dir, f'test_{tags[0]}.json')
     log = osp.join(work_dir, 'run.log')
-    if not osp.isfile(last_json):
+    if not osp.isfile(done_json):
         options = [f'randomness.seed={seed}', *overrides]
         run(['tools/train.py', config, '--work-dir', work_dir,
              '--cfg-options', *options], log)
-        with open(osp.join(work_dir, 'last_checkpoint')) as f:
-            last = f.read().strip()
         test_options = ['--cfg-options', *overrides] if overrides else []
-        run(['tools/test.py', config, last, '--work-dir', work_dir,
-             '--metrics-out', last_json, *test_options], log)
+        if not best_only:
+            with open(osp.join(work_dir, 'last_checkpoint')) as f:
+                last = f.read().strip()
+            run(['tools/test.py', config, last, '--work-dir', work_dir,
+                 '--metrics-out', done_json, *test_options], log)
         best = sorted(glob.glob(osp.join(work_dir, 'best_*.pth')))
+        if best_only and not best:
+            sys.exit(f'error: {config} saved no best-on-val checkpoint in '
+                     f'{work_dir}; see {log}')
         if best:
             run(['tools/test.py', config, best[-1], '--work-dir', work_dir,
                  '--metrics-out', osp.join(work_dir, 'test_best.json'),
                  *test_options], log)
-    for tag in ('last', 'best'):
+    for tag in tags:
         path = osp.join(work_dir, f'test_{tag}.json')
         if osp.isfile(path):
             with open(path) as f:
@@ -91,6 +132,16 @@ def pick(metrics: Dict[str, float], key: str) -> Optional[float]:
     return None
 
 
+def mean_std(values: List[float]) -> str:
+    """``mean ± std`` of a table cell; one value is shown as ``v (n=1)``
+    (its std of 0 says nothing), none as ``–``."""
+    if not values:
+        return '–'
+    if len(values) == 1:
+        return f'{values[0]:.2f} (n=1)'
+    return f'{np.mean(values):.2f} ± {np.std(values):.2f}'
+
+
 def table(rows: Dict[str, Dict[str, List[Dict[str, float]]]],
           keys: List[str], seeds: List[int]) -> str:
     """Markdown table of mean ± std (over seeds) per config and checkpoint,
@@ -104,8 +155,7 @@ def table(rows: Dict[str, Dict[str, List[Dict[str, float]]]],
             for key in keys:
                 values = [v for v in (pick(r, key) for r in runs)
                           if v is not None]
-                cells.append('–' if not values else
-                             f'{np.mean(values):.2f} ± {np.std(values):.2f}')
+                cells.append(mean_std(values))
             per_seed = ' / '.join(
                 '–' if pick(r, keys[0]) is None else f'{pick(r, keys[0]):.2f}'
                 for r in runs)
@@ -113,27 +163,48 @@ def table(rows: Dict[str, Dict[str, List[Dict[str, float]]]],
                          ' | '.join(cells) + f' | {per_seed} |')
     lines.append('')
     lines.append(f'Seeds {seeds}; mean ± population std over run seeds on '
-                 'data seed 0; "last" = last epoch, "best" = best epoch on '
-                 'the val split, both evaluated on the test split.')
+                 'data seed 0 ("(n=1)": a single run, no std); "last" = '
+                 'last epoch, "best" = best epoch on the val split, both '
+                 'evaluated on the test split.')
     return '\n'.join(lines)
 
 
-def main() -> None:
-    args = parse_args()
+def sweep(args: argparse.Namespace) -> None:
+    """Train and test every (config, seed) and print the table."""
+    check_args(args)
     rows: Dict[str, Dict[str, List[Dict[str, float]]]] = {}
-    for config in args.configs:
+    jobs = [(config, seed) for config in args.configs for seed in args.seeds]
+    run_times: List[float] = []
+    start = time.time()
+    for i, (config, seed) in enumerate(jobs):
         name = osp.splitext(osp.basename(config))[0]
-        for seed in args.seeds:
-            print(f'[run_seeds] {name} seed {seed}', flush=True)
-            for tag, metrics in train_and_test(config, seed, args.work_root,
-                                               args.cfg_options).items():
-                rows.setdefault(name, {}).setdefault(tag, []).append(metrics)
+        work_dir = osp.join(args.work_root, name, f'seed{seed}')
+        reused = osp.isfile(osp.join(work_dir, 'test_last.json'))
+        print(f'[run_seeds {i + 1}/{len(jobs)}] {name} seed {seed}: '
+              f'{"reusing the finished run" if reused else "training"} '
+              f'({work_dir})', flush=True)
+        t0 = time.time()
+        for tag, metrics in train_and_test(config, seed, args.work_root,
+                                           args.cfg_options).items():
+            rows.setdefault(name, {}).setdefault(tag, []).append(metrics)
+        if not reused:
+            run_times.append(time.time() - t0)
+        print(f'[run_seeds {i + 1}/{len(jobs)}] {name} seed {seed}: done in '
+              f'{format_duration(time.time() - t0)}; '
+              f'{progress_line(i + 1, len(jobs), run_times)}', flush=True)
+    print(f'[run_seeds] {len(jobs)} runs in '
+          f'{format_duration(time.time() - start)}', flush=True)
     text = table(rows, args.keys, args.seeds)
     print(text)
     if args.out:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
         with open(args.out, 'w') as f:
             f.write(text + '\n')
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    run_cli(lambda: sweep(args), args.debug)
 
 
 if __name__ == '__main__':
