@@ -1,4 +1,4 @@
-"""PLL-VOC published CSV files -> standard PLL annotations (benchmarks.md §6).
+"""PLL-VOC published CSV files -> standard PLL annotations.
 
 ``PLL/train_var/images_PLL.csv`` has columns ``name``, ``label`` (true
 class) and ``label set`` (space-separated candidate class names);

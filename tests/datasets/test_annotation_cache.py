@@ -6,8 +6,11 @@ import zipfile
 import numpy as np
 
 from mlc.datasets import MLCDataset
-from mlc.datasets.annotation_cache import (ParsedAnnotation, cache_key,
-                                           cached_parse)
+from mlc.datasets.annotation_cache import (
+    ParsedAnnotation,
+    cache_key,
+    cached_parse,
+)
 
 
 def parsed(n=3):

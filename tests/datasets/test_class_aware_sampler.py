@@ -1,4 +1,4 @@
-"""ClassAwareSampler and StitchUpDataset partner selection (stitchup §3-§4)."""
+"""ClassAwareSampler and StitchUpDataset partner selection."""
 import random
 
 import numpy as np
@@ -48,7 +48,7 @@ def test_epoch_length_blocks_and_global_rng_untouched():
     sampler = ClassAwareSampler(data, num_samples_cls=3, reduce=4, seed=7)
     seq = list(sampler)
     assert len(sampler) == len(seq) == 3875  # 775 * 20 / 4
-    cls = np.argmax(data.label_store.initial()[seq], axis=1)
+    cls = np.argmax(data.label_store.observed()[seq], axis=1)
     blocks = cls[:3873].reshape(-1, 3)
     assert (blocks == blocks[:, :1]).all()
     # every class is visited once per pass over the class list

@@ -1,4 +1,4 @@
-"""Corruption toolkit (benchmarks.md §9): rules, hand-checked fixtures and
+"""Corruption toolkit: rules, hand-checked fixtures and
 large-sample rates."""
 import copy
 import json
@@ -10,14 +10,24 @@ import numpy as np
 import pytest
 
 from mlc.datasets.annotation import dense_labels
-from mlc.datasets.corruptions import (OP_IDS, OPS, annotation_sha1, audit,
-                                      candidates_hierarchical,
-                                      candidates_uniform, class_split,
-                                      drop_positives_hill, dumps_canonical,
-                                      inject_noise, keep_entries,
-                                      keep_positives_bernoulli,
-                                      longtail_subsample, save_annotation,
-                                      single_positive, split_holdout)
+from mlc.datasets.corruptions import (
+    OP_IDS,
+    OPS,
+    annotation_sha1,
+    audit,
+    candidates_hierarchical,
+    candidates_uniform,
+    class_split,
+    drop_positives_hill,
+    dumps_canonical,
+    inject_noise,
+    keep_entries,
+    keep_positives_bernoulli,
+    longtail_subsample,
+    save_annotation,
+    single_positive,
+    split_holdout,
+)
 from mlc.datasets.corruptions.longtail import exp_reference, pareto_reference
 from mlc.version import __version__
 

@@ -40,13 +40,6 @@ def test_dense_labels_and_clean_kept_apart(tmp_path):
     np.testing.assert_array_equal(ds0.get_data_info(0)['gt_score'], [1, 0, 0])
 
 
-def test_label_store_update_reaches_samples(tmp_path):
-    ann = write(tmp_path / 'a.json', [dict(img_path='x.png', pos=[0])])
-    ds = MLCDataset(ann_file=ann)
-    ds.label_store.update([0], [[1, 1, 0]])
-    np.testing.assert_array_equal(ds[0]['gt_score'], [1, 1, 0])
-
-
 def test_indices_subset_keeps_labels_aligned(tmp_path):
     entries = [dict(img_path=f'{i}.png', pos=[i % 3]) for i in range(6)]
     ann = write(tmp_path / 'a.json', entries)

@@ -9,16 +9,19 @@ import random
 import numpy as np
 import pytest
 import torch
+from conftest import ROOT
 
 from mlc.datasets import CIFARLTPLL, PLLDataset
 from mlc.datasets.annotation import AnnotationError
-from mlc.datasets.cifar_lt_pll import (build_annotations, build_params,
-                                       lt_counts, make_cifar_lt_pll,
-                                       rank_class_split)
+from mlc.datasets.cifar_lt_pll import (
+    build_annotations,
+    build_params,
+    lt_counts,
+    make_cifar_lt_pll,
+    rank_class_split,
+)
 from mlc.datasets.corruptions.candidates import cifar100_groups
 from mlc.datasets.pll_voc import read_pll_voc_csv
-
-from conftest import ROOT
 
 
 def write_pll(path, entries, classes=4):
@@ -48,7 +51,7 @@ def test_pll_dataset_reads_candidates_and_counts_violations(tmp_path):
 
 @pytest.mark.parametrize('entry,match', [
     (dict(img_index=0, candidates=[], gt_label=0), 'non-empty "candidates"'),
-    (dict(img_index=0, candidates=[7], gt_label=0), 'not class ids'),
+    (dict(img_index=0, candidates=[7], gt_label=0), 'not a class id'),
     (dict(img_index=0, candidates=[1], gt_label=9), '"gt_label"'),
     (dict(img_index=0, candidates=[1]), 'no "gt_label"'),
 ])
@@ -264,6 +267,7 @@ def test_pll_voc_converter(tmp_path):
 
 def test_multiview_preprocessor_and_digitmosaic_pll(tmp_path):
     from mmengine.dataset import pseudo_collate
+
     from mlc.registry import DATASETS, MODELS
     from mlc.utils import register_all_modules
     register_all_modules(init_default_scope=False)

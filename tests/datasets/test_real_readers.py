@@ -4,17 +4,27 @@ import os.path as osp
 
 import numpy as np
 import pytest
-
-from mlc.datasets import AnnotationError, COCOMultiLabel, ListFileDataset
-from mlc.datasets import VOCMultiLabel
-from mlc.datasets.readers import (ListFileError, coco_labels,
-                                  read_class_dict, read_comic_folder,
-                                  read_comic_json, read_db_folder,
-                                  read_distribution, read_id_list,
-                                  read_list_file, voc_flag_labels,
-                                  voc_xml_labels)
-
 from real_format_fixtures import write_coco, write_db_folder, write_voc
+
+from mlc.datasets import (
+    AnnotationError,
+    COCOMultiLabel,
+    ListFileDataset,
+    VOCMultiLabel,
+)
+from mlc.datasets.readers import (
+    ListFileError,
+    coco_labels,
+    read_class_dict,
+    read_comic_folder,
+    read_comic_json,
+    read_db_folder,
+    read_distribution,
+    read_id_list,
+    read_list_file,
+    voc_flag_labels,
+    voc_xml_labels,
+)
 
 
 # ---------------------------------------------------------------- list files

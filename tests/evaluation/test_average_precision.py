@@ -6,11 +6,15 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score
 
-from mlc.evaluation.functional import (average_precision,
-                                       class_freq_from_ann_file, group_map,
-                                       group_of_classes, load_class_split,
-                                       mean_average_precision,
-                                       split_from_class_freq)
+from mlc.evaluation.functional import (
+    average_precision,
+    class_freq_from_ann_file,
+    group_map,
+    group_of_classes,
+    load_class_split,
+    mean_average_precision,
+    split_from_class_freq,
+)
 
 # The package re-exports the function under the module's name.
 ap_module = importlib.import_module(

@@ -19,7 +19,8 @@ def harmonic(p, r):
 
 
 def sklearn_f1(scores, targets, thr):
-    """The conventions-§7 numbers built from sklearn, class by class on the
+    """The docs/conventions.md §7 numbers built from sklearn, class by class
+    on the
     non-ignored entries; pooled numbers on the flattened non-ignored
     entries. zero_division=0 gives TP/max(P̂, 1) and TP/max(G, 1)."""
     thr = np.broadcast_to(np.asarray(thr, dtype=float), scores.shape[1:])

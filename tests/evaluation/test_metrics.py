@@ -11,9 +11,12 @@ from mmpretrain.structures import DataSample
 from sklearn.metrics import average_precision_score
 
 from mlc.evaluation import MLCAveragePrecision, MLCF1Metric
-from mlc.evaluation.functional import (average_precision,
-                                       mean_average_precision, multilabel_f1,
-                                       tune_thresholds)
+from mlc.evaluation.functional import (
+    average_precision,
+    mean_average_precision,
+    multilabel_f1,
+    tune_thresholds,
+)
 from mlc.registry import METRICS
 
 C = 10

@@ -5,11 +5,10 @@ import json
 import os
 
 import torch
-
-import mlc  # noqa: F401  (safe globals for torch.load)
-
 from conftest import ROOT, tiny_config
 from test_cli import CRASH_HOOK, dump, run_tool
+
+import mlc  # noqa: F401  (safe globals for torch.load)
 
 
 def comic_config(root, work_dir, max_epochs):

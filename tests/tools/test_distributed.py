@@ -6,10 +6,9 @@ import subprocess
 import sys
 
 import numpy as np
+from conftest import ROOT, tiny_config
 from mmengine.config import Config
 from sklearn.metrics import average_precision_score
-
-from conftest import ROOT, tiny_config
 
 
 def free_port() -> int:

@@ -4,7 +4,6 @@ import os.path as osp
 
 import pytest
 import yaml
-
 from conftest import ROOT
 
 METAFILES = sorted(glob.glob(osp.join(ROOT, 'configs', '*', 'metafile.yml')))

@@ -14,11 +14,10 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from PIL import Image
+from test_cli import dump, run_tool
 
 import mlc  # noqa: F401
 from mlc.utils import register_all_modules
-
-from test_cli import dump, run_tool
 
 
 def make_tiny_pll(root, num=16, classes=4, size=16, seed=0, split='train'):

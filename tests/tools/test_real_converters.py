@@ -7,13 +7,16 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import ROOT
+from real_format_fixtures import (
+    random_coco_pool,
+    write_coco,
+    write_db_folder,
+    write_voc,
+)
 
 from mlc.datasets import MLCDataset
 from mlc.datasets.annotation import dense_labels, load_annotation
-
-from conftest import ROOT
-from real_format_fixtures import (random_coco_pool, write_coco,
-                                  write_db_folder, write_voc)
 
 
 def run(tool, *args, capsys=None):
@@ -53,9 +56,12 @@ def test_make_coco_multilabel(tmp_path, capsys):
     run('dataset_converters/make_coco_multilabel.py', src, out, '--year',
         '2017', '--keep-unannotated', capsys=capsys)
     assert len(load_annotation(str(out))['data_list']) == 3
-    with pytest.raises(FileNotFoundError, match='2 of 2 listed image'):
+    with pytest.raises(SystemExit, match='2 of 2 listed image'):
         run('dataset_converters/make_coco_multilabel.py', src, out, '--year',
             '2017', '--check-images', '--img-root', tmp_path)
+    with pytest.raises(FileNotFoundError, match='2 of 2 listed image'):
+        run('dataset_converters/make_coco_multilabel.py', src, out, '--year',
+            '2017', '--check-images', '--img-root', tmp_path, '--debug')
 
 
 def test_make_voc_and_pu_mlc_voc(tmp_path, capsys):
@@ -254,6 +260,7 @@ def test_voc_mlt_config_on_converted_shared_files(shared_data, tmp_path,
                                                   capsys):
     from mmengine.config import Config
     from mmengine.registry import DefaultScope
+
     from mlc.registry import DATASETS
     from mlc.utils import register_all_modules
     register_all_modules(init_default_scope=False)

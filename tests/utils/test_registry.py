@@ -1,9 +1,9 @@
 """mlc registries are children of mmpretrain's and resolve both packages."""
 import pytest
 from mmengine.registry import DefaultScope
+from mmpretrain import registry as mmpretrain_registry
 
 from mlc import registry as mlc_registry
-from mmpretrain import registry as mmpretrain_registry
 from mlc.utils import register_all_modules
 
 NODES = [name for name in dir(mlc_registry)

@@ -1,4 +1,4 @@
-"""Apply corruption-toolkit ops to a standard annotation file (§9).
+"""Apply corruption-toolkit ops to a standard annotation file.
 
 Example::
 
@@ -20,8 +20,13 @@ import re
 from typing import Tuple
 
 from mlc.datasets.annotation import load_annotation
-from mlc.datasets.corruptions import (OPS, audit, class_split,
-                                      save_annotation, split_holdout)
+from mlc.datasets.corruptions import (
+    OPS,
+    audit,
+    class_split,
+    save_annotation,
+    split_holdout,
+)
 
 
 def parse_op(text: str) -> Tuple[str, dict]:
@@ -71,8 +76,8 @@ def main() -> None:
     parser.add_argument('--few-max', type=int, default=20)
     parser.add_argument('--holdout-val', help='val part of split_holdout '
                         '(default: OUT with _holdout_val.json)')
-    parser.add_argument('--audit-out', help='write the audit (§9) of the '
-                        'output to this JSON file')
+    parser.add_argument('--audit-out', help='write the audit statistics of '
+                        'the output to this JSON file')
     args = parser.parse_args()
 
     stem = osp.splitext(args.output)[0]

@@ -1,4 +1,4 @@
-# COCO-MLT (DB loss, benchmarks.md §4): 1,909 COCO-2017 train images, 80
+# COCO-MLT (DB loss, docs/datasets.md): 1,909 COCO-2017 train images, 80
 # classes, head/medium/tail 22/33/25; test COCO val2017 (5,000 images; DB
 # rule: annotations with ignore, area <= 0, w < 1 or h < 1 left out, images
 # without annotations kept all-zero). `train_ann` = `train_noise{r}.json` for

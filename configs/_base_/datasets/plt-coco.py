@@ -1,4 +1,4 @@
-# PLT-COCO (COMIC, benchmarks.md §1): 2,962 COCO-2017 train images, 80
+# PLT-COCO (COMIC, docs/datasets.md): 2,962 COCO-2017 train images, 80
 # classes, 40 % of the positives missing (unlisted -1, clean_pos from the
 # full file); test COCO-2017 val (5,000 images, full labels). Shot groups
 # from the loaded partial training counts (many >= 100, few < 20).

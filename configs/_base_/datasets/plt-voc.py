@@ -1,4 +1,4 @@
-# PLT-VOC (COMIC, benchmarks.md §1): 2,569 VOC-2012 trainval images, 20
+# PLT-VOC (COMIC, docs/datasets.md): 2,569 VOC-2012 trainval images, 20
 # classes, 40 % of the positives missing; test VOC-2007 test (4,952 images,
 # positive iff the class flag is 1: difficult = negative).
 # data/plt-voc/VOCdevkit -> the VOCdevkit holding VOC2012 and VOC2007.

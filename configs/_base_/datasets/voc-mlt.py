@@ -1,4 +1,4 @@
-# VOC-MLT (DB loss, benchmarks.md §4): 1,142 VOC-2012 trainval images, 20
+# VOC-MLT (DB loss, docs/datasets.md): 1,142 VOC-2012 trainval images, 20
 # classes, head/medium/tail 6/6/8; test VOC-2007 test (4,952 images, every
 # object incl. difficult positive). Set `train_ann` to
 # `train_noise{0.3,0.5,0.7,0.9}.json` for VOC-MLT-Noise (Stitch-Up).

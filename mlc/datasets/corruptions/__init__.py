@@ -1,15 +1,24 @@
-"""Corruption toolkit (benchmarks.md §9): seeded, idempotent, pure functions
+"""Corruption toolkit: seeded, idempotent, pure functions
 on the standard annotation dict. ``OPS`` maps op names to the functions that
 map one annotation to one annotation (``split_holdout`` returns two files and
 is not in it)."""
 from .audit import audit
 from .candidates import candidates_hierarchical, candidates_uniform
-from .common import (OP_IDS, annotation_sha1, dumps_canonical, op_rng,
-                     save_annotation)
+from .common import (
+    OP_IDS,
+    annotation_sha1,
+    dumps_canonical,
+    op_rng,
+    save_annotation,
+)
 from .holdout import split_holdout
 from .longtail import class_split, longtail_subsample
-from .missing_labels import (drop_positives_hill, keep_entries,
-                             keep_positives_bernoulli, single_positive)
+from .missing_labels import (
+    drop_positives_hill,
+    keep_entries,
+    keep_positives_bernoulli,
+    single_positive,
+)
 from .noise import inject_noise
 
 OPS = {

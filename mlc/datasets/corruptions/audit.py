@@ -1,12 +1,17 @@
-"""Statistics of an annotation file, for corruption audits (§9).
+"""Statistics of an annotation file, for corruption audits.
 
 Reads clean labels (``clean_pos``, ``gt_label``): an analysis tool, never
 used by training code.
 """
 import numpy as np
 
-from .common import (candidate_matrix, clean_labels, num_classes,
-                     observed_labels, task)
+from .common import (
+    candidate_matrix,
+    clean_labels,
+    num_classes,
+    observed_labels,
+    task,
+)
 
 
 def _rate(num: int, den: int) -> float:

@@ -1,4 +1,4 @@
-"""Partial-label (PLL) candidate sets from single-label files (§5, §9).
+"""Partial-label (PLL) candidate sets from single-label files.
 
 The input is a multi-label file with exactly one clean positive per image
 (``clean_pos``, else ``pos``) or a PLL file (``gt_label``). The output is a

@@ -1,8 +1,8 @@
-"""Shared machinery of the corruption toolkit (benchmarks.md §9).
+"""Shared machinery of the corruption toolkit.
 
 Every op is a pure function ``(annotation, **params, seed) -> annotation`` on
-the standard annotation dict (conventions §3). :func:`run_op` implements the
-rules common to all ops:
+the standard annotation dict (docs/conventions.md §3). :func:`run_op`
+implements the rules common to all ops:
 
 - RNG ``Generator(PCG64(SeedSequence([seed, op_id])))`` with a fixed
   ``op_id`` per op (:data:`OP_IDS`), so ops chained with one seed draw from

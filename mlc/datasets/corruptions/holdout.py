@@ -1,13 +1,21 @@
 """Seeded stratified hold-out split of a training file (protocol
-``holdout``, conventions §7)."""
+``holdout``, docs/conventions.md §7)."""
 import copy
 from typing import Tuple
 
 import numpy as np
 
-from .common import (annotation_sha1, apply_clean_rule, candidate_matrix,
-                     finish, is_repeat, observed_labels, op_rng,
-                     provenance_entry, task)
+from .common import (
+    annotation_sha1,
+    apply_clean_rule,
+    candidate_matrix,
+    finish,
+    is_repeat,
+    observed_labels,
+    op_rng,
+    provenance_entry,
+    task,
+)
 
 
 def stratum(labels: np.ndarray) -> np.ndarray:

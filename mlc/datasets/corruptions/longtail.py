@@ -1,4 +1,4 @@
-"""Long-tailed subsampling (DB/COMIC protocol, benchmarks.md §4 and §9) and
+"""Long-tailed subsampling (DB/COMIC protocol) and
 shot-group class splits."""
 import random
 from functools import partial

@@ -1,4 +1,4 @@
-"""Missing-label ops: positives or entries become unknown (benchmarks.md §9).
+"""Missing-label ops: positives or entries become unknown.
 
 All ops read the observed labels of a multi-label file, iterate images in
 file order and classes in ascending id, and carry ``clean_pos`` along.

@@ -1,7 +1,7 @@
 """Label noise: the project's documented generator ``inject_noise``.
 
-The official -Noise rule of Stitch-Up is unknown (benchmarks.md §4); this is
-the fallback of benchmarks.md §9.
+The official -Noise rule of Stitch-Up is unpublished; this is the project's
+fallback (docs/datasets.md, VOC-MLT / COCO-MLT and -Noise).
 """
 import numpy as np
 from mmengine.logging import MMLogger

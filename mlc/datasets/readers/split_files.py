@@ -1,19 +1,20 @@
 """Readers of the split files published with the reference methods.
 
-- DB loss / Stitch-Up (``appendix/`` folders, benchmarks.md §4):
+- DB loss / Stitch-Up (``appendix/`` folders, docs/datasets.md):
   ``img_id.txt`` / ``img_id.pkl`` (plain newline text despite the extension,
   or a real pickle of a list), ``class_freq.pkl`` (``gt_labels``,
   ``class_freq``, ``neg_class_freq``, ``condition_prob``; the -Noise files
   ``class_freq_{r}noise.pkl`` hold ``labels`` and ``clean_labels``),
   ``class_split.pkl`` / ``training_split.pkl`` (``head``/``middle``/``tail``
   sets).
-- COMIC (``dataset/`` and Drive files, benchmarks.md §1): ``img_id.txt``,
+- COMIC (``dataset/`` and Drive files, docs/datasets.md): ``img_id.txt``,
   ``class.txt`` (a Python dict literal ``{name: count}`` on one line),
   ``distribution.txt`` (only the last line counts: C comma-separated ints),
   ``class_split.pkl``, ``co-occurrence.npy`` (C x C), ``LT_*.json``
   (``{file name: [C ints in {0, 1}]}``).
 
-Pickles go through :func:`mlc.utils.safe_pickle.safe_load_pickle`; ``.npy``
+Pickles go through
+:func:`mlc.datasets.readers.restricted_pickle.safe_load_pickle`; ``.npy``
 files are loaded with ``allow_pickle=False``.
 """
 import ast
@@ -24,8 +25,8 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from mlc.evaluation.functional.shot_groups import load_class_split
-from .restricted_pickle import safe_load_pickle
 from ..annotation import AnnotationError
+from .restricted_pickle import safe_load_pickle
 
 
 def read_id_list(path: str) -> List[str]:

@@ -1,4 +1,5 @@
-"""Building standard annotation dicts (conventions §3) in converters."""
+"""Building standard annotation dicts (docs/conventions.md §3) in
+converters."""
 import hashlib
 from typing import Dict, Iterable, List, Optional, Sequence
 

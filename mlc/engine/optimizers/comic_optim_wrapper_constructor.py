@@ -4,8 +4,7 @@ from typing import Dict, List, Optional
 import torch.nn as nn
 from mmengine.optim import OptimWrapper
 
-from mlc.registry import (OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS,
-                          OPTIMIZERS)
+from mlc.registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIM_WRAPPERS, OPTIMIZERS
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()

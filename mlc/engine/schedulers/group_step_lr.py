@@ -2,8 +2,7 @@
 from typing import Dict
 
 from mmengine.optim.scheduler.lr_scheduler import LRSchedulerMixin
-from mmengine.optim.scheduler.param_scheduler import (INF,
-                                                      StepParamScheduler)
+from mmengine.optim.scheduler.param_scheduler import INF, StepParamScheduler
 
 from mlc.registry import PARAM_SCHEDULERS
 
