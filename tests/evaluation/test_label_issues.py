@@ -9,7 +9,6 @@ import torch
 from mlc.datasets import MLCDataset
 from mlc.datasets.annotation import dense_labels, load_annotation
 from mlc.evaluation.label_issues import (
-    LabelIssueScores,
     class_thresholds,
     corrected_annotation,
     flagged_images,
@@ -22,6 +21,7 @@ from mlc.evaluation.label_issues import (
     true_issues,
 )
 from mlc.evaluation.label_issues.ranking_metrics import issue_report
+from mlc.evaluation.metrics import DumpPredictions
 
 
 def logit(p):
@@ -147,7 +147,7 @@ def test_issue_report_counts_true_issues():
 
 
 def test_score_collector_keeps_each_sample_once(tmp_path):
-    metric = LabelIssueScores(str(tmp_path / 's.npz'))
+    metric = DumpPredictions(str(tmp_path / 's.npz'), with_targets=False)
     rows = [(2, [.1, .2]), (0, [.3, .4]), (1, [.5, .6]), (2, [.1, .2])]
     metric.process(None, [dict(sample_idx=i, pred_score=torch.tensor(p))
                           for i, p in rows])
@@ -156,6 +156,7 @@ def test_score_collector_keeps_each_sample_once(tmp_path):
         np.testing.assert_array_equal(data['sample_idx'], [0, 1, 2])
         assert data['pred_score'].dtype == np.float32
         np.testing.assert_allclose(data['pred_score'][2], [.1, .2])
+        assert 'gt_score' not in data
 
 
 def _annotation(unlisted):

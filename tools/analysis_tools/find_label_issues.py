@@ -192,7 +192,8 @@ def score(cfg: Config, ann_file: str, checkpoint: str, out_file: str,
         persistent_workers=False,
         sampler=dict(type='DefaultSampler', shuffle=False),
         dataset=dataset)
-    cfg.test_evaluator = [dict(type='LabelIssueScores', out_file=out_file)]
+    cfg.test_evaluator = [dict(type='DumpPredictions', out_file=out_file,
+                                   with_targets=False)]
     cfg.test_cfg = cfg.get('test_cfg') or dict()
     cfg.load_from, cfg.resume = checkpoint, False
     cfg.work_dir = osp.join(osp.dirname(out_file), 'score_logs')

@@ -2,7 +2,7 @@
 
 Pure scoring and ranking functions (:mod:`.scoring`), their evaluation
 against clean labels (:mod:`.ranking_metrics`), K-fold splitting
-(:mod:`.folds`), the DDP-safe score collector (:class:`LabelIssueScores`),
+(:mod:`.folds`) (the scores are collected by ``DumpPredictions``),
 the method's own evidence (:mod:`.evidence`), the corrected annotation
 (:mod:`.correction`) and the contact sheet (:mod:`.contact_sheet`). The
 command line is ``tools/analysis_tools/find_label_issues.py``.
@@ -18,7 +18,6 @@ from .dataset_config import (
 from .evidence import method_evidence
 from .folds import stratified_folds
 from .ranking_metrics import pair_hits, precision_recall_at, true_issues
-from .score_collector import LabelIssueScores
 from .scoring import (
     MISSING,
     SPURIOUS,
@@ -31,7 +30,7 @@ from .scoring import (
 )
 
 __all__ = [
-    'MISSING', 'SPURIOUS', 'SPURIOUS_TO', 'LabelIssueScores', 'SheetItem',
+    'MISSING', 'SPURIOUS', 'SPURIOUS_TO', 'SheetItem',
     'annotation_source', 'class_thresholds', 'contact_sheet',
     'corrected_annotation', 'flagged_images', 'image_scores',
     'innermost_dataset', 'issue_margins', 'method_evidence', 'on_annotation',
