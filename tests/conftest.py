@@ -9,6 +9,16 @@ import pytest
 from PIL import Image
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+@pytest.fixture(autouse=True)
+def _restore_torch_threads():
+    """A test that pins torch's thread count does not leak it: runs
+    compared bit for bit across processes need the same count."""
+    import torch
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
 SHARED_DATA = osp.join(osp.dirname(ROOT), 'shared', 'data')
 sys.path.insert(0, ROOT)
 

@@ -18,8 +18,10 @@ PY = sys.executable
 
 
 def run_tool(args, cwd=ROOT, env_extra=None):
-    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep +
-               os.environ.get('PYTHONPATH', ''))
+    # the same torch thread count as this process: runs compared bit for
+    # bit with in-process runs reduce in the same order
+    env = dict(os.environ, OMP_NUM_THREADS=str(torch.get_num_threads()),
+               PYTHONPATH=ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''))
     env.update(env_extra or {})
     return subprocess.run([PY, *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=600)
