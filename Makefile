@@ -19,8 +19,10 @@ $(STAMP): setup.py requirements/runtime.txt requirements/tests.txt
 demo: $(STAMP)
 	$(PY) tools/demo.py
 
+# Two pytest workers (one per core), one torch thread each; a test file stays
+# on one worker (--dist loadfile: its module fixtures are built once).
 test: $(STAMP)
-	$(PY) -m pytest tests -q
+	OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadfile tests -q
 
 # Lint the whole tree with the rules of ruff.toml; installs ruff into .venv
 # when it is missing.
