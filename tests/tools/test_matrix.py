@@ -12,7 +12,7 @@ from conftest import ROOT
 
 sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis_tools'))
 
-from matrix import driver  # noqa: E402
+from matrix import driver, figures  # noqa: E402
 from matrix.cell_config import converge, select_build  # noqa: E402
 from matrix.claims import Claim, Comparison, verdict  # noqa: E402
 from matrix.definition import (  # noqa: E402
@@ -89,6 +89,34 @@ def test_driver_resumes_and_tabulates(tmp_path):
     assert cell_text(text, 'Hill', 1) == '67.0 ± 2.0 [+6.0]'
     assert cell_text(text, 'BCE', 1) == '61.0 ± 1.0'
     assert '| 7 (4) |' in text  # epochs trained (best epoch)
+
+
+def test_frozen_row_delta_is_against_its_own_reference(tmp_path):
+    """A row naming a baseline gets its delta against that row (BCE on the
+    same frozen trunk), not against the block's baseline."""
+    maps = {('BCE', 'missing'): [60.0], ('BCE, frozen', 'missing'): [70.0],
+            ('COMIC', 'missing'): [72.0], ('Hill', 'missing'): [65.0]}
+    block = Block('multilabel', 'hard', 'mAP',
+                  (Row('BCE', 'b.py'), Row('BCE, frozen', 'b.py'),
+                   Row('COMIC', 'c.py', baseline='BCE, frozen'),
+                   Row('Hill', 'h.py')),
+                  (Column('missing', 'pl'), ), baseline='BCE')
+    root = str(tmp_path / 'runs')
+
+    def runner(cell, seed, work_dir):
+        return dict(metrics={'multi-label/mAP':
+                             maps[(cell.row.name, cell.column.name)][seed]},
+                    epochs=7, best_epoch=4, per_class=None, scalars=None)
+
+    driver.run_matrix([block], [0], root, runner=runner)
+    text = driver.report([block], [0], root, str(tmp_path / 'figs'),
+                         str(tmp_path / 'matrix.md'))
+    assert cell_text(text, 'COMIC', 1) == '72.0 (n=1) [+2.0]'  # 72 - 70
+    assert cell_text(text, 'Hill', 1) == '65.0 (n=1) [+5.0]'   # 65 - 60
+    assert cell_text(text, 'BCE, frozen', 1) == '70.0 (n=1) [+10.0]'
+    grid = figures.delta_grid(block, driver.collect([block], [0], root))
+    assert grid[:, 0].tolist() == [pytest.approx(np.nan, nan_ok=True),
+                                   10.0, 2.0, 5.0]
 
 
 def test_failed_run_is_reported_and_retried(tmp_path):
@@ -288,6 +316,7 @@ def test_pretraining_uses_no_evaluated_source_digit(tmp_path, monkeypatch):
 
 
 def test_every_row_config_exists():
+    assert osp.isfile(osp.join(ROOT, PRETRAIN['config'])), PRETRAIN
     for block in blocks().values():
         for row in block.rows:
             if row.runner == 'mmengine':

@@ -9,6 +9,7 @@ seeds). With a ``versus`` metric the compared quantity is the gain on
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
+from .definition import BCE_FROZEN, BCE_STAGE3
 from .stats import Delta, Results, delta, stat
 
 
@@ -59,15 +60,20 @@ CLAIMS = (
     Claim('Hill / SPLC', 'Hill and SPLC beat BCE under missing labels',
           _beats('Hill', ('BCE', ), ('missing', 'single')) +
           _beats('SPLC', ('BCE', ), ('missing', 'single'))),
-    Claim('PU-MLC', 'PU-MLC beats Hill and SPLC under missing labels',
-          _beats('PU-MLC', ('Hill', 'SPLC'), ('missing', 'single'))),
-    Claim('COMIC', "COMIC's three parts (correction, modification, "
-          'balance) each help on PLT',
-          _beats('COMIC', ('COMIC w/o correction', 'COMIC w/o modification',
-                           'COMIC w/o balance'), ('plt', ))),
-    Claim('Stitch-Up', 'Stitch-Up and co-learning each help on long-tail '
-          'noise',
-          _beats('Stitch-Up + co-learning', ('co-learning w/o Stitch-Up',
+    Claim('PU-MLC', 'PU-MLC beats Hill and SPLC (and BCE on its own '
+          'partly frozen trunk) under missing labels',
+          _beats('PU-MLC', ('Hill', 'SPLC', BCE_STAGE3),
+                 ('missing', 'single'))),
+    Claim('COMIC', 'COMIC beats BCE on the same frozen trunk on PLT, and '
+          'its three parts (correction, modification, balance) each help',
+          _beats('COMIC', (BCE_FROZEN, 'COMIC w/o correction',
+                           'COMIC w/o modification', 'COMIC w/o balance'),
+                 ('plt', ))),
+    Claim('Stitch-Up', 'Stitch-Up + co-learning beats BCE on the same '
+          'partly frozen trunk on long-tail noise, and Stitch-Up and '
+          'co-learning each help',
+          _beats('Stitch-Up + co-learning', (BCE_STAGE3,
+                                             'co-learning w/o Stitch-Up',
                                              'Stitch-Up w/o co-learning'),
                  ('lt-noise', ))),
     Claim('RECORDS', 'RECORDS improves CORR on long-tailed PLL, above all '

@@ -22,7 +22,7 @@ from typing import Dict, List, Optional, Tuple
 #: 0: other mosaics, drawn only from the train-pool source digits of data
 #: seed 0, so the trunk never sees a source digit of the evaluated val/test
 #: images (the report checks this from the builds' source pools)
-PRETRAIN = dict(config='configs/comic/r18_digitmosaic-full-seed1_pretrain.py',
+PRETRAIN = dict(config='configs/comic/bce_r18_digitmosaic-pretrain.py',
                 variant='pretrain', data_root='data/digitmosaic',
                 data_seed=0, seed=0)
 
@@ -75,6 +75,10 @@ class Row:
             (tools/analysis_tools/plain_cnn_baseline.py).
         ablation_of (str): For a claim's ablation, the full method's row
             (ablations run in one column and get their own table).
+        baseline (str): Row the deltas of this row are taken against
+            ('' = the block's baseline); a frozen-trunk row names the BCE
+            row of the same regime, so its delta measures the method, not
+            the pre-trained trunk.
     """
     name: str
     config: str = ''
@@ -84,6 +88,7 @@ class Row:
     correction_keys: str = ''
     runner: str = 'mmengine'
     ablation_of: str = ''
+    baseline: str = ''
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,16 @@ STITCHUP_FROZEN = Frozen(
     'model.backbone.init_cfg',
     {'model.backbone.frozen_stages': 3},
     'stem..layer3 frozen; layer4 copies, necks, heads train')
+#: BCE on the same pre-trained trunks: the references of the frozen rows
+#: (an ImageClassifier freezes stages through its backbone's
+#: ``frozen_stages``, whose BN layers then stay in eval mode)
+BCE_TRUNK_FROZEN = Frozen(
+    'model.backbone.init_cfg',
+    {'model.backbone.frozen_stages': 4, 'model.backbone.norm_eval': True},
+    'whole trunk frozen (BN eval)')
+BCE_STAGE3_FROZEN = Frozen(
+    'model.backbone.init_cfg', {'model.backbone.frozen_stages': 3},
+    'stem..layer3 frozen; layer4 and head train')
 PU_MLC_FROZEN = Frozen(
     'model.backbone.init_cfg',
     {'model.frozen_stages': 3, 'model.norm_eval_all': True},
@@ -177,8 +192,14 @@ _SPLC_KEYS = r'^splc_pseudo_(precision|recall)$'
 _COMIC_KEYS = r'^rlc_(precision|recall)_[htb]_total$'
 _COLEARNING_KEYS = r'^correction/\w+_few_add_(precision|recall)$'
 _PLL_KEYS = r'^conf_acc(_few)?$'
+_BCE = 'configs/baselines/bce_r18_digitmosaic-pl40.py'
+#: reference rows of the frozen regimes
+BCE_FROZEN = 'BCE, frozen trunk'
+BCE_STAGE3 = 'BCE, stem..layer3 frozen'
 ML_ROWS = (
-    Row('BCE', 'configs/baselines/bce_r18_digitmosaic-pl40.py'),
+    Row('BCE', _BCE),
+    Row(BCE_FROZEN, _BCE, frozen=BCE_TRUNK_FROZEN),
+    Row(BCE_STAGE3, _BCE, frozen=BCE_STAGE3_FROZEN),
     Row('Focal', 'configs/baselines/focal_r18_digitmosaic-pl40.py'),
     Row('ASL', 'configs/baselines/asl_r18_digitmosaic-pl40.py'),
     Row('WAN', 'configs/baselines/wan_r18_digitmosaic-pl40.py'),
@@ -189,19 +210,21 @@ ML_ROWS = (
         options={'model.head.loss.prior_adjust': _PRIOR_ADJUST},
         skip=PRIOR_ADJUST_SKIP, correction_keys=_SPLC_KEYS),
     Row('PU-MLC', 'configs/pu_mlc/pu-mlc_r18_digitmosaic-pl40.py',
-        frozen=PU_MLC_FROZEN),
+        frozen=PU_MLC_FROZEN, baseline=BCE_STAGE3),
     Row('COMIC', 'configs/comic/comic_r18-frozen_digitmosaic-plt.py',
-        frozen=COMIC_FROZEN, correction_keys=_COMIC_KEYS),
+        frozen=COMIC_FROZEN, correction_keys=_COMIC_KEYS,
+        baseline=BCE_FROZEN),
     Row('COMIC + prior adj.',
         'configs/comic/comic_r18-frozen_digitmosaic-plt.py',
         options={'model.head.rlc_loss.prior_adjust': _PRIOR_ADJUST},
         frozen=COMIC_FROZEN, skip=PRIOR_ADJUST_SKIP,
-        correction_keys=_COMIC_KEYS),
+        correction_keys=_COMIC_KEYS, baseline=BCE_FROZEN),
     Row('DB-focal',
         'configs/stitchup/stitchup_r18_digitmosaic-lt-noise50_db.py'),
     Row('Stitch-Up + co-learning',
         'configs/stitchup/stitchup_r18_digitmosaic-lt-noise50.py',
-        frozen=STITCHUP_FROZEN, correction_keys=_COLEARNING_KEYS),
+        frozen=STITCHUP_FROZEN, correction_keys=_COLEARNING_KEYS,
+        baseline=BCE_STAGE3),
 )
 
 
@@ -265,15 +288,15 @@ _PRODEN_PIPELINE = [
     dict(type='PackInputs', algorithm_keys=('candidates', )),
 ]
 PLL_ROWS = (
-    Row('CORR', 'configs/records/corr_r18_digitmosaic-pll.py',
+    Row('CORR', 'configs/pll/corr_r18_digitmosaic-pll.py',
         correction_keys=_PLL_KEYS),
-    Row('PRODEN', 'configs/records/corr_r18_digitmosaic-pll.py',
+    Row('PRODEN', 'configs/pll/corr_r18_digitmosaic-pll.py',
         options={'model.head.loss': dict(type='PRODENLoss'),
                  'train_dataloader.dataset.pipeline': _PRODEN_PIPELINE},
         correction_keys=_PLL_KEYS),
-    Row('RECORDS', 'configs/records/records-corr_r18_digitmosaic-pll.py',
+    Row('RECORDS', 'configs/pll/records-corr_r18_digitmosaic-pll.py',
         correction_keys=_PLL_KEYS),
-    Row('SoLar', 'configs/records/solar_r18_digitmosaic-pll.py',
+    Row('SoLar', 'configs/pll/solar_r18_digitmosaic-pll.py',
         correction_keys=_PLL_KEYS),
 )
 
@@ -281,7 +304,9 @@ PLL_ROWS = (
 SHIFTED_COLUMNS = (Column('clean', 'full'), Column('missing', 'pl'),
                    Column('plt', 'plt', long_tail=True))
 SHIFTED_ROWS = (
-    ML_ROWS[0], ML_ROWS[4], ML_ROWS[5], ML_ROWS[7], ML_ROWS[8],
+    *(row for row in ML_ROWS
+      if row.name in ('BCE', BCE_FROZEN, BCE_STAGE3, 'Hill', 'SPLC',
+                      'PU-MLC', 'COMIC')),
     Row('plain CNN', runner='plain_cnn'),
 )
 
@@ -299,6 +324,13 @@ def blocks() -> Dict[str, Block]:
         shifted=Block('shifted', GEOMETRY['shifted'], 'mAP', SHIFTED_ROWS,
                       SHIFTED_COLUMNS, baseline='BCE'),
     )
+
+
+def baseline_of(block: Block, row: Row) -> str:
+    """The row the deltas of ``row`` are taken against in ``block`` ('' =
+    none: the block has no baseline, or ``row`` is it)."""
+    base = row.baseline or block.baseline
+    return '' if base == row.name else base
 
 
 def cells(block: Block) -> List[Cell]:

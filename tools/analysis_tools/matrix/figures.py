@@ -19,7 +19,7 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .definition import Block, Row  # noqa: E402
+from .definition import Block, Row, baseline_of  # noqa: E402
 from .stats import Results, delta, stat  # noqa: E402
 
 
@@ -36,8 +36,8 @@ def delta_grid(block: Block, results: Results) -> np.ndarray:
             d = delta(
                 stat(results.get((block.name, row.name, col.name), []),
                      block.metric),
-                stat(results.get((block.name, block.baseline, col.name),
-                                 []), block.metric))
+                stat(results.get((block.name, baseline_of(block, row),
+                                  col.name), []), block.metric))
             if d is not None:
                 grid[i, j] = d.value
     return grid
@@ -65,7 +65,8 @@ def heatmap(block: Block, results: Results, out_dir: str) -> Optional[str]:
                   [c.name for c in block.columns], rotation=30, ha='right')
     ax.set_yticks(range(len(rows)), rows)
     ax.set_title(f'{block.name}: test {block.metric} minus '
-                 f'{block.baseline} (mean over seeds)')
+                 f'{block.baseline} (frozen rows: BCE on the same trunk; '
+                 'mean over seeds)')
     fig.colorbar(im, ax=ax, label=f'delta {block.metric}')
     return _save(fig, out_dir, f'heatmap_{block.name}.png')
 

@@ -4,7 +4,15 @@ trained, the ablations, and footnotes for the cells that cannot run and
 the frozen-trunk regimes. Every number comes from the results."""
 from typing import Dict, List, Optional
 
-from .definition import CONVERGENCE, Block, Cell, Column, Row, cells
+from .definition import (
+    CONVERGENCE,
+    Block,
+    Cell,
+    Column,
+    Row,
+    baseline_of,
+    cells,
+)
 from .stats import Results, delta, epochs, stat
 
 GROUPS = ('many', 'medium', 'few')
@@ -29,10 +37,14 @@ def row_label(row: Row, notes: Footnotes) -> str:
     """Row name; frozen-trunk rows carry their regime's footnote."""
     if row.frozen is None:
         return row.name
+    reference = (f'; its delta is taken against "{row.baseline}"'
+                 if row.baseline else '')
     return row.name + ' ' + notes.mark(
-        'paper regime: trunk pre-trained with clean labels (BCE) on the '
-        'DigitMosaic-full build of data seed 1, then ' + row.frozen.text +
-        '; the other rows train the whole network from scratch')
+        'trunk pre-trained with clean labels (BCE) on the DigitMosaic '
+        '`pretrain` build (other mosaics of train-pool source digits only, '
+        'never an evaluated image or digit), then ' + row.frozen.text +
+        reference + '; rows without this note train the whole network '
+        'from scratch')
 
 
 def _grid(header: List[str], body: List[List[str]]) -> List[str]:
@@ -71,9 +83,9 @@ def metric_table(block: Block, results: Results,
             runs = results[(block.name, row.name, column.name)]
             own = stat(runs, block.metric)
             text = own.text() if own else '–'
-            if block.baseline and row.name != block.baseline:
+            if baseline_of(block, row):
                 base = stat(results.get(
-                    (block.name, block.baseline, column.name), []),
+                    (block.name, baseline_of(block, row), column.name), []),
                     block.metric)
                 d = delta(own, base)
                 if d is not None:
@@ -127,8 +139,9 @@ def block_section(block: Block, results: Results,
     out = [f'## {titles[block.name]}', '',
            f'Geometry `{geometry}`; test {block.metric} of the best-on-val '
            'checkpoint, mean ± population std over run seeds (data seed 0)'
-           + (f'; [delta] vs {block.baseline} in the same column.'
-              if block.baseline else '.'), '']
+           + (f'; [delta] vs {block.baseline} in the same column (a '
+              'frozen-trunk row: vs BCE on the same frozen trunk, named in '
+              'its footnote).' if block.baseline else '.'), '']
     out += metric_table(block, results, failures, notes, main)
     if any(c.long_tail for c in block.columns):
         out += ['', f'{block.metric} by shot group (long-tail columns):', '']
