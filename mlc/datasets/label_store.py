@@ -60,6 +60,15 @@ class LabelStore:
             return None
         return self._clean[idx].astype(np.float32)
 
+    def densify(self, rows: np.ndarray, dtype=np.float32) -> np.ndarray:
+        """(B, C) observed labels of the (B,) ``rows``."""
+        return self._observed[np.asarray(rows, dtype=np.int64)].astype(dtype)
+
+    def positive_entries(self, start: int, stop: int):
+        """Positives of rows ``[start, stop)``: (K,) int64 row offsets from
+        ``start`` and (K,) class ids, rows ascending."""
+        return np.nonzero(self._observed[start:stop] == 1)
+
 
 def find_label_store(dataset) -> Optional[LabelStore]:
     """The ``label_store`` of a dataset or of the dataset it wraps (through

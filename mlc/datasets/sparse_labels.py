@@ -248,6 +248,14 @@ class SparseLabelStore:
         rows = np.repeat(np.arange(stop - start), lengths)
         return rows, self._indices[lo:hi], self._values[lo:hi]
 
+    def positive_entries(self, start: int, stop: int):
+        """Positives of rows ``[start, stop)``: (K,) int64 row offsets from
+        ``start`` and (K,) class ids, rows ascending (the chunked class
+        statistics read these, never a dense matrix)."""
+        rows, classes, values = self.entries(start, stop)
+        positive = np.asarray(values) == 1
+        return rows[positive], np.asarray(classes)[positive]
+
     def positive_counts(self) -> np.ndarray:
         """(C,) int64 observed positives per class."""
         return np.bincount(np.asarray(self._indices)[

@@ -62,11 +62,15 @@ def keep_last(indices: torch.Tensor, rows: torch.Tensor
     """
     if indices.numel() == 0:
         return indices, rows
-    order = torch.arange(indices.numel(), device=indices.device)
-    last = torch.full((int(indices.max()) + 1, ), -1, dtype=order.dtype,
-                      device=indices.device)
-    last = last.scatter_reduce(0, indices, order, reduce='amax')
-    keep = last[indices] == order
+    # a stable sort groups equal indices in their original order; the last
+    # of each group is kept (O(K log K), whatever the largest index)
+    ordered, position = indices.sort(stable=True)
+    is_last = torch.ones_like(ordered, dtype=torch.bool)
+    is_last[:-1] = ordered[1:] != ordered[:-1]
+    if bool(is_last.all()):
+        return indices, rows
+    keep = torch.zeros_like(is_last)
+    keep[position[is_last]] = True
     return indices[keep], rows[keep]
 
 

@@ -24,3 +24,14 @@ def test_keep_last_matches_a_sequential_write():
 def test_keep_last_empty():
     idx, rows = keep_last(torch.zeros(0, dtype=torch.long), torch.zeros(0, 2))
     assert idx.numel() == 0 and rows.shape == (0, 2)
+
+
+def test_keep_last_cost_does_not_grow_with_the_largest_index():
+    """Open Images has 9 M samples: no (max index + 1,) buffer per commit
+    (2**40 would need 8 TB)."""
+    idx = torch.tensor([2**40, 3, 2**40, 7])
+    kept_idx, kept_rows = keep_last(idx, torch.arange(4.)[:, None])
+    assert kept_idx.tolist() == [3, 2**40, 7]
+    assert kept_rows[:, 0].tolist() == [1., 2., 3.]
+    same_idx, same_rows = keep_last(idx[1:], torch.ones(3, 2))
+    assert same_idx.tolist() == [3, 2**40, 7] and same_rows.shape == (3, 2)

@@ -10,25 +10,38 @@ from torch.utils.data import Sampler
 from mlc.registry import DATA_SAMPLERS
 
 
-def positive_lists(dataset: Sized) -> List[np.ndarray]:
+def positive_lists(dataset: Sized,
+                   chunk_rows: int = 1 << 16) -> List[np.ndarray]:
     """Per class, the indices of the samples whose observed labels (as
-    loaded, never ``gt_clean``) contain it.
+    loaded, never ``gt_clean``) contain it, ascending.
 
-    Uses the dataset's ``label_store.observed()`` when it has one (fast),
-    else ``get_cat_ids`` per sample.
+    With a ``label_store`` (dense or sparse) the positives are read in row
+    chunks (``positive_entries``) and grouped by class with one stable sort
+    (the column index of the CSR), so no (N, C) matrix is built; otherwise
+    ``get_cat_ids`` per sample.
 
     Returns:
-        list: C int64 arrays.
+        list: C int64 arrays (views of one array of all positives).
     """
     store = getattr(dataset, 'label_store', None)
+    rows, classes = [np.zeros(0, np.int64)], [np.zeros(0, np.int32)]
     if store is not None:
-        labels = store.observed() == 1
+        num_classes = store.num_classes
+        for start in range(0, store.num_samples, chunk_rows):
+            offsets, ids = store.positive_entries(
+                start, min(start + chunk_rows, store.num_samples))
+            rows.append(np.asarray(offsets, np.int64) + start)
+            classes.append(np.asarray(ids, np.int32))
     else:
         num_classes = len(dataset.metainfo['classes'])
-        labels = np.zeros((len(dataset), num_classes), dtype=bool)
         for i in range(len(dataset)):
-            labels[i, dataset.get_cat_ids(i)] = True
-    return [np.flatnonzero(labels[:, c]) for c in range(labels.shape[1])]
+            ids = sorted(set(dataset.get_cat_ids(i)))
+            rows.append(np.full(len(ids), i, np.int64))
+            classes.append(np.asarray(ids, np.int32))
+    rows, classes = np.concatenate(rows), np.concatenate(classes)
+    order = np.argsort(classes, kind='stable')
+    bounds = np.cumsum(np.bincount(classes, minlength=num_classes))[:-1]
+    return np.split(rows[order], bounds)
 
 
 class _CycleIter:

@@ -12,8 +12,9 @@ from .model_protocols import (
 
 class ClassStatsHook(Hook):
     """Before training, compute the :class:`ClassStats` of the training
-    set's *observed* labels (its label store, as loaded; never
-    ``gt_clean``) and give them to every model module with
+    set's *observed* labels (its label store, as loaded, read in row
+    chunks: a sparse store is never densified; never ``gt_clean``) and
+    give them to every model module with
     ``set_training_stats`` (the class-statistics protocol,
     docs/conventions.md §8).
     Every rank computes the same statistics from the same file; consumers
@@ -26,15 +27,18 @@ class ClassStatsHook(Hook):
     def before_train(self, runner) -> None:
         name = type(self).__name__
         store = train_label_store(runner, name)
-        stats = ClassStats.from_labels(store.observed())
+        stats = ClassStats.from_store(store)
         model = unwrap_model(runner.model)
         targets = push_training_stats(model, stats)
         if self.required and not targets:
             raise TypeError(f'{name}: no module of {type(model).__name__} '
                             'takes class statistics (set_training_stats)')
+        freq = stats.class_freq
+        shown = freq.tolist() if len(freq) <= 100 else \
+            f'{int(freq.sum())} over {len(freq)} classes'
         runner.logger.info(
             f'{name}: class statistics of {stats.num_samples} training '
-            f'images ({stats.class_freq.tolist()} positives) given to '
+            f'images ({shown} positives) given to '
             f'{len(targets)} module(s): {targets}')
 
 

@@ -71,8 +71,8 @@ class CoLearningCorrectionHook(Hook):
         model = unwrap_model(runner.model)
         model.set_warmup_epoch(self.warmup_epoch)
         if model.write_back:
-            model.init_label_memory(torch.from_numpy(train_label_store(
-                runner, 'CoLearningCorrectionHook').observed()))
+            model.init_label_memory(train_label_store(
+                runner, 'CoLearningCorrectionHook'))
         if model.prepare_training_split(
                 runner.train_dataloader.dataset.metainfo.get('class_split')):
             runner.logger.info('CoLearningCorrectionHook: threshold groups '

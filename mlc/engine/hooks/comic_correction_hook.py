@@ -64,8 +64,8 @@ class ComicCorrectionHook(Hook):
 
     def before_train(self, runner) -> None:
         head = _comic_head(runner)
-        stats = ClassStats.from_labels(
-            train_label_store(runner, 'ComicCorrectionHook').observed())
+        stats = ClassStats.from_store(
+            train_label_store(runner, 'ComicCorrectionHook'))
         push_training_stats(unwrap_model(runner.model), stats)
         freq = stats.class_freq
         meta_split = runner.train_dataloader.dataset.metainfo.get(

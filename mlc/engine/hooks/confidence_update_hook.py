@@ -14,6 +14,9 @@ from .model_protocols import (
     unwrap_model,
 )
 
+#: confidence rows read at a time for the epoch statistics
+STATS_CHUNK = 1 << 14
+
 
 def train_dataset(runner):
     """The PLL training dataset (must expose ``candidates``)."""
@@ -33,6 +36,19 @@ def prior_report(true_prior: np.ndarray, prior: np.ndarray) -> dict:
     mask = t > 0
     return dict(entropy=float(-(p * np.log(p)).sum()),
                 kl_true=float((t[mask] * np.log(t[mask] / p[mask])).sum()))
+
+
+def confidence_summary(state, chunk: int = STATS_CHUNK):
+    """Per sample: (N,) largest confidence, (N,) its class and (N,) number
+    of classes with confidence > 1e-3, reading ``chunk`` rows at a time
+    (the table may be sparse)."""
+    parts = []
+    for start in range(0, state.num_samples, chunk):
+        conf = state.conf_rows(torch.arange(
+            start, min(start + chunk, state.num_samples))).float()
+        top, argmax = conf.max(1)
+        parts.append((top, argmax, (conf > 1e-3).sum(1)))
+    return tuple(torch.cat(p).cpu().numpy() for p in zip(*parts))
 
 
 @HOOKS.register_module()
@@ -99,12 +115,12 @@ class ConfidenceUpdateHook(Hook):
     def epoch_stats(model, dataset) -> dict:
         """Diagnostics of the confidence table and the prior estimate."""
         state = model.state
-        conf = state.conf.float().cpu().numpy()
+        top, argmax, num_conf = confidence_summary(state)
         gt = np.asarray(dataset.gt_labels)
-        stats = dict(mmc=float(conf.max(1).mean()),
-                     num_conf_candidates=float((conf > 1e-3).sum(1).mean()))
+        stats = dict(mmc=float(top.mean()),
+                     num_conf_candidates=float(num_conf.mean()))
         labelled = gt >= 0
-        correct = conf.argmax(1) == gt
+        correct = argmax == gt
         stats['conf_acc'] = float(correct[labelled].mean() * 100)
         split = dataset.metainfo.get('class_split')
         if split:

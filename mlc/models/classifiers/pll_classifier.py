@@ -31,12 +31,16 @@ class PLLClassifier(ImageClassifier):
         backbone, neck, head, data_preprocessor, init_cfg: As
             :class:`ImageClassifier`; ``data_preprocessor`` defaults to
             ``MultiViewClsDataPreprocessor``.
+        state_storage (str): Storage of the confidence table,
+            ``'dense'``, ``'sparse'`` (only the candidate entries) or
+            ``'auto'`` (by size). Defaults to ``'auto'``.
     """
 
     def __init__(self, backbone: dict, neck: Optional[dict] = None,
                  head: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None, **kwargs) -> None:
+                 init_cfg: Optional[dict] = None,
+                 state_storage: str = 'auto', **kwargs) -> None:
         data_preprocessor = dict(data_preprocessor or {})
         data_preprocessor.setdefault('type', 'MultiViewClsDataPreprocessor')
         # built from the mlc registry (mmpretrain's would miss mlc types
@@ -47,7 +51,7 @@ class PLLClassifier(ImageClassifier):
         super().__init__(backbone=backbone, neck=neck, head=head,
                          data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg, **kwargs)
-        self.state = PLLState()
+        self.state = PLLState(state_storage)
         #: epoch within the stage, iteration and run seed of the coming step
         self.train_epoch, self.train_iter, self.rng_seed = 0, 0, 0
 
@@ -57,11 +61,10 @@ class PLLClassifier(ImageClassifier):
         """Size ``state`` from the (N, C) training candidate sets (uniform
         confidences) unless a checkpoint already did; a loaded state must
         hold the same candidate sets."""
-        cand = torch.as_tensor(candidates)
-        if self.state.needs_init(cand.shape):
-            self.state.initialize(cand, true_prior, self.head.queue_length)
-        elif not torch.equal(self.state.init_mask.cpu(),
-                             cand.to(torch.uint8)):
+        if self.state.needs_init(candidates.shape):
+            self.state.initialize(candidates, true_prior,
+                                  self.head.queue_length)
+        elif not self.state.same_candidates(candidates):
             raise RuntimeError('PLLClassifier: the loaded state was made for '
                                'other candidate sets')
 
@@ -84,12 +87,12 @@ class PLLClassifier(ImageClassifier):
         samples (test pipeline): each sample's vote for SoLar's prior."""
         data = self.data_preprocessor(data, False)
         idx = torch.as_tensor([s.sample_idx for s in data['data_samples']],
-                              device=self.state.init_mask.device)
+                              device=self.state.prior.device)
         inputs = data['inputs']
         if isinstance(inputs, (list, tuple)):
             inputs = inputs[0]
         logits = self.head(self.pooled_feat(inputs))
-        score = logits.float().softmax(1) * self.state.init_mask[idx].float()
+        score = logits.float().softmax(1) * self.state.mask_rows(idx).float()
         return score.argmax(1)
 
     def pooled_feat(self, inputs: torch.Tensor) -> torch.Tensor:

@@ -163,7 +163,7 @@ class PLLLinearHead(BaseModule):
             raise ValueError(f'{type(self).__name__}: the loss expects '
                              f'{self.num_views} views, the pipeline gives '
                              f'{len(views)} (MultiView num_views)')
-        conf = state.conf[idx]
+        conf = state.conf_rows(idx)
         inputs = list(views)
         if self.mixup:
             lam, perm = self.mixup_draw(model, views[0].shape[0])
@@ -185,7 +185,7 @@ class PLLLinearHead(BaseModule):
                                           self.momentum)
         state.stage_values(feat_mean=feat_mean)
         if updating:
-            mask = state.init_mask[idx] if self.update_mask == 'initial' \
+            mask = state.mask_rows(idx) if self.update_mask == 'initial' \
                 else (conf > 0)
             log_prior = None
             if self.prior == 'records':

@@ -117,9 +117,9 @@ class SoLarHead(PLLLinearHead):
                              f'the pipeline gives {len(views)}')
         (z_w, z_s), _ = model.forward_views(views)
         probs = F.softmax(z_w.detach().float(), 1)
-        cost = probs * state.init_mask[idx].float()
+        cost = probs * state.mask_rows(idx).float()
         plan, global_cost = self.refine(state, cost)
-        rn = soft_ce(z_w.float(), state.conf[idx])
+        rn = soft_ce(z_w.float(), state.conf_rows(idx))
         sl = soft_ce(z_w.float(), plan)
         eta = self.eta * self.ramp(epoch)
         rho = self.rho_start + (self.rho_end - self.rho_start) * \

@@ -32,6 +32,12 @@ class PerSampleState(nn.Module):
       ``state.conf``, ``label_memory.random``); a checkpoint entry of
       another shape resizes its buffer before loading, so a model built for
       testing or before a resume loads the sized state.
+    - **Storage.** A table is a dense (N, ...) buffer, or a module with
+      ``shape``, ``dtype``, ``device``, ``rows(idx)`` and ``write(idx,
+      rows)`` for tables too large to hold densely (``OverrideTable`` in
+      ``mlc/models/utils/override_table.py``, ``CandidateTable`` in
+      ``mlc/models/utils/candidate_table.py``; ``table_storage`` picks
+      by size); all commit alike.
 
     Subclasses set :attr:`commit_hook` (named in errors) and implement
     ``initialize``.
@@ -114,11 +120,15 @@ class PerSampleState(nn.Module):
             table = getattr(self, name)
             idx, rows = rows_by_table.get(name, (
                 torch.zeros(0, dtype=torch.long, device=table.device),
-                table.new_zeros((0, *table.shape[1:]))))
+                torch.zeros((0, *table.shape[1:]), dtype=table.dtype,
+                            device=table.device)))
             idx, rows = keep_last(*all_gather_rows(
                 idx.to(table.device).long(), rows.to(table.device,
                                                      table.dtype)))
-            table[idx] = rows
+            if isinstance(table, torch.Tensor):
+                table[idx] = rows
+            else:
+                table.write(idx, rows)
         if values is not None:
             self.apply_values(values)
 

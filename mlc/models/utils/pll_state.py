@@ -4,7 +4,9 @@ from typing import Optional
 import torch
 from mmengine.dist import get_rank
 
+from .candidate_table import CandidateTable
 from .per_sample_state import PerSampleState
+from .table_storage import check_storage, use_sparse
 
 #: buffers other than the ``conf`` table, their dtypes and empty shapes; all
 #: are sized by :meth:`PLLState.initialize` or by a loaded checkpoint
@@ -22,8 +24,9 @@ class PLLState(PerSampleState):
     """Buffers of CORR / RECORDS / PRODEN / SoLar, in the submodule ``state``.
 
     - ``conf`` (N, C) float32: confidence table (SoLar: the PRODEN weights
-      of its unreliable-sample loss).
-    - ``init_mask`` (N, C) uint8: initial candidate sets S⁰.
+      of its unreliable-sample loss), zero outside the candidate sets.
+    - ``init_mask`` (N, C) uint8: initial candidate sets S⁰ (dense storage
+      only).
     - ``feat_mean`` (d,) float32 and ``feat_count`` (): RECORDS momentum
       feature mean φ̄ and its number of updates (0 = zero-initialised).
     - ``prior`` (C,) float32: SoLar's class-prior estimate r̂ (uniform at
@@ -41,32 +44,76 @@ class PLLState(PerSampleState):
     ``ConfidenceUpdateHook`` commits them after the optimiser step, so all
     ranks hold identical state. Everything is saved in checkpoints
     (``state.<buffer>``); a loaded checkpoint resizes the buffers.
+
+    Storage: ``conf`` and ``init_mask`` are dense (N, C) buffers, or
+    ``conf`` is a :class:`CandidateTable` (confidences held only on the
+    candidates, aligned with a CSR of the candidate sets, which then
+    stand for ``init_mask``; checkpoint keys ``state.conf.{dims,indptr,
+    indices,values}``). Read rows with :meth:`conf_rows` and
+    :meth:`mask_rows`; both storages give the same numbers. A loaded
+    checkpoint brings its own storage.
+
+    Args:
+        storage (str): ``'dense'``, ``'sparse'`` or ``'auto'`` (sparse when
+            N x C exceeds ``table_storage.MAX_DENSE_ENTRIES``). Defaults to
+            ``'auto'``.
     """
 
     commit_hook = "dict(type='ConfidenceUpdateHook')"
 
-    def __init__(self) -> None:
+    def __init__(self, storage: str = 'auto') -> None:
         super().__init__()
+        self.storage = check_storage(storage, 'PLLState')
         self.register_table('conf', torch.float32)
         for name, (dtype, shape) in STATE_BUFFERS.items():
             self.register_state(name, dtype, shape)
 
+    @property
+    def sparse(self) -> bool:
+        """Whether ``conf`` is a :class:`CandidateTable`."""
+        return isinstance(self.conf, CandidateTable)
+
+    def conf_rows(self, idx: torch.Tensor) -> torch.Tensor:
+        """(K, C) float32 confidences of the (K,) sample indices ``idx``."""
+        if self.sparse:
+            return self.conf.rows(idx)
+        return self.conf[idx.to(self.conf.device)]
+
+    def mask_rows(self, idx: torch.Tensor) -> torch.Tensor:
+        """(K, C) uint8 initial candidate sets of the (K,) indices ``idx``."""
+        if self.sparse:
+            return self.conf.mask_rows(idx)
+        return self.init_mask[idx.to(self.init_mask.device)]
+
+    def same_candidates(self, candidates) -> bool:
+        """Whether the (N, C) ``candidates`` are the sets of this state."""
+        if self.sparse:
+            return self.conf.same_candidates(candidates)
+        return torch.equal(self.init_mask.cpu(), torch.as_tensor(
+            candidates).cpu().to(torch.uint8))
+
     def initialize(self, candidates: torch.Tensor,
                    true_prior: Optional[torch.Tensor] = None,
                    queue_length: int = 0) -> None:
-        """Size and fill the state from the (N, C) candidate sets.
+        """Size and fill the state from the (N, C) candidate sets (tensor
+        or array; read in chunks for the sparse storage).
 
         Confidences start uniform over each candidate set, r̂ uniform, the
         queue empty, φ̄ zero (sized at its first update).
         """
-        device = self.conf.device
-        cand = torch.as_tensor(candidates, device=device)
-        sizes = cand.sum(1, keepdim=True)
-        if (sizes == 0).any():
-            raise ValueError('PLLState: a sample has an empty candidate set')
-        num_classes = cand.shape[1]
-        self.init_mask = cand.to(torch.uint8)
-        self.conf = cand.float() / sizes.float()
+        device = self.prior.device
+        num_samples, num_classes = candidates.shape
+        sparse = use_sparse(self.storage, num_samples, num_classes)
+        self._set_storage(sparse)
+        if sparse:
+            self.conf.fill(candidates)
+        else:
+            cand = torch.as_tensor(candidates, device=device)
+            empty = torch.nonzero(cand.sum(1) == 0)
+            if len(empty):
+                raise ValueError(f'PLLState: sample {int(empty[0])} has an '
+                                 'empty candidate set')
+            self.init_mask = cand.to(torch.uint8)
         self.prior = torch.full((num_classes, ), 1. / num_classes,
                                 device=device)
         self.true_prior = torch.zeros(num_classes, device=device) \
@@ -79,14 +126,17 @@ class PLLState(PerSampleState):
     def reset_stage_state(self) -> None:
         """Uniform confidences, empty queue, zero feature mean (a new model
         of SoLar's second stage starts from these; r̂ is kept)."""
-        mask = self.init_mask.float()
-        self.conf = mask / mask.sum(1, keepdim=True)
+        if self.sparse:
+            self.conf.reset_uniform()
+        else:
+            mask = self.init_mask.float()
+            self.conf = mask / mask.sum(1, keepdim=True)
         self.queue.zero_()
         self.queue_len = torch.zeros((), dtype=torch.int64,
-                                     device=self.conf.device)
+                                     device=self.prior.device)
         self.feat_mean = self.feat_mean.new_zeros(self.feat_mean.shape)
         self.feat_count = torch.zeros((), dtype=torch.int64,
-                                      device=self.conf.device)
+                                      device=self.prior.device)
         self.discard_staged()
 
     def blend_prior(self, estimate: torch.Tensor, gamma: float) -> None:
@@ -119,6 +169,27 @@ class PLLState(PerSampleState):
             self.queue = torch.cat([self.queue, rows.float()])[-length:]
             self.queue_len = torch.clamp(self.queue_len + rows.shape[0],
                                          max=length)
+
+    def _set_storage(self, sparse: bool) -> None:
+        """Make ``conf`` an empty table of the given storage (kept when it
+        already is one); the sparse storage drops ``init_mask``."""
+        if self.sparse == sparse:
+            return
+        device = self.prior.device
+        delattr(self, 'conf')
+        if sparse:
+            self.conf = CandidateTable().to(device)
+        else:
+            self.register_buffer('conf', torch.zeros((0, 0), device=device))
+        self.init_mask = self.init_mask.new_zeros((0, 0))
+
+    def _load_from_state_dict(self, state_dict, prefix, *args,
+                              **kwargs) -> None:
+        if prefix + 'conf' in state_dict:
+            self._set_storage(sparse=False)
+        elif prefix + 'conf.dims' in state_dict:
+            self._set_storage(sparse=True)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
 
 def rank_tag(num: int, device) -> torch.Tensor:
