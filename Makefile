@@ -6,7 +6,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.mlc-installed
 
-.PHONY: demo test lint install clean-venv results-missing-labels matrix
+.PHONY: demo test test-slow test-all lint install clean-venv \
+	results-missing-labels matrix
 
 install: $(STAMP)
 
@@ -21,8 +22,17 @@ demo: $(STAMP)
 
 # Two pytest workers (one per core), one torch thread each; a test file stays
 # on one worker (--dist loadfile: its module fixtures are built once).
+# `make test` skips the long end-to-end checks marked `slow` (multi-process
+# launches, long runs); `make test-slow` runs only those, `make test-all`
+# both (CI runs both).
+PYTEST := OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadfile tests -q
 test: $(STAMP)
-	OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadfile tests -q
+	$(PYTEST) -m "not slow"
+
+test-slow: $(STAMP)
+	$(PYTEST) -m slow
+
+test-all: test test-slow
 
 # Lint the whole tree with the rules of ruff.toml; installs ruff into .venv
 # when it is missing.

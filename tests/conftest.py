@@ -19,6 +19,31 @@ def _restore_torch_threads():
     threads = torch.get_num_threads()
     yield
     torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def one_thread():
+    """One intra-op thread: on the shared 2-core machine two threads
+    oversubscribe and small convolutions get ~20x slower (the count is
+    restored by ``_restore_torch_threads``)."""
+    import torch
+    torch.set_num_threads(1)
+
+
+@pytest.fixture(autouse=True, scope='session')
+def _unformatted_config_text():
+    """In the test processes, ``Config.pretty_text`` (a run's config log
+    and dump, every checkpoint's meta) skips yapf's cosmetic reformatting:
+    it was ~40% of the CPU time of a tiny in-process run. The text stays
+    the same valid Python; runs of the tools in a subprocess still format
+    it."""
+    from mmengine.config import config as mmengine_config
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mmengine_config, 'FormatCode',
+                      lambda text, **kwargs: (text, False))
+        yield
+
+
 SHARED_DATA = osp.join(osp.dirname(ROOT), 'shared', 'data')
 sys.path.insert(0, ROOT)
 

@@ -9,6 +9,7 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 import torch.nn as nn
+from _helpers import rank_start_method
 from mmengine.config import Config
 from mmengine.model import BaseModel, MMDistributedDataParallel
 from mmengine.optim import OptimWrapper
@@ -83,7 +84,7 @@ def config_losses() -> dict:
     for folder in ('baselines', 'hill', 'splc'):
         for path in sorted(glob.glob(
                 osp.join(ROOT, 'configs', folder, '*_r50_*.py'))):
-            if 'coco14' not in path and 'nus-wide' not in path:
+            if 'coco2014' not in path and 'nus-wide' not in path:
                 continue
             loss = Config.fromfile(path).model.head.loss.to_dict()
             losses.setdefault(repr(sorted(loss.items())),
@@ -118,7 +119,7 @@ def test_two_ranks_equal_one_process(tmp_path):
                   for name, case in control.items()})
     mp.start_processes(worker, args=(2, str(tmp_path / 'init'),
                                      str(tmp_path), cases),
-                       nprocs=2, join=True, start_method='spawn')
+                       nprocs=2, join=True, start_method=rank_start_method())
     r0, r1 = (torch.load(tmp_path / f'rank{r}.pth', weights_only=True)
               for r in range(2))
     for name, (loss, wd) in cases.items():

@@ -6,18 +6,12 @@ import socket
 
 import pytest
 import torch
+from _helpers import rank_start_method
 
 from mlc.models.losses import PUMixupConsistencyLoss, VPULoss
 
+pytestmark = pytest.mark.usefixtures('one_thread')
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One intra-op thread: on the shared 2-core machine two threads
-    oversubscribe and small convolutions get ~20x slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 def col(values, dtype=torch.float64):
     return torch.tensor(values, dtype=dtype)[:, None]
@@ -258,7 +252,7 @@ def test_vpu_sync_batch_stats_equals_global_batch():
     gen = torch.Generator().manual_seed(3)
     z = 0.5 * torch.randn(6, 3, generator=gen, dtype=torch.float64)
     t = torch.randint(-1, 2, (6, 3), generator=gen).double()
-    ctx = mp.get_context('spawn')  # a fork can deadlock in torch ops
+    ctx = mp.get_context(rank_start_method())
     queue = ctx.Queue()
     port = _free_port()
     procs = [ctx.Process(target=_sync_worker, args=(r, 2, port, z, t, queue))

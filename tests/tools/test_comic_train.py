@@ -4,25 +4,23 @@ import glob
 import json
 import os
 
+import pytest
 import torch
-from conftest import ROOT, tiny_config
-from test_cli import CRASH_HOOK, dump, run_tool
+from _helpers import comic_model_cfg
+from conftest import tiny_config
+from test_cli import (
+    crash_and_resume,
+    dump,
+    evaluate_inprocess,
+    train_inprocess,
+)
 
 import mlc  # noqa: F401  (safe globals for torch.load)
 
 
 def comic_config(root, work_dir, max_epochs):
     cfg = tiny_config(root, work_dir, max_epochs=max_epochs)
-    cfg['model'] = dict(
-        type='ComicClassifier',
-        data_preprocessor=dict(type='MLCDataPreprocessor',
-                               mean=[0., 0., 0.], std=[255., 255., 255.]),
-        trunk=dict(type='ResNet_CIFAR', depth=18, stem_channels=8,
-                   base_channels=8, out_indices=(3, )),
-        trunk_frozen=False,
-        neck=dict(type='ComicFeatNeck', in_channels=64, out_channels=16),
-        head=dict(type='ComicHead', num_classes=4, in_channels=16,
-                  rlc_loss=dict(type='RLCLoss', tau=0.5)))
+    cfg['model'] = comic_model_cfg(4)
     cfg['optim_wrapper'] = dict(optimizer=dict(type='Adam', lr=1e-3))
     cfg['custom_hooks'] = [dict(type='ComicCorrectionHook')]
     cfg['log_level'] = 'INFO'
@@ -31,23 +29,12 @@ def comic_config(root, work_dir, max_epochs):
     return cfg
 
 
-def test_comic_resume_equals_uninterrupted_run(tiny_data, tmp_path):
-    (tmp_path / 'crash_hook.py').write_text(CRASH_HOOK)
-    env = {'PYTHONPATH': f'{tmp_path}{os.pathsep}{ROOT}'}
+def test_comic_resume_equals_uninterrupted_run(tiny_data, tmp_path, capfd):
+    # the train and test tools' main in-process
     full = comic_config(tiny_data, str(tmp_path / 'full'), 2)
-    result = run_tool(['tools/train.py', dump(full, tmp_path / 'full.py')])
-    assert result.returncode == 0, result.stderr[-3000:]
-
-    part = comic_config(tiny_data, str(tmp_path / 'part'), 2)
-    part['custom_imports'] = dict(imports=['crash_hook'])
-    part['custom_hooks'].append(dict(type='CrashAfterEpoch', stop_at=1))
-    crashed = run_tool(['tools/train.py', dump(part, tmp_path / 'part.py')],
-                       env_extra=env)
-    assert crashed.returncode == 3, crashed.stderr[-3000:]
-    part['custom_hooks'].pop()
-    result = run_tool(['tools/train.py', dump(part, tmp_path / 'res.py'),
-                       '--resume'], env_extra=env)
-    assert result.returncode == 0, result.stderr[-3000:]
+    train_inprocess(full, tmp_path / 'full.py')
+    crash_and_resume(comic_config(tiny_data, str(tmp_path / 'part'), 2),
+                     tmp_path, stop_at=1)
 
     a = torch.load(tmp_path / 'full' / 'epoch_2.pth', weights_only=True)
     b = torch.load(tmp_path / 'part' / 'epoch_2.pth', weights_only=True)
@@ -75,12 +62,15 @@ def test_comic_resume_equals_uninterrupted_run(tiny_data, tmp_path):
 
     # the test tool reloads every branch and reports the fused output
     metrics = tmp_path / 'metrics.json'
-    result = run_tool(['tools/test.py', dump(full, tmp_path / 'full.py'),
+    capfd.readouterr()
+    evaluate_inprocess(str(tmp_path / 'full.py'),
                        str(tmp_path / 'full' / 'epoch_2.pth'),
-                       '--metrics-out', str(metrics)])
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert 'unexpected key' not in result.stderr + result.stdout
-    assert 'missing keys' not in result.stderr + result.stdout
+                       '--metrics-out', str(metrics))
+    printed = capfd.readouterr()
+    printed = printed.out + printed.err
+    assert 'mAP' in printed  # the test run's output is seen here
+    assert 'unexpected key' not in printed
+    assert 'missing keys' not in printed
     values = json.load(open(metrics))
     assert any(k.endswith('mAP') for k in values)
 
@@ -107,6 +97,7 @@ class DumpRankState(Hook):
 '''
 
 
+@pytest.mark.slow  # 3 interpreters (launcher + 2 ranks); `make test-slow`
 def test_comic_two_process_training_keeps_ranks_in_sync(tiny_data,
                                                         tmp_path):
     """dist_train.sh with 2 gloo processes: the synchronised state (feature

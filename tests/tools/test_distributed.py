@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from conftest import ROOT, tiny_config
 from mmengine.config import Config
 from sklearn.metrics import average_precision_score
@@ -28,6 +29,7 @@ def run_dist(script, args, tmp_path):
     return result
 
 
+@pytest.mark.slow  # 6 interpreters (2 launchers + 2 x 2 ranks)
 def test_two_process_train_and_test_cover_each_sample_once(tiny_data,
                                                           tmp_path):
     cfg = tiny_config(tiny_data, str(tmp_path / 'work'), max_epochs=1)

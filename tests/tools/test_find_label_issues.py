@@ -162,6 +162,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow  # 3 interpreters (launcher + 2 ranks); `make test-slow`
 def test_two_process_scoring_gathers_each_sample_once(setup, tmp_path):
     root, cfg_path, ckpt = setup
     single = str(tmp_path / 'single')

@@ -1,8 +1,8 @@
 """CORR+RECORDS (mixup) and SoLar train through tools/train.py / the Runner
 and resume exactly: a run stopped after epoch k and resumed equals the
 uninterrupted run, confidence tables, feature mean, queue and prior included
-(the interrupted runs use the Runner in-process, the reference run and the
-test run the CLI tools)."""
+(the interrupted runs use the Runner in-process, the reference run and
+the test run the tools' main in-process)."""
 import json
 import os
 import os.path as osp
@@ -14,7 +14,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from PIL import Image
-from test_cli import dump, run_tool
+from test_cli import evaluate_inprocess, train_inprocess
 
 import mlc  # noqa: F401
 from mlc.utils import register_all_modules
@@ -114,8 +114,7 @@ def test_records_mixup_resume_via_train_tool(tiny_pll, tmp_path):
     head = dict(type='PLLLinearHead', prior='records', debias_test=True,
                 mixup=True)
     full = pll_config(tiny_pll, str(tmp_path / 'full'), head)
-    result = run_tool(['tools/train.py', dump(full, tmp_path / 'full.py')])
-    assert result.returncode == 0, result.stderr[-3000:]
+    train_inprocess(full, tmp_path / 'full.py')
     # the interrupted + resumed run goes through the Runner in-process
     part = pll_config(tiny_pll, str(tmp_path / 'part'), head)
     run_inprocess(part, stop_at=1)
@@ -132,10 +131,9 @@ def test_records_mixup_resume_via_train_tool(tiny_pll, tmp_path):
     assert not torch.equal(state['conf'], init / init.sum(1, keepdim=True))
     # the test tool loads the state (feature mean) and reports PLL accuracy
     out = tmp_path / 'metrics.json'
-    result = run_tool(['tools/test.py', str(tmp_path / 'full.py'),
+    evaluate_inprocess(str(tmp_path / 'full.py'),
                        str(tmp_path / 'part' / 'epoch_2.pth'),
-                       '--metrics-out', str(out)])
-    assert result.returncode == 0, result.stderr[-3000:]
+                       '--metrics-out', str(out))
     metrics = json.loads(out.read_text())
     assert 'pll/top1_few' in json.dumps(metrics)
 
