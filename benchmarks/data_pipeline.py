@@ -53,9 +53,9 @@ from mlc.registry import TRANSFORMS  # noqa: E402
 from mlc.utils import register_all_modules  # noqa: E402
 
 RECIPES = {
-    'hill': 'configs/hill/hill_r50_coco14-0.4left.py',
+    'hill': 'configs/hill/hill_r50_coco2014-0.4left.py',
     'comic': 'configs/comic/comic_r50_plt-coco.py',
-    'pu_mlc': 'configs/pu_mlc/pu-mlc_r101-lgc_coco14-p0.1.py',
+    'pu_mlc': 'configs/pu_mlc/pu-mlc_r101-lgc_coco2014-p0.1.py',
     'stitchup': 'configs/stitchup/stitchup_r50_coco-mlt-noise50.py',
 }
 

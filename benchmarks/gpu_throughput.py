@@ -58,12 +58,12 @@ from mlc.utils.cli import build_runner  # noqa: E402
 
 #: recipe -> (config, input side, torchvision trunk, trunk frozen)
 RECIPES = {
-    'hill': ('configs/hill/hill_r50_coco14-0.4left.py', 448, 'resnet50',
+    'hill': ('configs/hill/hill_r50_coco2014-0.4left.py', 448, 'resnet50',
              False),
     'comic': ('configs/comic/comic_r50_plt-coco.py', 224, 'resnet50', True),
     'stitchup': ('configs/stitchup/stitchup_r50_coco-mlt-noise50.py', 224,
                  'resnet50', False),
-    'pu_mlc': ('configs/pu_mlc/pu-mlc_r101-lgc_coco14-p0.1.py', 448,
+    'pu_mlc': ('configs/pu_mlc/pu-mlc_r101-lgc_coco2014-p0.1.py', 448,
                'resnet101', False),
 }
 #: toy run (CPU test): image side after the pipeline and JPEG shrink factor

@@ -1,8 +1,4 @@
-# ASL baseline (COCO recipe: gamma- 4, gamma+ 0, clip 0.05, detached, sum) on
-# DigitMosaic-PL.
-_base_ = ['./bce_r18_digitmosaic-pl40.py']
-
-model = dict(head=dict(loss=dict(
-    _delete_=True, type='MaskedASLLoss', gamma_pos=0.0, gamma_neg=4.0,
-    clip=0.05, reduction='sum')))
-
+# ASL baseline on DigitMosaic-PL (balanced mosaics, the Hill/SPLC
+# "0.4left" rule, unlisted classes -1), DigitMosaic r18 recipe with Cutout.
+_base_ = ['./_base_/asl_r18_digitmosaic.py',
+          '../_base_/datasets/digitmosaic-pl40.py']

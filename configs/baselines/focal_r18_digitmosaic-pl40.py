@@ -1,7 +1,4 @@
-# Focal baseline (gamma 2, no alpha, detached focal weight, sum) on
-# DigitMosaic-PL.
-_base_ = ['./bce_r18_digitmosaic-pl40.py']
-
-model = dict(head=dict(loss=dict(
-    _delete_=True, type='MaskedFocalLoss', gamma=2.0, reduction='sum')))
-
+# Focal baseline on DigitMosaic-PL (balanced mosaics, the Hill/SPLC
+# "0.4left" rule, unlisted classes -1), DigitMosaic r18 recipe with Cutout.
+_base_ = ['./_base_/focal_r18_digitmosaic.py',
+          '../_base_/datasets/digitmosaic-pl40.py']

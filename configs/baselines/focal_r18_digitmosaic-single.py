@@ -1,7 +1,4 @@
-# focal on DigitMosaic-single: balanced mosaics, one uniformly chosen positive
-# kept per image (toolkit op single_positive), other classes unknown (-1).
-_base_ = ['./focal_r18_digitmosaic-pl40.py']
-
-train_dataloader = dict(dataset=dict(variant='single'))
-val_dataloader = dict(dataset=dict(variant='single'))
-test_dataloader = dict(dataset=dict(variant='single'))
+# Focal baseline on DigitMosaic-single (one positive kept per image, the
+# rest -1), DigitMosaic r18 recipe with Cutout.
+_base_ = ['./_base_/focal_r18_digitmosaic.py',
+          '../_base_/datasets/digitmosaic-single.py']

@@ -1,13 +1,6 @@
-# Focal baseline (gamma 2, no alpha, detached focal weight, global sum) on
-# NUS-WIDE single positive; the recipe of bce_r50_nus-wide-single.py, whose
-# data, schedule and EMA this inherits. 'global_sum' sums the loss over the
-# global batch (local sum x world size), so the objective is the same on any
-# number of GPUs; keep 128 images in total (8 x 16; e.g. 4 GPUs:
-# train_dataloader.batch_size=32).
-# Train with:
-#   bash tools/dist_train.sh configs/baselines/focal_r50_nus-wide-single.py 8
-_base_ = ['./bce_r50_nus-wide-single.py']
+# Focal baseline on NUS-WIDE single positive (Hill/SPLC list
+# nus_train_singlelabel.txt, 81 classes), Hill/SPLC recipe.
+_base_ = ['./_base_/focal_r50_448.py',
+          '../_base_/datasets/nus-wide_missing-labels_448.py']
 
-model = dict(head=dict(loss=dict(
-    _delete_=True, type='MaskedFocalLoss', gamma=2.0,
-    reduction='global_sum')))
+model = dict(head=dict(num_classes=81))

@@ -1,4 +1,4 @@
 # COMIC on DigitMosaic-PLT without Correction (no RLC term).
-_base_ = ['./comic_r18_digitmosaic-plt.py']
+_base_ = ['./_base_/comic_r18_digitmosaic.py']
 
 model = dict(head=dict(rlc_loss=None))

@@ -1,4 +1,6 @@
 # COMIC on PLT-VOC without Correction (no RLC term); paper Tab. 2 "-RLC".
-_base_ = ['./comic_r50_plt-voc.py']
+_base_ = ['./_base_/comic_r50.py', '../_base_/datasets/plt-voc_comic.py',
+          '../_base_/schedules/comic_adam-40e_voc.py']
 
-model = dict(head=dict(rlc_loss=None))
+num_classes = 20
+model = dict(head=dict(num_classes=20, rlc_loss=None))

@@ -1,7 +1,4 @@
-# Hill loss (lambda 1.5, margin 1, gamma 2, sum) on DigitMosaic-PL.
-_base_ = ['../baselines/bce_r18_digitmosaic-pl40.py']
-
-model = dict(head=dict(loss=dict(
-    _delete_=True, type='HillLoss', lamb=1.5, margin=1.0, gamma=2.0,
-    reduction='sum')))
-
+# Hill loss on DigitMosaic-PL (balanced mosaics, the Hill/SPLC "0.4left"
+# rule, unlisted classes -1), DigitMosaic r18 recipe with Cutout.
+_base_ = ['./_base_/hill_r18_digitmosaic.py',
+          '../_base_/datasets/digitmosaic-pl40.py']

@@ -1,10 +1,6 @@
-# PU-MLC (VPU loss alpha 1.0 / gamma 0.55, MixUp consistency Beta(0.3, 0.3),
-# LGC on the backbone's 3x3 convs) on Open Images V6 with a linear head:
-# the authors' SSGRL head needs per-class word vectors and a C x C
-# co-occurrence graph, neither published for Open Images and impractical at
-# C = 9,605 (README.md). Data and schedule of asl_r50_openimages.py.
-#   bash tools/dist_train.sh configs/open_images/pu-mlc_r50_openimages.py 8
-_base_ = ['./asl_r50_openimages.py']
+# PU-MLC (VPU alpha 1.0 / gamma 0.55, MixUp consistency, LGC) on Open Images
+# V6 with a linear head (no word vectors or graph at C = 9,605).
+_base_ = ['./_base_/r50_openimages.py']
 
 model = dict(
     type='PUMLCClassifier',

@@ -1,8 +1,6 @@
 # WAN baseline (unknowns weighted 1/(C-1) as negatives; log(p + 1e-5), mean
-# over the B x C entries) on Open Images V6. Recipe of asl_r50_openimages.py,
-# whose data and schedule this inherits.
-#   bash tools/dist_train.sh configs/open_images/wan_r50_openimages.py 8
-_base_ = ['./asl_r50_openimages.py']
+# over the B x C entries) on Open Images V6.
+_base_ = ['./_base_/r50_openimages.py']
 
 model = dict(head=dict(loss=dict(
     _delete_=True, type='WANLoss', eps=1e-5, reduction='mean')))

@@ -1,8 +1,4 @@
-# SPLC (tau 0.6, change_epoch 1, focal margin 1, gamma 2, sum) on DigitMosaic-
-# PL; SPLCEpochHook passes runner.epoch to the loss.
-_base_ = ['../baselines/bce_r18_digitmosaic-pl40.py']
-
-model = dict(head=dict(loss=dict(
-    _delete_=True, type='SPLCLoss', tau=0.6, change_epoch=1, margin=1.0,
-    gamma=2.0, correct='unknown_only', reduction='sum')))
-custom_hooks = [dict(type='SPLCEpochHook')]
+# SPLC on DigitMosaic-PL (balanced mosaics, the Hill/SPLC "0.4left"
+# rule, unlisted classes -1), DigitMosaic r18 recipe with Cutout.
+_base_ = ['./_base_/splc_r18_digitmosaic.py',
+          '../_base_/datasets/digitmosaic-pl40.py']

@@ -1,6 +1,7 @@
-# DigitMosaic-LT-Noise ablation: BCE baseline -- only branch R (uniform sampler,
-# BCE), no Stitch-Up, no co-learning; same trunk/layer4/neck/head and schedule.
-_base_ = ['./stitchup_r18_digitmosaic-lt-noise50.py']
+# DigitMosaic-LT-Noise ablation: BCE baseline -- only branch R (uniform
+# sampler, BCE), no Stitch-Up, no co-learning; same trunk/layer4/neck/head and
+# schedule.
+_base_ = ['./_base_/stitchup_r18_digitmosaic.py']
 
 model = dict(
     branches=dict(_delete_=True, random={{_base_.model.branches.random}}),

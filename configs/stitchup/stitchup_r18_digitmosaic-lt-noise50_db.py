@@ -1,6 +1,6 @@
 # DigitMosaic-LT-Noise ablation: DB loss alone -- only branch B (class-aware
 # sampler, DB-focal), no Stitch-Up, no co-learning.
-_base_ = ['./stitchup_r18_digitmosaic-lt-noise50.py']
+_base_ = ['./_base_/stitchup_r18_digitmosaic.py']
 
 model = dict(
     branches=dict(_delete_=True, balanced={{_base_.model.branches.balanced}}),

@@ -1,6 +1,6 @@
 # DigitMosaic-LT-Noise ablation: co-learning alone -- both branches with cross
 # correction, trained on single images (no Stitch-Up).
-_base_ = ['./stitchup_r18_digitmosaic-lt-noise50.py']
+_base_ = ['./_base_/stitchup_r18_digitmosaic.py']
 
 model = dict(stitch=None)
 # the same datasets, each item a single image (StitchUpDataset stitch=False)

@@ -1,6 +1,7 @@
 # DigitMosaic-LT-Noise ablation: Stitch-Up alone -- branch B (class-aware
-# sampler, DB-focal) trained on feature-average Stitch-Up pairs, no co-learning.
-_base_ = ['./stitchup_r18_digitmosaic-lt-noise50.py']
+# sampler, DB-focal) trained on feature-average Stitch-Up pairs, no
+# co-learning.
+_base_ = ['./_base_/stitchup_r18_digitmosaic.py']
 
 model = dict(
     branches=dict(_delete_=True, balanced={{_base_.model.branches.balanced}}),

@@ -1,6 +1,6 @@
-# Ablation: DB loss alone -- only branch B (class-aware sampler, batch 32 as the
-# DB recipe, DB-focal), no Stitch-Up, no co-learning, same frozen trunk.
-_base_ = ['./stitchup_r50_coco-mlt-noise50.py']
+# Ablation on COCO-MLT-Noise-0.5: DB loss alone -- only branch B (class-aware
+# sampler, batch 32, DB-focal) on single images, no co-learning.
+_base_ = ['./_base_/stitchup_r50_coco-mlt-noise.py']
 
 model = dict(
     branches=dict(_delete_=True, balanced={{_base_.model.branches.balanced}}),

@@ -1,5 +1,5 @@
-# Stitch-Up variant: feature average (official code) -- the main recipe, named
-# explicitly for the variant table.
-_base_ = ['./stitchup_r50_voc-mlt-noise50.py']
+# Stitch-Up variant on VOC-MLT-Noise-0.5: feature average (official code),
+# the main recipe named explicitly for the variant table.
+_base_ = ['./_base_/stitchup_r50_voc-mlt-noise.py']
 
 model = dict(stitch='feature_avg')

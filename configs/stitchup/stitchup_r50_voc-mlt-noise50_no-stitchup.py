@@ -1,7 +1,7 @@
-# Ablation: co-learning without Stitch-Up (both branches train on single images).
-_base_ = ['./stitchup_r50_voc-mlt-noise50.py']
+# Ablation on VOC-MLT-Noise-0.5: co-learning without Stitch-Up (both
+# branches train on single images: StitchUpDataset stitch=False).
+_base_ = ['./_base_/stitchup_r50_voc-mlt-noise.py']
 
 model = dict(stitch=None)
-# the same datasets, each item a single image (StitchUpDataset stitch=False)
 train_dataloader = dict(dataset=dict(stitch=False))
 train_cfg = dict(dataloader_b=dict(dataset=dict(stitch=False)))

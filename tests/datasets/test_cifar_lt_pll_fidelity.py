@@ -25,7 +25,7 @@ from mlc.datasets.cifar_lt_pll import (
 )
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-NU_CONFIG = osp.join(ROOT, 'configs', 'records',
+NU_CONFIG = osp.join(ROOT, 'configs', 'pll',
                      'records-corr_r18_cifar100-lt-nu-r100-q0.05.py')
 BUILD_KEYS = ('cifar', 'imb_ratio', 'partial_rate', 'hierarchical', 'ratio',
               'data_seed', 'class_perm_seed', 'legacy_rng')

@@ -1,6 +1,7 @@
 """DigitMosaic geometry knobs: digit scale and placement, grid shape,
 empty-cell rate, the build identity (meta.json, folder) of a geometry, the
 dataset type, and the recipes' resize to their input size."""
+import glob
 import json
 import os.path as osp
 
@@ -177,6 +178,36 @@ def test_recipe_pipelines_see_whole_mosaics(tmp_path, config):
                 for step in steps:
                     results = step(results)
                 assert np.array_equal(results['img'], expected), (key, name)
+
+
+def _digitmosaic_train_pipelines():
+    """(config, train pipeline types) of every multi-label DigitMosaic leaf."""
+    found = []
+    for path in sorted(glob.glob(osp.join(ROOT, 'configs', '*', '*.py'))):
+        if osp.basename(osp.dirname(path)) == '_base_':
+            continue
+        cfg = Config.fromfile(path)
+        dataset = cfg.train_dataloader.dataset
+        while 'pipeline' not in dataset and 'dataset' in dataset:
+            dataset = dataset.dataset
+        if dataset.get('type') == 'DigitMosaic':
+            found.append((osp.relpath(path, ROOT),
+                          [step['type'] for step in dataset.pipeline]))
+    return found
+
+
+def test_recipes_keep_every_labelled_digit():
+    """No DigitMosaic recipe erases image regions (Cutout) while keeping
+    their labels: a half-side cutout covers a quarter of a 32 px mosaic and
+    the whole digits in it, so their positives became label noise (clean
+    BCE on the ``hard`` build, seed 0, val mAP after 8 epochs: 61.6 with the
+    Hill/SPLC Cutout, 89.7 without); and every recipe first resizes the
+    whole mosaic to its 32 px input, whatever the build's size."""
+    found = _digitmosaic_train_pipelines()
+    assert len(found) >= 40
+    for config, steps in found:
+        assert 'Cutout' not in steps, config
+        assert steps[:2] == ['LoadImageFromFile', 'Resize'], config
 
 
 @pytest.mark.parametrize('name', ['hard', 'shifted'])

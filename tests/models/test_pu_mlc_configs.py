@@ -23,8 +23,8 @@ def load(name):
 
 
 @pytest.mark.parametrize('name, stop_ratio', [
-    ('pu-mlc_r101-lgc_coco14-p0.1.py', 0.67),
-    ('pu-mlc_r101-lgc_voc07-p0.1.py', 0.31),
+    ('pu-mlc_r101-lgc_coco2014-p0.1.py', 0.67),
+    ('pu-mlc_r101-lgc_voc2007-p0.1.py', 0.31),
 ])
 def test_onecycle_schedule_and_stop_lr(name, stop_ratio):
     cfg = load(name)
@@ -57,8 +57,8 @@ def test_onecycle_schedule_and_stop_lr(name, stop_ratio):
 
 
 def test_real_benchmark_recipe_values():
-    coco = load('pu-mlc_r101-lgc_coco14-p0.1.py')
-    voc = load('pu-mlc_r101-lgc_voc07-p0.1.py')
+    coco = load('pu-mlc_r101-lgc_coco2014-p0.1.py')
+    voc = load('pu-mlc_r101-lgc_voc2007-p0.1.py')
     for cfg, alpha, gamma, decay, epochs, batch in (
             (coco, 1.0, 0.55, 0.9997, 41, 35),
             (voc, 2.0, 0.85, 0.991, 56, 45)):
@@ -91,7 +91,7 @@ def test_digitmosaic_configs_build():
 
 
 def test_coco_model_builds_with_real_word_vectors(shared_data):
-    cfg = load('pu-mlc_r101-lgc_coco14-p0.1.py')
+    cfg = load('pu-mlc_r101-lgc_coco2014-p0.1.py')
     cfg.model.head.word_vec_file = osp.join(shared_data, 'pu_mlc',
                                             'coco_vectors.npy')
     cfg.model.backbone.pop('init_cfg')

@@ -98,7 +98,7 @@ def test_bad_start_is_one_line(tmp_path, monkeypatch):
 
 def test_browse_digitmosaic_pll_candidates(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)  # builds data/digitmosaic/pll on first use
-    config = osp.join(ROOT, 'configs', 'records',
+    config = osp.join(ROOT, 'configs', 'pll',
                       'corr_r18_digitmosaic-pll.py')
     out = browse_dataset.browse(config, 'train', str(tmp_path), num=6)
     assert _has_colour(out, KIND_COLOURS['candidates'])

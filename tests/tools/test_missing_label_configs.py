@@ -59,7 +59,7 @@ def test_real_benchmark_recipe(path):
     assert types[2:4] == ['Cutout', 'RandAugmentUDA']
     classes = 81 if 'nus-wide' in path else 80
     assert cfg.model.head.num_classes == classes
-    if 'splc_r50_coco14-0.75left' in path:
+    if 'splc_r50_coco2014-0.75left' in path:
         assert loss.tau == 0.65
 
 

@@ -10,7 +10,7 @@ import pytest
 from mmengine.config import Config
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', 'records',
+CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', 'pll',
                                     '*_cifar*.py')))
 # the authors' torchvision Normalize values (0-1 units)
 STATS = dict(

@@ -1,18 +1,8 @@
-# COCO 2017 multi-label, full labels (train 117,266 annotated images, val
-# 4,952 annotated images; `--keep-unannotated` keeps all 118,287 / 5,000).
-# Category ids -> indices in ascending-id order. Build the files with
-#   python tools/dataset_converters/make_coco_multilabel.py \
-#       data/coco2017/annotations/instances_train2017.json \
-#       data/coco2017/train2017.json --year 2017 --split train \
-#       --img-root data/coco2017/train2017 --check-images
-#   python tools/dataset_converters/make_coco_multilabel.py \
-#       data/coco2017/annotations/instances_val2017.json \
-#       data/coco2017/val2017.json --year 2017 --split val \
-#       --img-root data/coco2017/val2017 --check-images
-# (or read the instances JSON directly: dataset type `COCOMultiLabel`,
-# ann_file='annotations/instances_train2017.json'; its parse is cached.)
-# No val split: the val loader monitors the test set (prefix
-# `test_monitor`, no save_best) and the last epoch is reported.
+# COCO 2017 multi-label, full labels (category ids -> indices in ascending-id
+# order), on the loaders of loaders_no-val-split.py (the val loader monitors
+# the test set). Building the files: docs/datasets.md.
+_base_ = ['./loaders_no-val-split.py']
+
 dataset_type = 'MLCDataset'
 data_root = 'data/coco2017'
 train_ann = 'train2017.json'
@@ -32,35 +22,15 @@ test_pipeline = [
 ]
 
 train_dataloader = dict(
-    batch_size=16,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         ann_file=train_ann,
         data_prefix=dict(img_path='train2017'),
-        pipeline=train_pipeline),
-)
+        pipeline=train_pipeline))
+# the training set's description with the val2017 file, folder and pipeline
 test_dataloader = dict(
-    batch_size=64,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file=test_ann,
-        data_prefix=dict(img_path='val2017'),
-        pipeline=test_pipeline),
-)
+    dataset=dict(train_dataloader['dataset'], ann_file=test_ann,
+                 data_prefix=dict(img_path='val2017'),
+                 pipeline=test_pipeline))
 val_dataloader = test_dataloader
-test_evaluator = [
-    dict(type='MLCAveragePrecision'),
-    dict(type='MLCF1Metric', thr=0.5),
-]
-val_evaluator = [
-    dict(type='MLCAveragePrecision', prefix='test_monitor'),
-    dict(type='MLCF1Metric', thr=0.5, prefix='test_monitor'),
-]

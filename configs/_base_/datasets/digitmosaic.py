@@ -1,11 +1,6 @@
-# DigitMosaic (docs/datasets.md), built on demand into data_root. The variant
-# is chosen by the configs that inherit from this file; the geometry (canvas,
-# grid, digit scale, empty cells, image size) by the dataset's `geometry`
-# (default: the original 2x2 mosaics at 32 px; 'hard', 'shifted', or knobs).
-# Train and test images are first resized to the recipe's input size (32):
-# a no-op on 32 px builds, and on other image sizes the recipe still sees
-# whole mosaics (a 32 px random crop of a 64 px image would cut labelled
-# digits away in training while the test ran on full images).
+# DigitMosaic (docs/datasets.md), built on demand into data_root; `plt` variant
+# by default, geometry from the dataset's `geometry`. Every image is resized to
+# the recipe's 32 px input first (whole mosaics at any build size).
 dataset_type = 'DigitMosaic'
 data_root = 'data/digitmosaic'
 variant = 'plt'
@@ -35,30 +30,18 @@ train_dataloader = dict(
         split='train',
         pipeline=train_pipeline),
 )
+# val and test: the training set's description with their split, the test
+# pipeline and a larger unshuffled batch
 val_dataloader = dict(
+    train_dataloader,
     batch_size=128,
-    num_workers=0,
-    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        variant=variant,
-        split='val',
-        pipeline=test_pipeline),
+    dataset=dict(train_dataloader['dataset'], split='val',
+                 pipeline=test_pipeline),
 )
 test_dataloader = dict(
-    batch_size=128,
-    num_workers=0,
-    persistent_workers=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        variant=variant,
-        split='test',
-        pipeline=test_pipeline),
-)
+    val_dataloader,
+    dataset=dict(val_dataloader['dataset'], split='test'))
 val_evaluator = [
     dict(type='MLCAveragePrecision'),
     dict(type='MLCF1Metric'),

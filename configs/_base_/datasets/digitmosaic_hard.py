@@ -1,7 +1,6 @@
-# DigitMosaic in the 'hard' geometry (mlc.datasets.digitmosaic.GEOMETRIES:
-# 24 px canvas, 3x3 cells, digits at 0.6-1.0 of a cell, 30% duplicates, 32 px);
-# the variant comes from the inheriting config; the pipelines of
-# digitmosaic.py resize every image to the recipe's 32 px input.
+# DigitMosaic in the 'hard' geometry (24 px canvas, 3x3 cells, digits at
+# 0.6-1.0 of a cell, 30% duplicates, 32 px); the variant comes from the
+# inheriting config.
 _base_ = ['./digitmosaic.py']
 
 geometry = 'hard'

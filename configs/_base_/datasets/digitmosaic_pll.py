@@ -40,13 +40,7 @@ val_dataloader = dict(
                  pipeline=test_pipeline),
 )
 test_dataloader = dict(
-    batch_size=256,
-    num_workers=0,
-    persistent_workers=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type, data_root=data_root, split='test',
-                 pipeline=test_pipeline),
-)
+    val_dataloader, dataset=dict(val_dataloader['dataset'], split='test'))
 # shot groups pinned by the build's class_split.json (3/4/3 by rank)
 val_evaluator = dict(type='PLLAccuracy', topk=(1, 5))
 test_evaluator = val_evaluator

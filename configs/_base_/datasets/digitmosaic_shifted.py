@@ -1,7 +1,6 @@
-# DigitMosaic in the 'shifted' geometry (mlc.datasets.digitmosaic.GEOMETRIES:
-# 30 px canvas, 3x3 cells, digits at 0.6-0.8 of a cell, 10% duplicates, 64 px);
-# the variant comes from the inheriting config; the pipelines of
-# digitmosaic.py resize every image to the recipe's 32 px input.
+# DigitMosaic in the 'shifted' geometry (30 px canvas, 3x3 cells, digits at
+# 0.6-0.8 of a cell, 10% duplicates, 64 px); the variant comes from the
+# inheriting config.
 _base_ = ['./digitmosaic.py']
 
 geometry = 'shifted'

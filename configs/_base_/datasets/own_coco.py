@@ -1,11 +1,6 @@
-# Your own data set in COCO instances format, for any method recipe: list
-# this file after the recipe in `_base_` and override the `own_data` keys you
-# need (a child's `own_data = dict(...)` is merged into this one). The config
-# check expands the block into the train/val/test loaders of the recipe
-# (mlc/utils/own_data.py; docs/own_data.md). COCO files list only positives:
-# `train_unlisted=-1` makes the classes an image has no annotation of unknown
-# (observed positives only); set 0 for an exhaustive file. Category ids need
-# not be contiguous (ascending id order gives the class indices).
+# Your own data set in COCO instances format, for any method recipe: list this
+# file after the recipe in `_base_` and override the `own_data` keys you need
+# (docs/own_data.md; the config check expands them into the loaders).
 own_data = dict(
     data_root='data/own_coco',
     train='annotations/instances_train.json',

@@ -1,22 +1,13 @@
 # ResNet-50 (torchvision ImageNet weights), global pooling and a linear
-# multi-label head: the model of the Hill/SPLC recipe.
-# The official code feeds [0, 1] inputs without mean/std normalisation
-# although the weights expect ImageNet statistics; repro configs keep it
-# (mean 0, std 255); `*-norm` variants use ImageNet statistics.
+# multi-label head: the model of the Hill/SPLC recipe, fed [0, 1] inputs as
+# the official code (`*-norm` leaves use ImageNet statistics).
+_base_ = ['./resnet50.py']
+
 model = dict(
     type='ImageClassifier',
-    data_preprocessor=dict(
-        type='MLCDataPreprocessor',
-        mean=[0., 0., 0.],
-        std=[255., 255., 255.],
-        to_rgb=True),
-    backbone=dict(
-        type='ResNet',
-        depth=50,
-        num_stages=4,
-        out_indices=(3, ),
-        style='pytorch',
-        init_cfg=dict(type='Pretrained', checkpoint='torchvision://resnet50')),
+    # the official code feeds [0, 1] inputs although the weights expect
+    # ImageNet statistics; repro configs keep it (mean 0, std 255)
+    data_preprocessor=dict(mean=[0., 0., 0.], std=[255., 255., 255.]),
     neck=dict(type='GlobalAveragePooling'),
     head=dict(
         type='MLCLinearHead',

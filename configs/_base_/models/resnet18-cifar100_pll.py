@@ -2,7 +2,7 @@
 # -LT-NU): resnet18-cifar_pll.py with the CIFAR-100 statistics of the
 # authors' code, (0.5071, 0.4867, 0.4408) / (0.2675, 0.2565, 0.2761), in the
 # preprocessor's 0-255 units (train and test alike), and 100 classes. The
-# statistics live here, not in datasets/cifar100_lt_pll.py, because a config
+# statistics live here, not in datasets/cifar100-lt_pll.py, because a config
 # may not take the `model` key from two bases.
 _base_ = ['./resnet18-cifar_pll.py']
 model = dict(

@@ -1,9 +1,10 @@
-# Hill/SPLC schedule: Adam lr 1e-4, coupled L2 1e-4 on
-# weights with >= 2 dims only, AMP; OneCycle planned over 80 epochs
-# (pct_start 0.2, cos, div 25, final_div 1e4) with the Adam beta1 cycle
-# 0.95 -> 0.85 -> 0.95, stopped after 31 epochs (the official loop breaks at
-# epoch index 30; LR at stop ~0.87 x max). total_steps is explicit because
-# mmengine clips a scheduler's end to max_epochs.
+# Hill/SPLC schedule: Adam lr 1e-4, coupled L2 1e-4 on weights with >= 2 dims,
+# AMP; OneCycle (LR and Adam beta1) planned over 80 epochs, stopped after 31
+# as the official loop.
+
+# OneCycle: pct_start 0.2, cos, div 25, final_div 1e4, beta1 0.95 -> 0.85 ->
+# 0.95; total_steps is explicit because mmengine clips a scheduler's end to
+# max_epochs
 cycle_epochs = 80
 optim_wrapper = dict(
     type='AmpOptimWrapper',
@@ -18,6 +19,7 @@ param_scheduler = [
          total_steps=cycle_epochs, pct_start=0.2, anneal_strategy='cos',
          by_epoch=True, convert_to_iter_based=True),
 ]
+# the official loop breaks at epoch index 30 (LR at stop ~0.87 x max)
 train_cfg = dict(by_epoch=True, max_epochs=31, val_interval=5)
 val_cfg = dict()
 test_cfg = dict()

@@ -1,0 +1,6 @@
+# Hill loss on COCO 2014 single positive (Hill/SPLC list
+# coco_train_singlelabel.txt), Hill/SPLC recipe.
+_base_ = ['./_base_/hill_r50_448.py',
+          '../_base_/datasets/coco2014_missing-labels_448.py']
+
+train_dataloader = dict(dataset=dict(ann_file='train_single.json'))

@@ -1,0 +1,7 @@
+# CORR + Oracle-LA on CIFAR-100-LT, rho 50, q 0.07.
+_base_ = ['./_base_/corr_cifar100.py', '../_base_/datasets/cifar100-lt_pll.py']
+model = dict(head=dict(prior='oracle', debias_test=True))
+build = dict(imb_ratio=50, partial_rate=0.07)
+train_dataloader = dict(dataset=build)
+test_dataloader = dict(dataset=build)
+val_dataloader = dict(dataset=build)

@@ -1,0 +1,6 @@
+# CORR on CIFAR-100-LT, rho 100, q 0.07.
+_base_ = ['./_base_/corr_cifar100.py', '../_base_/datasets/cifar100-lt_pll.py']
+build = dict(imb_ratio=100, partial_rate=0.07)
+train_dataloader = dict(dataset=build)
+test_dataloader = dict(dataset=build)
+val_dataloader = dict(dataset=build)

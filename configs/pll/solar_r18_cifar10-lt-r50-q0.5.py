@@ -1,0 +1,6 @@
+# SoLar (with mixup) on CIFAR-10-LT, rho 50, q 0.5.
+_base_ = ['./_base_/solar_cifar10.py', '../_base_/datasets/cifar10-lt_pll.py']
+build = dict(imb_ratio=50, partial_rate=0.5)
+train_dataloader = dict(dataset=build)
+test_dataloader = dict(dataset=build)
+val_dataloader = dict(dataset=build)

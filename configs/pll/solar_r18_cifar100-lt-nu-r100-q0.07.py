@@ -1,0 +1,7 @@
+# SoLar (with mixup) on CIFAR-100-LT-NU, rho 100, q 0.07 (the authors' class
+# permutation, seed 123).
+_base_ = ['./_base_/solar_cifar100.py', '../_base_/datasets/cifar100-lt-nu_pll.py']
+build = dict(imb_ratio=100, partial_rate=0.07)
+train_dataloader = dict(dataset=build)
+test_dataloader = dict(dataset=build)
+val_dataloader = dict(dataset=build)

@@ -1,5 +1,0 @@
-# CORR + Oracle-LA on CIFAR10-LT, rho 100, q 0.3: RECORDS with the
-# estimated prior replaced by the true training class frequencies (oracle
-# information), at disambiguation and at test.
-_base_ = ['./corr_r18_cifar10-lt-r100-q0.3.py']
-model = dict(head=dict(prior='oracle', debias_test=True))

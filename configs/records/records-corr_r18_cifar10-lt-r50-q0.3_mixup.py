@@ -1,7 +1,0 @@
-# CORR + RECORDS (mixup) on CIFAR10-LT, rho 50, q 0.3 (RECORDS README: 84.25).
-_base_ = ['./records-corr_r18_cifar10-lt-r100-q0.3_mixup.py']
-build = dict(cifar='cifar10', imb_ratio=50, partial_rate=0.3,
-             data_seed=0)
-train_dataloader = dict(dataset=build)
-test_dataloader = dict(dataset=build)
-val_dataloader = dict(dataset=build)

@@ -1,7 +1,0 @@
-# CORR + RECORDS (mixup) on CIFAR100-LT, rho 100, q 0.07 (RECORDS README: 44.73).
-_base_ = ['./records-corr_r18_cifar100-lt-r100-q0.05_mixup.py']
-build = dict(cifar='cifar100', imb_ratio=100, partial_rate=0.07,
-             data_seed=0)
-train_dataloader = dict(dataset=build)
-test_dataloader = dict(dataset=build)
-val_dataloader = dict(dataset=build)

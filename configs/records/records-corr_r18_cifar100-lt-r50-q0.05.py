@@ -1,7 +1,0 @@
-# CORR + RECORDS on CIFAR100-LT, rho 50, q 0.05 (RECORDS README: 45.56).
-_base_ = ['./records-corr_r18_cifar100-lt-r100-q0.05.py']
-build = dict(cifar='cifar100', imb_ratio=50, partial_rate=0.05,
-             data_seed=0)
-train_dataloader = dict(dataset=build)
-test_dataloader = dict(dataset=build)
-val_dataloader = dict(dataset=build)

@@ -1,7 +1,0 @@
-# SoLar (mixup) on CIFAR10-LT, rho 50, q 0.3 (RECORDS README: 83.88).
-_base_ = ['./solar_r18_cifar10-lt-r100-q0.3.py']
-build = dict(cifar='cifar10', imb_ratio=50, partial_rate=0.3,
-             data_seed=0)
-train_dataloader = dict(dataset=build)
-test_dataloader = dict(dataset=build)
-val_dataloader = dict(dataset=build)

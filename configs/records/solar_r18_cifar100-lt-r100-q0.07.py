@@ -1,7 +1,0 @@
-# SoLar (mixup) on CIFAR100-LT, rho 100, q 0.07 (RECORDS README: 39.15).
-_base_ = ['./solar_r18_cifar100-lt-r100-q0.05.py']
-build = dict(cifar='cifar100', imb_ratio=100, partial_rate=0.07,
-             data_seed=0)
-train_dataloader = dict(dataset=build)
-test_dataloader = dict(dataset=build)
-val_dataloader = dict(dataset=build)

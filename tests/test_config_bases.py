@@ -1,0 +1,99 @@
+"""Shared config pieces are written once (docs/conventions.md, configs):
+the ImageNet ResNet-50 lives in one model base that the model bases inherit,
+and a model + schedule + runtime that a recipe of ``configs/_base_/recipes``
+combines is listed by that recipe only. The resolved models of the bases
+built on the shared ResNets keep the values of their recipes."""
+import glob
+import os.path as osp
+from typing import List
+
+import pytest
+from mmengine import Config
+from test_config_layout import CONFIGS, config_bases
+
+RESNET50 = osp.join(CONFIGS, '_base_', 'models', 'resnet50.py')
+#: recipe -> the model, schedule and runtime it combines (configs/_base_/)
+RECIPES = {
+    'recipes/r18_digitmosaic.py': ('models/r18-cifar_mlc.py',
+                                   'schedules/digitmosaic_adam.py',
+                                   'digitmosaic_runtime.py'),
+    'recipes/r50_448.py': ('models/r50_mlc-448.py',
+                           'schedules/adam_onecycle-80e-stop31.py',
+                           'ema_runtime.py'),
+}
+IMAGENET_MEAN = [123.675, 116.28, 103.53]
+IMAGENET_STD = [58.395, 57.12, 57.375]
+
+
+def _configs() -> List[str]:
+    return sorted(glob.glob(osp.join(CONFIGS, '**', '*.py'), recursive=True))
+
+
+def test_imagenet_resnet50_is_written_in_one_base():
+    writers = [osp.relpath(p, CONFIGS) for p in _configs()
+               if 'torchvision://resnet50' in open(p).read()]
+    assert writers == [osp.relpath(RESNET50, CONFIGS)]
+
+
+@pytest.mark.parametrize('recipe', sorted(RECIPES))
+def test_a_recipe_alone_lists_its_pieces(recipe):
+    pieces = {osp.join(CONFIGS, '_base_', p) for p in RECIPES[recipe]}
+    listing = [osp.relpath(p, CONFIGS) for p in _configs()
+               if pieces <= set(config_bases(p))]
+    assert listing == [osp.join('_base_', recipe)]
+
+
+def _model(rel: str) -> dict:
+    return Config.fromfile(osp.join(CONFIGS, rel)).to_dict()['model']
+
+
+def test_models_on_the_shared_resnet50_keep_their_values():
+    r50 = dict(type='ResNet', depth=50, num_stages=4, out_indices=(3, ),
+               style='pytorch',
+               init_cfg=dict(type='Pretrained',
+                             checkpoint='torchvision://resnet50'))
+    imagenet = dict(type='MLCDataPreprocessor', mean=IMAGENET_MEAN,
+                    std=IMAGENET_STD, to_rgb=True)
+    # Hill/SPLC: [0, 1] inputs as the official code
+    hill = _model('_base_/models/r50_mlc-448.py')
+    assert hill['backbone'] == r50
+    assert hill['data_preprocessor'] == dict(
+        imagenet, mean=[0., 0., 0.], std=[255., 255., 255.])
+    # co-learning: stem..layer3 frozen, BN eval, its own preprocessor
+    colearning = _model('_base_/models/colearning_r50.py')
+    assert colearning['backbone'] == dict(r50, frozen_stages=3,
+                                          norm_eval=True)
+    assert colearning['data_preprocessor'] == dict(
+        imagenet, type='CoLearningDataPreprocessor')
+    heads = [b['head'] for b in colearning['branches'].values()]
+    assert [h['num_classes'] for h in heads] == [20, 20]
+    # the DB baseline: only the stem and layer1 frozen
+    db = _model('baselines/db_r50_voc-mlt.py')
+    assert db['backbone'] == dict(r50, frozen_stages=1, norm_eval=True)
+    assert db['data_preprocessor'] == imagenet
+    assert db['head']['num_classes'] == 20
+    # COMIC: the same trunk under another key (num_stages and style are
+    # ResNet's defaults, written out since the trunk is the shared one)
+    comic = _model('_base_/models/comic_r50.py')
+    assert {'num_stages': 4, 'style': 'pytorch', **comic['trunk']} == r50
+    assert 'backbone' not in comic
+    assert comic['data_preprocessor'] == imagenet
+    # PU-MLC: ResNet-101 with its own weights
+    pu_mlc = _model('pu_mlc/_base_/pu-mlc_r101-lgc_448.py')
+    assert pu_mlc['backbone'] == dict(
+        r50, depth=101,
+        init_cfg=dict(type='Pretrained',
+                      checkpoint='torchvision://resnet101'))
+    assert pu_mlc['data_preprocessor'] == imagenet
+
+
+def test_digitmosaic_r18_on_the_shared_resnet_cifar_keeps_its_values():
+    r18 = _model('_base_/models/r18-cifar_mlc.py')
+    assert r18['backbone'] == dict(
+        type='ResNet_CIFAR', depth=18, stem_channels=16, base_channels=16,
+        num_stages=4, out_indices=(3, ), style='pytorch',
+        zero_init_residual=False)
+    assert r18['neck'] == dict(type='GlobalAveragePooling')
+    assert r18['data_preprocessor'] == dict(
+        type='MLCDataPreprocessor', mean=[127.5] * 3, std=[127.5] * 3,
+        to_rgb=False)

@@ -1,0 +1,110 @@
+"""The layout of configs/ (docs/conventions.md, config names): a leaf
+inherits shared pieces of configs/_base_ plus at most one family base, never
+another leaf; family bases inherit only shared pieces; one token per data
+set in file names; short headers."""
+import ast
+import glob
+import os.path as osp
+import re
+from typing import List
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+CONFIGS = osp.join(ROOT, 'configs')
+#: data-set tokens replaced by one spelling (left: old, right: the token)
+RETIRED_TOKENS = {'coco14': 'coco2014', 'voc07': 'voc2007',
+                  'open_images': 'openimages'}
+
+
+def config_bases(path: str) -> List[str]:
+    """Absolute paths listed in the ``_base_`` of a config file."""
+    for node in ast.parse(open(path).read()).body:
+        if isinstance(node, ast.Assign) and any(
+                getattr(t, 'id', None) == '_base_' for t in node.targets):
+            bases = ast.literal_eval(node.value)
+            bases = [bases] if isinstance(bases, str) else bases
+            return [osp.normpath(osp.join(osp.dirname(path), b))
+                    for b in bases]
+    return []
+
+
+def kind(path: str, root: str) -> str:
+    """'shared' (configs/_base_/...), 'family_base'
+    (configs/<family>/_base_/x.py), 'leaf' (configs/<family>/x.py)."""
+    parts = osp.relpath(path, root).split(osp.sep)
+    if parts[0] == '_base_':
+        return 'shared'
+    if len(parts) == 3 and parts[1] == '_base_':
+        return 'family_base'
+    return 'leaf' if len(parts) == 2 else 'other'
+
+
+def layout_errors(root: str) -> List[str]:
+    """Every break of the inheritance rules below the configs folder
+    ``root``, one line each."""
+    errors = []
+    for leaf in sorted(glob.glob(osp.join(root, '*', '*.py'))):
+        if kind(leaf, root) != 'leaf':
+            continue
+        kinds = [kind(b, root) for b in config_bases(leaf)]
+        for base, base_kind in zip(config_bases(leaf), kinds):
+            if base_kind not in ('shared', 'family_base'):
+                errors.append(f'{osp.relpath(leaf, root)} inherits '
+                              f'{osp.relpath(base, root)}')
+        if kinds.count('family_base') > 1:
+            errors.append(f'{osp.relpath(leaf, root)}: '
+                          f'{kinds.count("family_base")} family bases')
+    for fam_base in sorted(glob.glob(osp.join(root, '*', '_base_', '*.py'))):
+        for base in config_bases(fam_base):
+            if kind(base, root) != 'shared':
+                errors.append(f'{osp.relpath(fam_base, root)} inherits '
+                              f'{osp.relpath(base, root)}')
+    return errors
+
+
+def test_leaves_inherit_shared_bases_and_one_family_base():
+    assert layout_errors(CONFIGS) == []
+
+
+def test_layout_rule_catches_a_leaf_on_a_leaf(tmp_path):
+    fam = tmp_path / 'fam'
+    (fam / '_base_').mkdir(parents=True)
+    (tmp_path / '_base_').mkdir()
+    (tmp_path / '_base_' / 'runtime.py').write_text('x = 1\n')
+    (fam / '_base_' / 'recipe.py').write_text(
+        "_base_ = ['../../_base_/runtime.py']\n")
+    (fam / '_base_' / 'chained.py').write_text(
+        "_base_ = ['./recipe.py']\n")
+    (fam / 'a.py').write_text("_base_ = ['./_base_/recipe.py']\n")
+    (fam / 'b.py').write_text("_base_ = ['./a.py']\n")
+    (fam / 'c.py').write_text(
+        "_base_ = ['./_base_/recipe.py', './_base_/chained.py']\n")
+    assert layout_errors(str(tmp_path)) == [
+        'fam/b.py inherits fam/a.py',
+        'fam/c.py: 2 family bases',
+        'fam/_base_/chained.py inherits fam/_base_/recipe.py',
+    ]
+
+
+def test_one_token_per_data_set_in_config_names():
+    names = [osp.relpath(p, CONFIGS) for p in
+             glob.glob(osp.join(CONFIGS, '**', '*.py'), recursive=True)]
+    for name in names:
+        stem = osp.basename(name)[:-3]
+        for old, new in RETIRED_TOKENS.items():
+            assert not re.search(rf'(^|[-_]){old}($|[-_])', stem), (
+                f'{name}: data-set token {old!r}, use {new!r}')
+
+
+def test_config_headers_are_short():
+    """What a leaf or family base is fits in three comment lines; how to run
+    it, paper numbers and long explanations live in the family README."""
+    paths = (glob.glob(osp.join(CONFIGS, '*', '*.py')) +
+             glob.glob(osp.join(CONFIGS, '*', '_base_', '*.py')))
+    for path in paths:
+        header = 0
+        for line in open(path):
+            if not line.startswith('#'):
+                break
+            header += 1
+        assert header <= 3, (f'{osp.relpath(path, ROOT)}: {header}-line '
+                             'header (at most 3)')
