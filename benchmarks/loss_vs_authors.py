@@ -33,10 +33,10 @@ from typing import Callable, Dict, List, Tuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from loss_setup import build_loss
 from timing import SCALES, interleaved
 
 import mlc  # noqa: F401
-from mlc.registry import MODELS
 from mlc.utils import register_all_modules
 
 
@@ -160,13 +160,6 @@ def make_inputs(batch: int, classes: int):
     return z, t, pos.float()       # the authors: binary targets
 
 
-def build(cfg: dict):
-    loss = MODELS.build(cfg)
-    if hasattr(loss, 'set_epoch'):
-        loss.set_epoch(1)  # SPLC with correction active
-    return loss
-
-
 def timed_fns(batch: int, classes: int) -> Dict[str, Callable]:
     """Forward + backward closures, checked to agree pairwise first."""
     z, t, y = make_inputs(batch, classes)
@@ -181,7 +174,7 @@ def timed_fns(batch: int, classes: int) -> Dict[str, Callable]:
 
     fns = {}
     for name, (cfg, ref) in PAIRS.items():
-        ours, theirs = run(build(cfg), t), run(Authors(ref), y)
+        ours, theirs = run(build_loss(cfg), t), run(Authors(ref), y)
         for a, b in zip(ours(), theirs()):
             torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
         fns[f'{name}|mlc'], fns[f'{name}|authors'] = ours, theirs

@@ -9,22 +9,47 @@ rho 100 (10,847 images) label vectors. Prints the ratios.
     python benchmarks/pll_candidates.py
 """
 import time
+from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
 from mlc.datasets.cifar_lt_pll import build_annotations, build_params
 
 
-def official(labels, counts, q, num):
-    np.random.seed(0)
+def official(labels: np.ndarray, counts: Sequence[int], q: float, num: int,
+             seed: int = 0, groups: Optional[np.ndarray] = None
+             ) -> Tuple[np.ndarray, np.ndarray]:
+    """The RECORDS code's steps with the global numpy RNG (the reference of
+    this benchmark and of tests/datasets/test_pll_datasets.py).
+
+    Args:
+        labels (ndarray): (N,) class of every image of the balanced set.
+        counts (Sequence[int]): Images kept per class (in class order).
+        q (float): Flip probability of every other class.
+        num (int): Number of classes C.
+        seed (int): Seed of the global numpy RNG. Defaults to 0.
+        groups (ndarray, optional): (C,) superclass of every class (the
+            hierarchical CIFAR-100 variant: ``8 q`` within a superclass).
+
+    Returns:
+        tuple: (M,) indices of the kept images and their (M, C) 0/1
+        candidate matrix.
+    """
+    np.random.seed(seed)
     keep = []
     for cls, n in zip(np.unique(labels), counts):
         idx = np.where(labels == cls)[0]
         np.random.shuffle(idx)
         keep.append(idx[:n])
-    y = labels[np.concatenate(keep)]
+    keep = np.concatenate(keep)
+    y = labels[keep]
     trans = np.eye(num)
     trans[np.where(~np.eye(num, dtype=bool))] = q
+    if groups is not None:
+        trans = np.eye(num)
+        trans[np.where(~np.eye(num, dtype=bool))] = q * 8
+        trans *= groups[:, None] == groups[None, :]
+        trans[trans == 0] = q
     random_n = np.random.uniform(0, 1, size=(y.size, num))
     cand = np.zeros((y.size, num))
     cand[np.arange(y.size), y] = 1
@@ -32,7 +57,7 @@ def official(labels, counts, q, num):
         for jj in range(num):
             if jj != y[j] and random_n[j, jj] < trans[y[j], jj]:
                 cand[j, jj] = 1
-    return cand
+    return keep, cand
 
 
 def main() -> None:
@@ -42,7 +67,7 @@ def main() -> None:
         params = build_params(cifar, 100, q, legacy_rng=True)
         counts = [int(n_max * 0.01**(k / (num - 1))) for k in range(num)]
         start = time.perf_counter()
-        ref = official(labels, counts, q, num)
+        _, ref = official(labels, counts, q, num)
         t_official = time.perf_counter() - start
         start = time.perf_counter()
         train, _, _ = build_annotations(labels, labels[:num],

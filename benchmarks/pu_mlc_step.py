@@ -21,17 +21,15 @@ Run::
 
     python benchmarks/pu_mlc_step.py [--reps 50] [--step-reps 6] [--threads 1]
 """
-import argparse
 import os.path as osp
 from typing import Callable, Dict
 
 import numpy as np
 import torch
 from mmengine.config import Config
-from mmengine.optim import OptimWrapper
 from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
-from timing import SCALES, interleaved
+from timing import SCALES, interleaved, ratio_table, step_parser, train_step_fn
 
 import mlc  # noqa: F401
 from mlc.registry import MODELS
@@ -122,41 +120,25 @@ def step_fns() -> Dict[str, Callable]:
             state = model.backbone.state_dict()
         model.backbone.load_state_dict(state, strict=False)
         model.train()
-        wrapper = OptimWrapper(torch.optim.Adam(model.parameters(), 1e-4))
-        fns[name] = (lambda m, w: lambda: m.train_step(data, w))(model,
-                                                                 wrapper)
+        fns[name] = train_step_fn(model, data)
     return fns
 
 
-def table(title: str, times: Dict[str, float], base: str) -> None:
-    print(f'\n{title}')
-    print('| what | time (ms) | ratio vs BCE |')
-    print('|---|---|---|')
-    for name, sec in times.items():
-        print(f'| {name} | {sec * 1e3:.2f} | {sec / times[base]:.2f}x |')
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--reps', type=int, default=50)
-    parser.add_argument('--step-reps', type=int, default=6)
-    parser.add_argument('--threads', type=int, default=1,
-                        help='torch intra-op threads (1: robust on a shared '
-                        'machine)')
-    args = parser.parse_args()
+    args = step_parser(__doc__, step_reps=6).parse_args()
     torch.set_num_threads(args.threads)
     register_all_modules(init_default_scope=False)
     print(f'torch {torch.__version__}, {args.threads} thread(s)')
     for title, (b, c) in SCALES.items():
-        table(f'loss forward+backward, {title}, {args.reps} reps',
-              interleaved(loss_fns(b, c), args.reps), 'MaskedBCELoss')
+        ratio_table(f'loss forward+backward, {title}, {args.reps} reps',
+                    interleaved(loss_fns(b, c), args.reps), 'MaskedBCELoss')
     times = interleaved(step_fns(), args.step_reps)
     base = 'BCE (r18 + linear)'
-    table(f'training step, DigitMosaic batch 64, {args.step_reps} reps',
-          times, base)
+    ratio_table(f'training step, DigitMosaic batch 64, {args.step_reps} '
+                'reps', times, base, column='what')
     second = (times['VPU + MixUp (2nd forward)'] -
               times['VPU loss only (same model)'])
-    print(f'| mixup second forward pass alone | {second * 1e3:.2f} | '
+    print(f'| mixup second forward pass alone | {second * 1e3:.3f} | '
           f'{second / times[base]:.2f}x |')
 
 

@@ -60,6 +60,20 @@ def read_lines(path: str,
     return [line.rstrip('\r') for line in lines]
 
 
+def read_json(path: str) -> object:
+    """The parsed JSON of a UTF-8 file (BOM dropped).
+
+    Raises:
+        AnnotationError: naming file, line and column of invalid JSON.
+    """
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as err:
+        raise AnnotationError(f'{path}: line {err.lineno}, column '
+                              f'{err.colno}: invalid JSON ({err.msg})'
+                              ) from None
+
+
 def type_name(value) -> str:
     """JSON-flavoured type name of ``value`` for error messages."""
     return 'null' if value is None else type(value).__name__
@@ -113,12 +127,7 @@ def load_annotation(path: str) -> Dict:
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'Annotation file not found: {path}')
-    try:
-        ann = json.loads(read_text(path))
-    except json.JSONDecodeError as err:
-        raise AnnotationError(f'{path}: line {err.lineno}, column '
-                              f'{err.colno}: invalid JSON ({err.msg})'
-                              ) from None
+    ann = read_json(path)
     if not isinstance(ann, dict) or 'data_list' not in ann:
         raise AnnotationError(
             f'{path}: expected a JSON object with keys "metainfo" and '

@@ -24,6 +24,8 @@ from typing import Callable, List, Optional
 import numpy as np
 from mmengine.logging import MMLogger
 
+from mlc.utils.atomic_file import atomic_write
+
 #: Bumped when a parser's output changes for the same parameters, so caches
 #: written by the older parser are never read (2: ``COCOMultiLabel`` and
 #: ``VOCMultiLabel`` apply ``unlisted``).
@@ -104,28 +106,16 @@ def save_cache(path: str, key: str, parsed: ParsedAnnotation) -> None:
     """Write ``parsed`` to ``path`` atomically."""
     if any('\n' in n for n in parsed.names):
         raise ValueError('image names with newlines cannot be cached')
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=osp.dirname(path), prefix='.tmp-',
-                               suffix='.npz')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            np.savez(
-                f, key=_blob(key),
-                metainfo=_blob(json.dumps(parsed.metainfo)),
-                names=_blob('\n'.join(parsed.names)),
-                indices=np.asarray(parsed.indices, dtype=np.int64),
-                observed=np.ascontiguousarray(parsed.observed, np.int8),
-                has_clean=np.array(parsed.clean is not None),
-                clean=(np.zeros((0, 0), np.int8) if parsed.clean is None
-                       else np.ascontiguousarray(parsed.clean, np.int8)))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600 files
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_write(path) as f:
+        np.savez(
+            f, key=_blob(key),
+            metainfo=_blob(json.dumps(parsed.metainfo)),
+            names=_blob('\n'.join(parsed.names)),
+            indices=np.asarray(parsed.indices, dtype=np.int64),
+            observed=np.ascontiguousarray(parsed.observed, np.int8),
+            has_clean=np.array(parsed.clean is not None),
+            clean=(np.zeros((0, 0), np.int8) if parsed.clean is None
+                   else np.ascontiguousarray(parsed.clean, np.int8)))
 
 
 def cached_parse(src: str, parse: Callable[[], ParsedAnnotation],

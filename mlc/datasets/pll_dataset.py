@@ -1,5 +1,5 @@
 """The partial-label (PLL) dataset reading the standard annotation file."""
-from typing import List, Optional, Tuple, Union
+from typing import List, Optional, Tuple
 
 import numpy as np
 from mmengine.logging import MMLogger
@@ -71,29 +71,20 @@ class PLLDataset(DenseLabelDataset):
 
     Args:
         ann_file (str): Standard annotation JSON with ``task='pll'``.
-        data_root (str): Root joined to ``ann_file`` and ``data_prefix``.
-        data_prefix (str | dict): Image folder, or ``dict(img_path=...)``.
-        class_split (str | dict, optional): ``{"many","medium","few"}``
-            class lists or a JSON file holding them.
         require_gt_label (bool): Raise if an entry has no ``gt_label``.
-        check_images (bool): Check at start that every image file exists.
-        **kwargs: Other :class:`DenseLabelDataset` arguments.
+        **kwargs: Other :class:`DenseLabelDataset` arguments
+            (``data_root``, ``data_prefix``, ``class_split``,
+            ``check_images``, ...).
     """
 
     def __init__(self,
                  ann_file: str,
-                 data_root: str = '',
-                 data_prefix: Union[str, dict] = '',
-                 class_split: Optional[Union[str, dict]] = None,
                  require_gt_label: bool = True,
-                 check_images: bool = False,
                  **kwargs) -> None:
         self.require_gt_label = require_gt_label
         self._candidates: Optional[np.ndarray] = None
         self._gt_labels: Optional[np.ndarray] = None
-        super().__init__(ann_file=ann_file, data_root=data_root,
-                         data_prefix=data_prefix, class_split=class_split,
-                         check_images=check_images, **kwargs)
+        super().__init__(ann_file=ann_file, **kwargs)
 
     def load_data_list(self) -> List[dict]:
         """Parse the annotation; labels go to dense arrays."""

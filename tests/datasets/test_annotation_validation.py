@@ -184,21 +184,17 @@ def coco_dict(tmp_path, **change):
     return path, data
 
 
-def test_coco_duplicate_category_id_refused(tmp_path):
+@pytest.mark.parametrize('extra,match', [
+    (dict(id=3, name='drei'),
+     r'inst.json: categories\[3\] repeats category id 3 \(categories\[2\]\)'),
+    (dict(id=9, name='one'),
+     r'categories\[3\] \(id 9\) repeats the name "one"'),
+])
+def test_coco_duplicate_category_refused(tmp_path, extra, match):
     path, data = coco_dict(tmp_path)
-    data['categories'].append(dict(id=3, name='drei'))
+    data['categories'].append(extra)
     (tmp_path / 'inst.json').write_text(json.dumps(data))
-    with pytest.raises(AnnotationError, match=r'inst.json: categories\[3\] '
-                       r'repeats category id 3 \(categories\[2\]\)'):
-        coco_labels(path)
-
-
-def test_coco_duplicate_category_name_refused(tmp_path):
-    path, data = coco_dict(tmp_path)
-    data['categories'].append(dict(id=9, name='one'))
-    (tmp_path / 'inst.json').write_text(json.dumps(data))
-    with pytest.raises(AnnotationError, match=r'categories\[3\] \(id 9\) '
-                       r'repeats the name "one"'):
+    with pytest.raises(AnnotationError, match=match):
         coco_labels(path)
 
 

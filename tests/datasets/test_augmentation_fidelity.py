@@ -42,6 +42,20 @@ def rgb_pil(arr):
     return Image.fromarray(np.ascontiguousarray(arr))
 
 
+def assert_matches_reference(transform, reference, rgb, order, seeds):
+    """``transform`` of the (H, W, 3) uint8 RGB image ``rgb`` given in
+    channel ``order`` equals ``reference`` (PIL image -> PIL image) of it
+    after the same numpy seed, for each of ``seeds`` seeds."""
+    arr = rgb[..., ::-1].copy() if order == 'bgr' else rgb
+    for seed in range(seeds):
+        np.random.seed(seed)
+        out = transform(dict(img=arr.copy()))['img']
+        np.random.seed(seed)
+        ref = np.asarray(reference(rgb_pil(rgb)))
+        ref = ref[..., ::-1] if order == 'bgr' else ref
+        np.testing.assert_array_equal(out, ref, err_msg=f'seed {seed}')
+
+
 # ---------------------------------------------------------------- UDA
 def package_rand_augment(img: Image.Image) -> Image.Image:
     """The pip ``randaugment`` 1.0.2 ``RandAugment`` (SubPolicy tables of
@@ -125,18 +139,10 @@ def package_rand_augment(img: Image.Image) -> Image.Image:
 
 @pytest.mark.parametrize('channel_order', ['bgr', 'rgb'])
 def test_rand_augment_uda_matches_package(channel_order):
-    rgb = photo(40, 48)
-    arr = rgb[..., ::-1].copy() if channel_order == 'bgr' else rgb
     aug = TRANSFORMS.build(dict(type='RandAugmentUDA',
                                 channel_order=channel_order))
-    for seed in range(300):
-        np.random.seed(seed)
-        out = aug(dict(img=arr.copy()))['img']
-        np.random.seed(seed)
-        ref = np.asarray(package_rand_augment(rgb_pil(rgb)))
-        if channel_order == 'bgr':
-            ref = ref[..., ::-1]
-        np.testing.assert_array_equal(out, ref, err_msg=f'seed {seed}')
+    assert_matches_reference(aug, package_rand_augment, photo(40, 48),
+                             channel_order, seeds=300)
 
 
 def test_rand_augment_uda_strongest_levels():
@@ -209,19 +215,12 @@ def test_cutout_matches_cutout_pil():
 
 
 def test_pll_cutout_matches_cutout_abs_and_erased_area():
-    rgb = photo(32, 32)
     for order in ('rgb', 'bgr'):
-        arr = rgb[..., ::-1].copy() if order == 'bgr' else rgb
         cut = TRANSFORMS.build(dict(type='Cutout', factor=(0., 0.5),
                                     fill=(125, 123, 114),
                                     channel_order=order))
-        for seed in range(200):
-            np.random.seed(seed)
-            out = cut(dict(img=arr.copy()))['img']
-            np.random.seed(seed)
-            ref = np.asarray(cutout_abs(rgb_pil(rgb)))
-            ref = ref[..., ::-1] if order == 'bgr' else ref
-            np.testing.assert_array_equal(out, ref, err_msg=f'seed {seed}')
+        assert_matches_reference(cut, cutout_abs, photo(32, 32), order,
+                                 seeds=200)
     # erased fraction: the code shifts a border box inward (8.3 % on
     # average at 32^2) where clipping it would erase 6.2 %
     zeros = np.zeros((32, 32, 3), np.uint8)
@@ -312,17 +311,17 @@ def step(steps, name):
 
 
 @pytest.mark.parametrize('path,key,interp', [
-    ('configs/hill/hill_r50_coco14-0.4left.py', 'train_dataloader',
+    ('configs/hill/hill_r50_coco2014-0.4left.py', 'train_dataloader',
      Image.BILINEAR),
     ('configs/splc/splc_r50_nus-wide-single.py', 'test_dataloader',
      Image.BILINEAR),
-    ('configs/baselines/asl_r50_coco14-single.py', 'train_dataloader',
+    ('configs/baselines/asl_r50_coco2014-single.py', 'train_dataloader',
      Image.BILINEAR),
-    ('configs/pu_mlc/pu-mlc_r101-lgc_coco14-p0.1.py', 'train_dataloader',
+    ('configs/pu_mlc/pu-mlc_r101-lgc_coco2014-p0.1.py', 'train_dataloader',
      Image.BICUBIC),
-    ('configs/pu_mlc/pu-mlc_r101-lgc_voc07-p0.1.py', 'test_dataloader',
+    ('configs/pu_mlc/pu-mlc_r101-lgc_voc2007-p0.1.py', 'test_dataloader',
      Image.BICUBIC),
-    ('configs/records/corr_r18_pll-voc.py', 'train_dataloader',
+    ('configs/pll/corr_r18_pll-voc.py', 'train_dataloader',
      Image.BILINEAR),
 ])
 def test_config_resizes_are_pil(path, key, interp):
@@ -344,10 +343,10 @@ def test_config_resizes_are_pil(path, key, interp):
 
 
 @pytest.mark.parametrize('path,order', [
-    ('configs/records/records-corr_r18_cifar10-lt-r100-q0.3.py', 'rgb'),
-    ('configs/records/solar_r18_cifar100-lt-r100-q0.05.py', 'rgb'),
-    ('configs/records/corr_r18_pll-voc.py', 'bgr'),
-    ('configs/records/corr_r18_digitmosaic-pll.py', 'bgr'),
+    ('configs/pll/records-corr_r18_cifar10-lt-r100-q0.3.py', 'rgb'),
+    ('configs/pll/solar_r18_cifar100-lt-r100-q0.05.py', 'rgb'),
+    ('configs/pll/corr_r18_pll-voc.py', 'bgr'),
+    ('configs/pll/corr_r18_digitmosaic-pll.py', 'bgr'),
 ])
 def test_pll_views_use_pil_ops_in_the_array_order(path, order):
     steps = pipeline(path)
@@ -372,3 +371,18 @@ def test_pll_views_use_pil_ops_in_the_array_order(path, order):
             for t in view:
                 img = TRANSFORMS.build(t)(dict(img=img))['img']
             assert img.dtype == np.uint8 and img.shape[2] == 3
+
+
+@pytest.mark.parametrize('cfg,match', [
+    (dict(type='PILRandomGrayscale', prob=1.5),
+     r'^PILRandomGrayscale: prob must be in \[0, 1\], got 1.5$'),
+    (dict(type='RandAugmentUDA', prob=-0.1),
+     r'^RandAugmentUDA: prob must be in \[0, 1\], got -0.1$'),
+    (dict(type='RandAugmentUDA', num_ops=-1),
+     r'^RandAugmentUDA: num_ops must be >= 0, got -1$'),
+    (dict(type='RandomAugmentPLL', num_ops=-2),
+     r'^RandomAugmentPLL: num_ops must be >= 0, got -2$'),
+])
+def test_bad_augmentation_arguments_named(cfg, match):
+    with pytest.raises(ValueError, match=match):
+        TRANSFORMS.build(cfg)

@@ -9,6 +9,7 @@ import random
 import numpy as np
 import pytest
 import torch
+from _helpers import load_script
 from conftest import ROOT
 
 from mlc.datasets import CIFARLTPLL, PLLDataset
@@ -22,6 +23,9 @@ from mlc.datasets.cifar_lt_pll import (
 )
 from mlc.datasets.corruptions.candidates import cifar100_groups
 from mlc.datasets.pll_voc import read_pll_voc_csv
+
+# the RECORDS code's candidate generation, as the speed benchmark runs it
+official = load_script('benchmarks/pll_candidates.py').official
 
 
 def write_pll(path, entries, classes=4):
@@ -105,33 +109,6 @@ def fake_cifar(root, cifar='cifar10', per_class=20, test_per_class=3,
     return str(root), labels
 
 
-def official_legacy(labels, counts, q, num, seed=0, groups=None):
-    """The RECORDS code's steps with the global numpy RNG (reference)."""
-    np.random.seed(seed)
-    keep = []
-    for cls, n in zip(np.unique(labels), counts):
-        idx = np.where(labels == cls)[0]
-        np.random.shuffle(idx)
-        keep.append(idx[:n])
-    keep = np.concatenate(keep)
-    y = labels[keep]
-    trans = np.eye(num)
-    trans[np.where(~np.eye(num, dtype=bool))] = q
-    if groups is not None:
-        trans = np.eye(num)
-        trans[np.where(~np.eye(num, dtype=bool))] = q * 8
-        trans *= groups[:, None] == groups[None, :]
-        trans[trans == 0] = q
-    random_n = np.random.uniform(0, 1, size=(y.size, num))
-    cand = np.zeros((y.size, num))
-    cand[np.arange(y.size), y] = 1
-    for j in range(y.size):
-        for jj in range(num):
-            if jj != y[j] and random_n[j, jj] < trans[y[j], jj]:
-                cand[j, jj] = 1
-    return keep, cand
-
-
 def test_lt_counts_and_rank_split_match_the_spec():
     counts = lt_counts(5000, 10, 100)
     assert counts == [5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50]
@@ -151,7 +128,7 @@ def test_cifar10_legacy_rng_is_bit_for_bit(tmp_path):
                                            np.arange(30) % 10,
                                            [str(i) for i in range(10)],
                                            params)
-    keep, cand = official_legacy(labels, counts, 0.3, 10)
+    keep, cand = official(labels, counts, 0.3, 10)
     assert [e['img_index'] for e in train['data_list']] == keep.tolist()
     ours = np.zeros_like(cand)
     for i, e in enumerate(train['data_list']):
@@ -170,8 +147,8 @@ def test_cifar100_hierarchical_legacy_and_class_permutation(tmp_path):
         str(i) for i in range(100)], params)
     counts = lt_counts(6, 100, 5)
     random.Random(123).shuffle(counts)
-    keep, cand = official_legacy(labels, counts, 0.05, 100,
-                                 groups=cifar100_groups())
+    keep, cand = official(labels, counts, 0.05, 100,
+                          groups=cifar100_groups())
     assert [e['img_index'] for e in train['data_list']] == keep.tolist()
     ours = np.zeros_like(cand)
     for i, e in enumerate(train['data_list']):

@@ -4,7 +4,6 @@ and finishes (``max_keep_ckpts=1`` and a best checkpoint, as the
 DigitMosaic runtime)."""
 import gc
 import glob
-import importlib.util
 import multiprocessing
 import os
 import os.path as osp
@@ -13,7 +12,8 @@ import zipfile
 
 import pytest
 import torch
-from conftest import ROOT, make_tiny_dataset, tiny_config
+from _helpers import load_script
+from conftest import make_tiny_dataset, tiny_config
 from mmengine.config import Config
 from mmengine.fileio import LocalBackend
 from mmengine.runner import EpochBasedTrainLoop
@@ -26,10 +26,7 @@ from mlc.engine.checkpoint_files import (
 )
 from mlc.utils import register_all_modules
 
-_spec = importlib.util.spec_from_file_location(
-    'mlc_train_tool', osp.join(ROOT, 'tools', 'train.py'))
-train_tool = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(train_tool)
+train_tool = load_script('tools/train.py', 'mlc_train_tool')
 
 
 def _die() -> None:

@@ -6,6 +6,7 @@ import os.path as osp
 
 import pytest
 import torch
+from _helpers import co_learning_model_cfg
 from conftest import tiny_config
 from mmengine.runner import Runner
 
@@ -23,22 +24,9 @@ def co_learning_config(root, work_dir, max_epochs, name, write_back=False):
     data = dict(type='MLCDataset', data_root=root, ann_file='train.json',
                 data_prefix='images', pipeline=pipeline)
 
-    def branch(dropout, loss):
-        return dict(neck=dict(type='PFCStitchNeck', in_channels=32,
-                              out_channels=16, dropout=dropout),
-                    head=dict(type='MLCLinearHead', num_classes=4,
-                              in_channels=16, loss=loss))
-
-    cfg['model'] = dict(
-        type='CoLearningClassifier',
-        data_preprocessor=dict(type='CoLearningDataPreprocessor',
-                               mean=[0.] * 3, std=[255.] * 3),
-        backbone=dict(type='ResNet_CIFAR', depth=18, stem_channels=4,
-                      base_channels=4),
-        branches=dict(
-            random=branch(0., dict(type='MaskedBCELoss')),
-            balanced=branch(0.5, dict(type='DistributionBalancedLoss',
-                                      class_freq='dataset'))),
+    cfg['model'] = co_learning_model_cfg(
+        4, 16, 255., dict(type='DistributionBalancedLoss',
+                          class_freq='dataset'),
         stitch='feature_avg',
         thresholds=dict(balance_head_alpha=0.55, random_tail_beta=0.45),
         training_split=dict(head=[0, 1], middle=[2], tail=[3]),

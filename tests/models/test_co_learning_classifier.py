@@ -4,6 +4,7 @@ import math
 
 import pytest
 import torch
+from _helpers import co_learning_model_cfg
 from mmpretrain.structures import DataSample
 
 from mlc.models import MaskedBCELoss
@@ -21,21 +22,9 @@ C = 3
 
 
 def model_cfg(stitch='feature_avg', correction=True, **kwargs):
-    def branch(dropout, loss):
-        return dict(neck=dict(type='PFCStitchNeck', in_channels=32,
-                              out_channels=8, dropout=dropout),
-                    head=dict(type='MLCLinearHead', num_classes=C,
-                              in_channels=8, loss=loss))
-    return dict(
-        type='CoLearningClassifier',
-        data_preprocessor=dict(type='CoLearningDataPreprocessor',
-                               mean=[0.] * 3, std=[1.] * 3),
-        backbone=dict(type='ResNet_CIFAR', depth=18, stem_channels=4,
-                      base_channels=4),
-        branches=dict(
-            random=branch(0., dict(type='MaskedBCELoss')),
-            balanced=branch(0.5, dict(type='DistributionBalancedLoss',
-                                      class_freq=[5, 3, 2], num_samples=8))),
+    return co_learning_model_cfg(
+        C, 8, 1., dict(type='DistributionBalancedLoss', class_freq=[5, 3, 2],
+                       num_samples=8),
         stitch=stitch, correction=correction, **kwargs)
 
 

@@ -16,6 +16,7 @@ from typing import Callable, List
 import numpy as np
 import pytest
 import torch
+from _helpers import co_learning_model_cfg
 from conftest import ROOT
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper, build_optim_wrapper
@@ -241,14 +242,6 @@ def test_debug_flag_validates_every_call(monkeypatch):
 
 
 # --- whole training steps of DigitMosaic-size models, through the heads ---
-@pytest.fixture
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def digitmosaic_batch(seed: int, b: int = 4, c: int = 10) -> dict:
     """``train_step`` data: uint8 32x32 images, targets in {1, 0, -1}."""
     gen = torch.Generator().manual_seed(seed)
@@ -337,24 +330,10 @@ def test_co_learning_step_does_not_sync(one_thread, monkeypatch):
     """BCE (random branch) and DB (balanced branch) losses, each called on
     its own batch and in the peer passes, through ``CoLearningClassifier``
     with Stitch-Up and cross correction."""
-    def branch(dropout, loss):
-        return dict(neck=dict(type='PFCStitchNeck', in_channels=32,
-                              out_channels=8, dropout=dropout),
-                    head=dict(type='MLCLinearHead', num_classes=3,
-                              in_channels=8, loss=loss))
-
     with DefaultScope.overwrite_default_scope('mlc'):
-        model = MODELS.build(dict(
-            type='CoLearningClassifier',
-            data_preprocessor=dict(type='CoLearningDataPreprocessor',
-                                   mean=[0.] * 3, std=[1.] * 3),
-            backbone=dict(type='ResNet_CIFAR', depth=18, stem_channels=4,
-                          base_channels=4),
-            branches=dict(
-                random=branch(0., dict(type='MaskedBCELoss')),
-                balanced=branch(0.5, dict(type='DistributionBalancedLoss',
-                                          class_freq=[5, 3, 2],
-                                          num_samples=8))),
+        model = MODELS.build(co_learning_model_cfg(
+            3, 8, 1., dict(type='DistributionBalancedLoss',
+                           class_freq=[5, 3, 2], num_samples=8),
             stitch='feature_avg', correction=True,
             thresholds=dict(balance_medium_alpha=0.4, random_tail_beta=0.6),
             training_split=dict(head=[0], middle=[1], tail=[2])))

@@ -70,3 +70,28 @@ def test_rlc_option_off_by_default_and_changes_only_the_absolute_test():
     # only the rare class 1 passes q > tau after adjustment (and q > mean)
     assert loss.last_correction.tolist() == [[False, True, False],
                                              [False, False, False]]
+
+
+def test_prior_updated_by_training_calls_only():
+    z = torch.tensor([[logit(0.8), logit(0.2)], [logit(0.4), logit(0.2)]])
+    t = torch.full((2, 2), -1.)
+    for loss in (RLCLoss(tau=0.6, prior_adjust=dict(tau_d=1.)),
+                 SPLCLoss(tau=0.6, change_epoch=0,
+                          prior_adjust=dict(tau_d=1.))):
+        if isinstance(loss, SPLCLoss):
+            loss.set_epoch(0)
+        loss.eval()
+        loss(z, t)
+        assert int(loss.prior_adjust.num_updates) == 0
+        loss.train()
+        loss(z, t)
+        assert int(loss.prior_adjust.num_updates) == 1
+        torch.testing.assert_close(loss.prior_adjust.prior,
+                                   torch.tensor([0.6, 0.2]))
+    mod = PriorAdjustedThreshold(tau_d=1.)
+    mod.eval()
+    assert mod.step(z).numel() == 0  # no update, no offsets yet
+    mod.train()
+    torch.testing.assert_close(
+        mod.step(z), torch.tensor([logit(0.6) - logit(0.4),
+                                   logit(0.2) - logit(0.4)]))

@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pytest
+from _helpers import comic_model_cfg
 from conftest import ROOT
 from mmengine.config import Config
 from mmengine.runner import Runner
@@ -41,16 +42,7 @@ def tiny_comic(work_dir: str) -> dict:
     """COMIC (8-wide ResNet-18) on 32 DigitMosaic-PLT images, 2 epochs."""
     return dict(
         default_scope='mlc', work_dir=work_dir,
-        model=dict(
-            type='ComicClassifier',
-            data_preprocessor=dict(type='MLCDataPreprocessor',
-                                   mean=[0., 0., 0.], std=[255., 255., 255.]),
-            trunk=dict(type='ResNet_CIFAR', depth=18, stem_channels=8,
-                       base_channels=8, out_indices=(3, )),
-            trunk_frozen=False,
-            neck=dict(type='ComicFeatNeck', in_channels=64, out_channels=16),
-            head=dict(type='ComicHead', num_classes=10, in_channels=16,
-                      rlc_loss=dict(type='RLCLoss', tau=0.5))),
+        model=comic_model_cfg(10),
         optim_wrapper=dict(optimizer=dict(type='Adam', lr=1e-3)),
         custom_hooks=[dict(type='ComicCorrectionHook')],
         train_dataloader=_loader('train', 32),

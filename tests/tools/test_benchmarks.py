@@ -1,16 +1,11 @@
 """benchmarks/gpu_throughput.py at toy size on the CPU: every recipe path
 runs and reports its fields."""
-import importlib.util
 import json
-import os.path as osp
 
 import torch
-from conftest import ROOT
+from _helpers import load_script
 
-spec = importlib.util.spec_from_file_location(
-    'gpu_throughput', osp.join(ROOT, 'benchmarks', 'gpu_throughput.py'))
-gpu_throughput = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(gpu_throughput)
+gpu_throughput = load_script('benchmarks/gpu_throughput.py')
 
 
 def test_count_images_of_a_dual_stitchup_batch():

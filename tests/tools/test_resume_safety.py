@@ -3,18 +3,15 @@ shipped config saves through SafeCheckpointHook."""
 import argparse
 import ast
 import glob
-import importlib.util
 import os.path as osp
 
 import pytest
 import torch
+from _helpers import load_script
 from conftest import ROOT, tiny_config
 from mmengine.config import Config
 
-_spec = importlib.util.spec_from_file_location(
-    'mlc_train_tool', osp.join(ROOT, 'tools', 'train.py'))
-train_tool = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(train_tool)
+train_tool = load_script('tools/train.py', 'mlc_train_tool')
 
 
 def write_checkpoint(path, epoch, truncate=False):
@@ -107,7 +104,7 @@ def test_every_config_saves_through_the_safe_hook():
                                        f'{name}.py'))
         assert cfg.default_hooks.checkpoint.type == 'SafeCheckpointHook'
     for path in ('comic/comic_r50_plt-coco.py',
-                 'pu_mlc/pu-mlc_r101-lgc_coco14-p0.1.py',
+                 'pu_mlc/pu-mlc_r101-lgc_coco2014-p0.1.py',
                  'baselines/bce_r18_digitmosaic-plt.py'):
         cfg = Config.fromfile(osp.join(ROOT, 'configs', path))
         hook = cfg.default_hooks.checkpoint

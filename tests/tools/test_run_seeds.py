@@ -1,14 +1,9 @@
 """tools/analysis_tools/run_seeds.py: the table's numbers."""
-import importlib.util
-import os.path as osp
 
 import numpy as np
-from conftest import ROOT
+from _helpers import load_script
 
-spec = importlib.util.spec_from_file_location(
-    'run_seeds', osp.join(ROOT, 'tools', 'analysis_tools', 'run_seeds.py'))
-run_seeds = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(run_seeds)
+run_seeds = load_script('tools/analysis_tools/run_seeds.py')
 
 
 def test_table_mean_std_and_per_seed():

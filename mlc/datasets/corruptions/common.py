@@ -22,14 +22,12 @@ byte-identical file.
 import copy
 import hashlib
 import json
-import os
-import os.path as osp
-import tempfile
 from typing import Callable, List, Optional, Tuple, Union
 
 import numpy as np
 from mmengine.logging import MMLogger
 
+from mlc.utils.atomic_file import atomic_write
 from mlc.version import __version__
 from ..annotation import AnnotationError, dense_labels
 
@@ -104,21 +102,8 @@ def annotation_sha1(ann: dict) -> str:
 
 def save_annotation(path: str, ann: dict) -> None:
     """Write ``ann`` canonically and atomically (temp file + rename)."""
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.tmp-',
-                               suffix=osp.basename(path))
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as f:
-            f.write(dumps_canonical(ann))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600 files
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_write(path, 'w', encoding='utf-8') as f:
+        f.write(dumps_canonical(ann))
 
 
 def num_classes(ann: dict) -> int:

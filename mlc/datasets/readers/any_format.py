@@ -8,7 +8,6 @@ instances file (:mod:`.coco`); anything else is a list file
 for its labels only (training class counts of the metrics, the class count
 of an own-data config).
 """
-import json
 import os.path as osp
 from typing import List, Optional, Sequence, Tuple, Union
 
@@ -18,7 +17,7 @@ from ..annotation import (
     AnnotationError,
     dense_labels,
     load_annotation,
-    read_text,
+    read_json,
 )
 from .classes import resolve_classes
 from .coco import coco_labels
@@ -43,12 +42,7 @@ def annotation_format(path: str) -> str:
         return 'csv'
     if ext != '.json':
         return 'list'
-    try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as err:
-        raise AnnotationError(f'{path}: line {err.lineno}, column '
-                              f'{err.colno}: invalid JSON ({err.msg})'
-                              ) from None
+    data = read_json(path)
     if isinstance(data, dict) and 'data_list' in data:
         return 'standard'
     if isinstance(data, dict) and 'images' in data and 'categories' in data:

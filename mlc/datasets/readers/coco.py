@@ -22,13 +22,12 @@ it is read by (``images``: ``id``, ``file_name``; ``categories``: ``id``,
 ``area`` under ``rule='db'``). An error names the file, the entry
 (``annotations[12]``) and the key.
 """
-import json
 from typing import Dict, List, Tuple
 
 import numpy as np
 from mmengine.logging import MMLogger
 
-from ..annotation import AnnotationError, first_duplicate, read_text, type_name
+from ..annotation import AnnotationError, first_duplicate, read_json, type_name
 
 RULES = ('any', 'db')
 
@@ -63,14 +62,19 @@ def _missing(path: str, section: str, i: int, entry: dict,
     return AnnotationError(f'{path}: {where} has no "{key}"')
 
 
+def _fields(path: str, section: str, i: int, entry: dict,
+            keys: Tuple[str, ...]) -> tuple:
+    """The values of ``keys`` in ``entry`` (``section[i]`` of ``path``);
+    an :class:`AnnotationError` names the first missing key."""
+    try:
+        return tuple(entry[k] for k in keys)
+    except KeyError:
+        raise _missing(path, section, i, entry, keys) from None
+
+
 def load_instances(path: str) -> dict:
     """The checked top level of an instances file (see module doc)."""
-    try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as err:
-        raise AnnotationError(f'{path}: line {err.lineno}, column '
-                              f'{err.colno}: invalid JSON ({err.msg})'
-                              ) from None
+    data = read_json(path)
     if not isinstance(data, dict):
         raise AnnotationError(
             f'{path}: expected a JSON object with "images", "annotations" '
@@ -87,11 +91,7 @@ def _categories(data: dict, path: str) -> Tuple[List[int], Tuple[str, ...]]:
     cats = data['categories']
     ids, names = [], []
     for i, cat in enumerate(cats):
-        try:
-            cid, name = cat['id'], cat['name']
-        except KeyError:
-            raise _missing(path, 'categories', i, cat, ('id', 'name')
-                           ) from None
+        cid, name = _fields(path, 'categories', i, cat, ('id', 'name'))
         if type(cid) is not int:
             raise AnnotationError(f'{path}: categories[{i}] has id {cid!r}, '
                                   'not an integer')
@@ -120,11 +120,7 @@ def _image_rows(images: list, path: str) -> Tuple[Dict, List[str]]:
     row: Dict = {}
     names: List[str] = []
     for i, img in enumerate(images):
-        try:
-            img_id, name = img['id'], img['file_name']
-        except KeyError:
-            raise _missing(path, 'images', i, img, ('id', 'file_name')
-                           ) from None
+        img_id, name = _fields(path, 'images', i, img, ('id', 'file_name'))
         if type(name) is not str or not name:
             raise AnnotationError(f'{path}: images[{i}] (id {img_id}) has '
                                   f'file_name {name!r}, not a file name')

@@ -17,6 +17,19 @@ def check_channel_order(name: str, channel_order: str) -> None:
                          f'{channel_order!r}')
 
 
+def check_prob(name: str, prob: float) -> None:
+    """Raise one ValueError line naming the transform if ``prob`` is not a
+    probability."""
+    if not 0 <= prob <= 1:
+        raise ValueError(f'{name}: prob must be in [0, 1], got {prob}')
+
+
+def check_num_ops(name: str, num_ops: int) -> None:
+    """Raise one ValueError line naming the transform if ``num_ops`` < 0."""
+    if num_ops < 0:
+        raise ValueError(f'{name}: num_ops must be >= 0, got {num_ops}')
+
+
 def to_pil(img: np.ndarray, channel_order: str) -> Image.Image:
     """(H, W, 3) uint8 array in ``channel_order`` -> RGB PIL image."""
     if img.ndim != 3 or img.shape[2] != 3 or img.dtype != np.uint8:

@@ -3,7 +3,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mlc.registry import TRANSFORMS
-from .pil_image import check_channel_order, to_pil
+from .pil_image import check_channel_order, check_prob, to_pil
 
 
 @TRANSFORMS.register_module()
@@ -23,9 +23,7 @@ class PILRandomGrayscale(BaseTransform):
     """
 
     def __init__(self, prob: float = 0.1, channel_order: str = 'bgr') -> None:
-        if not 0 <= prob <= 1:
-            raise ValueError(f'PILRandomGrayscale: prob must be in [0, 1], '
-                             f'got {prob}')
+        check_prob('PILRandomGrayscale', prob)
         check_channel_order('PILRandomGrayscale', channel_order)
         self.prob = prob
         self.channel_order = channel_order

@@ -8,7 +8,13 @@ from mmcv.transforms import BaseTransform
 from PIL import Image, ImageEnhance, ImageOps
 
 from mlc.registry import TRANSFORMS
-from .pil_image import check_channel_order, from_pil, to_pil
+from .pil_image import (
+    check_channel_order,
+    check_num_ops,
+    check_prob,
+    from_pil,
+    to_pil,
+)
 
 #: grey of the geometric ops (the package's SubPolicy default)
 FILL = (128, 128, 128)
@@ -113,12 +119,8 @@ class RandAugmentUDA(BaseTransform):
 
     def __init__(self, num_ops: int = 2, prob: float = 0.5,
                  channel_order: str = 'bgr') -> None:
-        if num_ops < 0:
-            raise ValueError(f'RandAugmentUDA: num_ops must be >= 0, got '
-                             f'{num_ops}')
-        if not 0 <= prob <= 1:
-            raise ValueError(f'RandAugmentUDA: prob must be in [0, 1], got '
-                             f'{prob}')
+        check_num_ops('RandAugmentUDA', num_ops)
+        check_prob('RandAugmentUDA', prob)
         check_channel_order('RandAugmentUDA', channel_order)
         self.num_ops = num_ops
         self.prob = prob

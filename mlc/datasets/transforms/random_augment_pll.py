@@ -7,7 +7,7 @@ from mmcv.transforms import BaseTransform
 from PIL import Image, ImageEnhance, ImageOps
 
 from mlc.registry import TRANSFORMS
-from .pil_image import check_channel_order, from_pil, to_pil
+from .pil_image import check_channel_order, check_num_ops, from_pil, to_pil
 
 
 def _affine(img: Image.Image, coeffs: Tuple[float, ...]) -> Image.Image:
@@ -61,9 +61,7 @@ class RandomAugmentPLL(BaseTransform):
     """
 
     def __init__(self, num_ops: int = 3, channel_order: str = 'bgr') -> None:
-        if num_ops < 0:
-            raise ValueError(f'RandomAugmentPLL: num_ops must be >= 0, got '
-                             f'{num_ops}')
+        check_num_ops('RandomAugmentPLL', num_ops)
         check_channel_order('RandomAugmentPLL', channel_order)
         self.num_ops = num_ops
         self.channel_order = channel_order

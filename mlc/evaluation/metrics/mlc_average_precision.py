@@ -57,6 +57,16 @@ def pack_sample(data_sample: Union[dict, BaseDataElement]) -> Dict[str, Any]:
         sample_idx=None if sample_idx is None else int(sample_idx))
 
 
+class PackedSampleMetric(BaseMetric):
+    """Base of the metrics that keep every sample as :func:`pack_sample`
+    packs it (``self.results``: one dict per sample)."""
+
+    def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
+        """Store ``pred_score``, ``gt_score`` and ``sample_idx`` of every
+        sample of the batch."""
+        self.results.extend(pack_sample(ds) for ds in data_samples)
+
+
 def stack_results(
         results: Sequence[dict]) -> Tuple[np.ndarray, np.ndarray, int]:
     """Stack packed samples, keeping the first occurrence of each
@@ -110,7 +120,7 @@ def _json_float(value: float) -> Optional[float]:
 
 
 @METRICS.register_module()
-class MLCAveragePrecision(BaseMetric):
+class MLCAveragePrecision(PackedSampleMetric):
     """Mean of per-class non-interpolated AP, −1 targets ignored.
 
     Classes without a positive in the evaluated set are excluded from every
@@ -193,11 +203,6 @@ class MLCAveragePrecision(BaseMetric):
         self.many_frac = many_frac
         self.few_frac = few_frac
         self.out_dir = out_dir
-
-    def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
-        """Store ``pred_score``, ``gt_score`` and ``sample_idx`` of every
-        sample of the batch."""
-        self.results.extend(pack_sample(ds) for ds in data_samples)
 
     @property
     def shot_rule_text(self) -> str:

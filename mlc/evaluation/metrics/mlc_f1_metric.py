@@ -1,15 +1,18 @@
 """CF1/OF1 and macro-F1 at a fixed or per-class threshold
 (docs/conventions.md §7)."""
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 import mmengine
 import numpy as np
-from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
 from mlc.registry import METRICS
 from ..functional import F1_KEYS, multilabel_f1, tune_thresholds
-from .mlc_average_precision import dump_json, pack_sample, stack_results
+from .mlc_average_precision import (
+    PackedSampleMetric,
+    dump_json,
+    stack_results,
+)
 
 
 def load_thresholds(thresholds: Union[Sequence[float], str]) -> np.ndarray:
@@ -30,7 +33,7 @@ def load_thresholds(thresholds: Union[Sequence[float], str]) -> np.ndarray:
 
 
 @METRICS.register_module()
-class MLCF1Metric(BaseMetric):
+class MLCF1Metric(PackedSampleMetric):
     """CP, CR, CF1, OP, OR, OF1 and ``macro_f1`` (×100) of sigmoid scores.
 
     A score is predicted positive when ≥ ``thr``; −1 targets are ignored;
@@ -73,11 +76,6 @@ class MLCF1Metric(BaseMetric):
         self.report_oracle = report_oracle
         self.save_thresholds = save_thresholds
         self.out_dir = out_dir
-
-    def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
-        """Store ``pred_score``, ``gt_score`` and ``sample_idx`` of every
-        sample of the batch."""
-        self.results.extend(pack_sample(ds) for ds in data_samples)
 
     def tune_thresholds(self, scores: np.ndarray,
                         targets: np.ndarray) -> np.ndarray:

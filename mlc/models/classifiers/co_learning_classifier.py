@@ -6,7 +6,6 @@ import torch
 import torch.nn as nn
 from mmengine.model import BaseModel
 from mmpretrain.structures import DataSample
-from torch.nn.modules.batchnorm import _BatchNorm
 
 from mlc.registry import MODELS
 from ..utils.branch_label_memory import BranchLabelMemory
@@ -17,6 +16,7 @@ from ..utils.co_learning_options import (
     class_thresholds,
     needs_class_groups,
 )
+from ..utils.norm_eval import freeze_bn_stats
 from ..utils.stitchup import (
     correct_labels,
     feature_avg_loss,
@@ -66,11 +66,11 @@ class CoLearningClassifier(BaseModel):
             ``class_split``.
         fuse_weight_random (float): Test weight w of R's logits.
         write_back (bool): Keep each branch's corrected labels in a label
-            memory (``label_memory``, N x C int8 per branch, synchronised
-            and checkpointed) and correct it rather than the loaded labels
-            from then on (project option; sampler and partner lists keep the
-            loaded labels). Needs ``CoLearningCorrectionHook``. Defaults to
-            False.
+            memory (``label_memory``: N x C int8 per branch, or only the
+            changed entries beyond 2^28; synchronised, checkpointed) and
+            correct it rather than the loaded labels from then on (project
+            option; sampler and partner lists keep the loaded labels).
+            Needs ``CoLearningCorrectionHook``. Defaults to False.
         sync_neck_bn (bool): SyncBatchNorm in the necks (global batch
             statistics; GPU runs). Defaults to False: per-rank statistics,
             as the single-GPU official code.
@@ -177,11 +177,11 @@ class CoLearningClassifier(BaseModel):
         self.set_training_split(dataset_split)
         return True
 
-    def init_label_memory(self, labels: torch.Tensor) -> None:
-        """Fill the ``write_back`` label memory from the (N, C) training
-        labels, unless a checkpoint already did (then check its shape)."""
-        if self.label_memory.needs_init(labels.shape):
-            self.label_memory.initialize(labels)
+    def init_label_memory(self, labels) -> None:
+        """Fill the ``write_back`` label memory from the training labels
+        ((N, C) or a label store) unless a checkpoint already did
+        (:meth:`BranchLabelMemory.prepare`)."""
+        self.label_memory.prepare(labels)
 
     def set_warmup_epoch(self, warmup_epoch: int) -> None:
         """First (0-based) epoch with corrections (see :meth:`set_epoch`)."""
@@ -213,9 +213,7 @@ class CoLearningClassifier(BaseModel):
         super().train(mode)
         if mode and self.norm_eval:
             for name in self.branch_names:
-                for m in self.branches[name].layer4.modules():
-                    if isinstance(m, _BatchNorm):
-                        m.eval()
+                freeze_bn_stats(self.branches[name].layer4)
         return self
 
     # ------------------------------------------------------- computation

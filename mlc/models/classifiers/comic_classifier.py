@@ -5,9 +5,10 @@ import torch
 import torch.nn as nn
 from mmengine.model import BaseModel
 from mmpretrain.structures import DataSample
-from torch.nn.modules.batchnorm import _BatchNorm
 
 from mlc.registry import MODELS
+from mlc.utils.choices import check_choice
+from ..utils.norm_eval import freeze_bn_stats
 
 TRUNK_MODES = ('shared', 'separate')
 
@@ -54,9 +55,7 @@ class ComicClassifier(BaseModel):
             data_preprocessor = MODELS.build(data_preprocessor)
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        if trunk_mode not in TRUNK_MODES:
-            raise ValueError(f'ComicClassifier: trunk_mode must be one of '
-                             f'{TRUNK_MODES}, got {trunk_mode!r}')
+        check_choice('ComicClassifier', 'trunk_mode', trunk_mode, TRUNK_MODES)
         if trunk_frozen and trunk_mode == 'separate':
             raise ValueError(
                 "ComicClassifier: trunk_mode='separate' needs "
@@ -80,9 +79,7 @@ class ComicClassifier(BaseModel):
     def train(self, mode: bool = True) -> 'ComicClassifier':
         super().train(mode)
         if mode and self.trunk_norm_eval:
-            for module in self.modules():
-                if isinstance(module, _BatchNorm):
-                    module.eval()
+            freeze_bn_stats(self)
         return self
 
     def _pooled(self, trunk: nn.Module, inputs: torch.Tensor) -> torch.Tensor:

@@ -4,10 +4,10 @@ from typing import Dict, List, Optional
 import torch
 from mmpretrain.models.classifiers import ImageClassifier
 from mmpretrain.structures import DataSample
-from torch.nn.modules.batchnorm import _BatchNorm
 
 from mlc.registry import MODELS
 from ..utils.lgc_conv import LGCConv2d, convert_to_lgc
+from ..utils.norm_eval import freeze_bn_stats
 from ..utils.targets import stack_targets
 
 
@@ -101,9 +101,7 @@ class PUMLCClassifier(ImageClassifier):
         """Set train mode; every BatchNorm stays in eval with norm_eval_all."""
         super().train(mode)
         if mode and self.norm_eval_all:
-            for module in self.modules():
-                if isinstance(module, _BatchNorm):
-                    module.eval()
+            freeze_bn_stats(self)
         return self
 
     def loss(self, inputs: torch.Tensor,

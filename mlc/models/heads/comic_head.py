@@ -12,6 +12,7 @@ from mlc.models.losses.comic_class_stats import (
     read_class_counts,
 )
 from mlc.registry import MODELS
+from mlc.utils.choices import check_choice
 from ..utils.class_stats import ClassStats
 from ..utils.targets import stack_targets
 from .comic_feature_memory import ComicFeatureMemory
@@ -100,12 +101,9 @@ class ComicHead(BaseModule):
                  thr: float = 0.5,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        if comic_mode not in COMIC_MODES:
-            raise ValueError(f'ComicHead: comic_mode must be one of '
-                             f'{COMIC_MODES}, got {comic_mode!r}')
-        if predict_branch not in BRANCH_NAMES:
-            raise ValueError(f'ComicHead: predict_branch must be one of '
-                             f'{tuple(BRANCH_NAMES)}, got {predict_branch!r}')
+        check_choice('ComicHead', 'comic_mode', comic_mode, COMIC_MODES)
+        check_choice('ComicHead', 'predict_branch', predict_branch,
+                     tuple(BRANCH_NAMES))
         if not balance and predict_branch != 'balanced':
             raise ValueError('ComicHead: balance=False has only the '
                              'balanced branch to predict with')

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 
 from mlc.registry import MODELS
+from mlc.utils.choices import check_choice
 
 TDE_MODES = ('none', 'head', 'tail')
 
@@ -45,9 +46,7 @@ class NormLinearClsHead(BaseModule):
                  tde_alpha: float = 2.,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        if tde not in TDE_MODES:
-            raise ValueError(f'NormLinearClsHead: tde must be one of '
-                             f'{TDE_MODES}, got {tde!r}')
+        check_choice('NormLinearClsHead', 'tde', tde, TDE_MODES)
         if in_channels % groups:
             raise ValueError(f'NormLinearClsHead: in_channels ({in_channels})'
                              f' must be divisible by groups ({groups})')

@@ -6,6 +6,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mlc.registry import MODELS
+from mlc.utils.choices import check_choice
 from .mlc_loss_base import check_values_now
 
 EPS = 1e-9
@@ -16,9 +17,7 @@ def reduce_per_sample(loss: torch.Tensor, reduction: str,
                       avg_factor: Optional[float], name: str) -> torch.Tensor:
     """Reduce a (B,) per-sample loss; ``mean``/``batchmean`` divide by B (or
     ``avg_factor``)."""
-    if reduction not in REDUCTIONS:
-        raise ValueError(f'{name}: reduction must be one of {REDUCTIONS}, '
-                         f'got {reduction!r}')
+    check_choice(name, 'reduction', reduction, REDUCTIONS)
     if reduction == 'none':
         return loss
     if reduction == 'sum':

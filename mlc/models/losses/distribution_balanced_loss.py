@@ -274,9 +274,6 @@ def distribution_balanced_loss(
     no input validation; a row without positive gets re-balancing weight 1).
 
     Args:
-        pred (Tensor): (B, C) logits.
-        target (Tensor): (B, C) targets in {1, 0, -1}.
-        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
         class_freq (Tensor, optional): (C,) training positives ``n_c``;
             None: uniform counts with ``num_samples = 2 n`` (no logit bias).
         num_samples (float): Training images ``N``. Defaults to 2.0.
@@ -286,16 +283,12 @@ def distribution_balanced_loss(
             disables it.
         focal (dict, optional): ``balance_param`` and ``gamma``; None
             disables it.
-        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
-            or ``'batchmean'``. Defaults to ``'mean'``.
-        avg_factor (float, optional): Denominator of ``'mean'``.
-        unknown_as (str): ``'negative'`` (default) or ``'ignore'``.
         return_no_positive (bool): Also return the (B,) bool mask of the
             rows without positive (None with ``reweight='none'``).
 
     Returns:
-        Tensor | tuple: Scalar, or (B, C) with ``reduction='none'``; with
-        ``return_no_positive``, a (loss, mask) pair.
+        Tensor | tuple: The loss (see :mod:`.mlc_loss_base` for it and the
+        other arguments); with ``return_no_positive``, a (loss, mask) pair.
     """
     z, t = as_loss_inputs(pred, target)
     y = t.clamp(min=0)

@@ -20,19 +20,11 @@ def hill_loss(pred: torch.Tensor,
     """Hill loss (see :class:`HillLoss`; no input validation).
 
     Args:
-        pred (Tensor): (B, C) logits.
-        target (Tensor): (B, C) targets in {1, 0, -1}.
-        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
         lamb (float): Hill position lambda. Defaults to 1.5.
         margin (float): Logit margin of positives. Defaults to 1.0.
         gamma (float): Focusing exponent of positives. Defaults to 2.0.
-        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
-            or ``'batchmean'``. Defaults to ``'sum'``.
-        avg_factor (float, optional): Denominator of ``'mean'``.
-        unknown_as (str): ``'negative'`` (default) or ``'ignore'``.
 
-    Returns:
-        Tensor: Scalar, or (B, C) with ``reduction='none'``.
+    The other arguments and the result: see :mod:`.mlc_loss_base`.
     """
     z, t = as_loss_inputs(pred, target)
     # with a = margin - z: 1 - p_m = sigmoid(a), -log p_m = softplus(a)

@@ -27,22 +27,14 @@ def masked_asl_loss(pred: torch.Tensor,
     :class:`MaskedASLLoss`; no input validation).
 
     Args:
-        pred (Tensor): (B, C) logits.
-        target (Tensor): (B, C) targets in {1, 0, -1}.
-        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
         gamma_pos (float): Positive focusing exponent. Defaults to 1.0.
         gamma_neg (float): Negative focusing exponent. Defaults to 4.0.
         clip (float): Probability shift of negatives (>= 0). Defaults to
             0.05.
         eps (float): Clamp of the logs. Defaults to 1e-8.
         detach_focal (bool): Detach the focal factors. Defaults to True.
-        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
-            or ``'batchmean'``. Defaults to ``'sum'``.
-        avg_factor (float, optional): Denominator of ``'mean'``.
-        unknown_as (str): ``'negative'`` (default) or ``'ignore'``.
 
-    Returns:
-        Tensor: Scalar, or (B, C) with ``reduction='none'``.
+    The other arguments and the result: see :mod:`.mlc_loss_base`.
     """
     z, t = as_loss_inputs(pred, target)
     y = t.clamp(min=0)

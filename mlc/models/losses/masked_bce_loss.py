@@ -25,18 +25,10 @@ def masked_bce_loss(pred: torch.Tensor,
     :class:`MaskedBCELoss`; no input validation).
 
     Args:
-        pred (Tensor): (B, C) logits.
-        target (Tensor): (B, C) targets in {1, 0, -1}.
-        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
         eps (float, optional): Clamp of ``p_t`` inside the log; None
             computes the exact loss from logits.
-        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
-            or ``'batchmean'``. Defaults to ``'mean'``.
-        avg_factor (float, optional): Denominator of ``'mean'``.
-        unknown_as (str): ``'negative'`` (default) or ``'ignore'``.
 
-    Returns:
-        Tensor: Scalar, or (B, C) with ``reduction='none'``.
+    The other arguments and the result: see :mod:`.mlc_loss_base`.
     """
     z, t = as_loss_inputs(pred, target)
     y = t.clamp(min=0)

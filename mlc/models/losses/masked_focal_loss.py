@@ -20,19 +20,11 @@ def masked_focal_loss(pred: torch.Tensor,
     ``gamma_pos = gamma_neg = gamma`` and no clip; no input validation.
 
     Args:
-        pred (Tensor): (B, C) logits.
-        target (Tensor): (B, C) targets in {1, 0, -1}.
-        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
         gamma (float): Focusing exponent of both terms. Defaults to 2.0.
         eps (float): Clamp of the logs. Defaults to 1e-8.
         detach_focal (bool): Detach the focal weights. Defaults to True.
-        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
-            or ``'batchmean'``. Defaults to ``'sum'``.
-        avg_factor (float, optional): Denominator of ``'mean'``.
-        unknown_as (str): ``'negative'`` (default) or ``'ignore'``.
 
-    Returns:
-        Tensor: Scalar, or (B, C) with ``reduction='none'``.
+    The other arguments and the result: see :mod:`.mlc_loss_base`.
     """
     return masked_asl_loss(pred, target, weight, gamma, gamma, 0., eps,
                            detach_focal, reduction, avg_factor, unknown_as)

@@ -1,4 +1,21 @@
-"""Shared base of the multi-label losses: unknowns, masking, reduction."""
+"""Shared base of the multi-label losses: unknowns, masking, reduction.
+
+Every element-wise loss of the package has a functional form beside its
+module, ``<name>_loss(pred, target, weight, <hyper-parameters>, reduction,
+avg_factor, unknown_as)``, which does not validate its inputs (the module
+does). The arguments common to all of them:
+
+- ``pred`` (Tensor): (B, C) logits.
+- ``target`` (Tensor): (B, C) targets in {1, 0, -1}.
+- ``weight`` (Tensor, optional): (B,) or (B, C) non-negative weights.
+- ``reduction`` (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
+  or ``'batchmean'`` (see :class:`MLCLossBase`).
+- ``avg_factor`` (float, optional): Denominator of ``'mean'``.
+- ``unknown_as`` (str): ``'negative'`` (-1 targets count as 0) or
+  ``'ignore'`` (masked out), plus the modes a loss documents itself.
+
+Each returns a scalar, or the (B, C) loss with ``reduction='none'``.
+"""
 import os
 from typing import Optional, Tuple
 
@@ -6,6 +23,8 @@ import torch
 import torch.nn as nn
 from mmengine.dist import get_world_size
 from mmengine.logging import MMLogger
+
+from mlc.utils.choices import check_choice
 
 REDUCTIONS = ('none', 'sum', 'global_sum', 'mean', 'batchmean')
 
@@ -108,6 +127,31 @@ def as_loss_inputs(pred: torch.Tensor,
     when they already are)."""
     z = pred if pred.dtype in (torch.float32, torch.float64) else pred.float()
     return z, target.to(z)
+
+
+def checked_inputs(loss: nn.Module, cls_score: torch.Tensor,
+                   target: torch.Tensor, weight: Optional[torch.Tensor],
+                   reduction: str, reductions: Tuple[str, ...] = REDUCTIONS
+                   ) -> Tuple[torch.Tensor, torch.Tensor]:
+    """The float logits ``z`` and targets ``t`` (both (B, C), see
+    :func:`as_loss_inputs`) of one call of the loss module ``loss``, checked.
+
+    ``reduction`` must be one of ``reductions`` and the shapes are checked
+    on every call; the values (:func:`check_loss_inputs`) only on the
+    module's first call (its ``_checked`` flag is then set) or on every call
+    with ``MLC_CHECK_LOSS_INPUTS=1`` (no host-device sync in later steps).
+    The first call also logs the number of unknowns under the module's
+    ``unknown_as``.
+    """
+    name = type(loss).__name__
+    check_choice(name, 'reduction', reduction, reductions)
+    z, t = as_loss_inputs(cls_score, target)
+    check_loss_inputs(name, z, t, weight, loss.unknown_as,
+                      check_values_now(loss._checked))
+    if not loss._checked:
+        log_unknowns(name, t == -1, loss.unknown_as)
+        loss._checked = True
+    return z, t
 
 
 def unknown_mask(target: torch.Tensor, weight: Optional[torch.Tensor],
@@ -232,13 +276,10 @@ class MLCLossBase(nn.Module):
                  unknown_as: Optional[str] = None) -> None:
         super().__init__()
         unknown_as = unknown_as or self.default_unknown_as
+        name = type(self).__name__
         modes = ('ignore', 'negative', 'error') + self.extra_unknown_modes
-        if unknown_as not in modes:
-            raise ValueError(f'{type(self).__name__}: unknown_as must be one '
-                             f'of {modes}, got {unknown_as!r}')
-        if reduction not in REDUCTIONS:
-            raise ValueError(f'{type(self).__name__}: reduction must be one '
-                             f'of {REDUCTIONS}, got {reduction!r}')
+        check_choice(name, 'unknown_as', unknown_as, modes)
+        check_choice(name, 'reduction', reduction, REDUCTIONS)
         self.reduction = reduction
         self.loss_weight = loss_weight
         self.unknown_as = unknown_as
@@ -275,17 +316,6 @@ class MLCLossBase(nn.Module):
             Tensor: Scalar, or (B, C) with ``reduction='none'``.
         """
         reduction = reduction_override or self.reduction
-        if reduction not in REDUCTIONS:
-            raise ValueError(f'{type(self).__name__}: reduction must be one '
-                             f'of {REDUCTIONS}, got {reduction!r}')
-        z, t = as_loss_inputs(cls_score, target)
-        name = type(self).__name__
-        # values are checked on the first call only (or always with
-        # MLC_CHECK_LOSS_INPUTS=1): no host-device sync in later steps
-        check_values = check_values_now(self._checked)
-        check_loss_inputs(name, z, t, weight, self.unknown_as, check_values)
-        if not self._checked:
-            log_unknowns(name, t == -1, self.unknown_as)
-            self._checked = True
+        z, t = checked_inputs(self, cls_score, target, weight, reduction)
         loss = self.loss_function(z, t, weight, reduction, avg_factor, **ctx)
         return loss if self.loss_weight == 1 else self.loss_weight * loss

@@ -187,9 +187,6 @@ def multi_focal_modifier_loss(pred: torch.Tensor,
     :class:`MultiFocalModifierLoss`; no input validation).
 
     Args:
-        pred (Tensor): (B, C) logits.
-        target (Tensor): (B, C) targets in {1, 0, -1}.
-        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
         class_weight (Tensor, optional): (C,) head/tail weights ``w_c``
             (terms and negative exponent); None: no class weighting.
         cooc_norm (Tensor, optional): (C, C) column-normalised
@@ -199,13 +196,8 @@ def multi_focal_modifier_loss(pred: torch.Tensor,
         clip (float): Negative-probability margin. Defaults to 0.05.
         neg_gain (float): g_neg on entries with a non-zero prior. 1.2.
         eps (float): Clamp of the logs. Defaults to 1e-8.
-        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
-            or ``'batchmean'``. Defaults to ``'sum'``.
-        avg_factor (float, optional): Denominator of ``'mean'``.
-        unknown_as (str): ``'negative'`` (default) or ``'ignore'``.
 
-    Returns:
-        Tensor: Scalar, or (B, C) with ``reduction='none'``.
+    The other arguments and the result: see :mod:`.mlc_loss_base`.
     """
     z, t = as_loss_inputs(pred, target)
     y = t.clamp(min=0)

@@ -5,6 +5,7 @@ import torch
 import torch.nn as nn
 
 from mlc.registry import MODELS
+from mlc.utils.choices import check_choice
 from .mlc_loss_base import check_values_now
 
 MIX_REDUCTIONS = ('none', 'sum', 'mean', 'batchmean')
@@ -163,9 +164,7 @@ class PUMixupConsistencyLoss(nn.Module):
         """
         name = type(self).__name__
         reduction = reduction_override or self.reduction
-        if reduction not in MIX_REDUCTIONS:
-            raise ValueError(f'{name}: reduction must be one of '
-                             f'{MIX_REDUCTIONS}, got {reduction!r}')
+        check_choice(name, 'reduction', reduction, MIX_REDUCTIONS)
         z = mix_score
         if z.dtype != torch.float64:
             z = z.float()  # half precision is computed in float32

@@ -5,8 +5,9 @@ import torch
 import torch.nn as nn
 from mmengine.logging import MMLogger
 
-from mlc.models.utils.prior_threshold import PriorAdjustedThreshold
+from mlc.models.utils.prior_threshold import build_prior_threshold
 from mlc.registry import MODELS
+from mlc.utils.choices import check_choice
 from mlc.utils.dist import all_reduce_sum
 from .comic_class_stats import (
     ArrayOrPath,
@@ -131,16 +132,12 @@ class RLCLoss(MLCLossBase):
                  prior_adjust: Optional[dict] = None) -> None:
         super().__init__(reduction=reduction, loss_weight=loss_weight,
                          unknown_as=unknown_as)
-        # project extension (configs/records/README.md), off by default:
+        # project extension (configs/pll/README.md), off by default:
         # the absolute test q > tau uses prior-adjusted logits
-        self.prior_adjust = None if prior_adjust is None else \
-            PriorAdjustedThreshold(**prior_adjust)
-        if threshold_mode not in THRESHOLD_MODES:
-            raise ValueError(f'RLCLoss: threshold_mode must be one of '
-                             f'{THRESHOLD_MODES}, got {threshold_mode!r}')
-        if correct not in CORRECT_MODES:
-            raise ValueError(f'RLCLoss: correct must be one of '
-                             f'{CORRECT_MODES}, got {correct!r}')
+        self.prior_adjust = build_prior_threshold(prior_adjust)
+        check_choice('RLCLoss', 'threshold_mode', threshold_mode,
+                     THRESHOLD_MODES)
+        check_choice('RLCLoss', 'correct', correct, CORRECT_MODES)
         self.tau = tau
         self.margin = margin
         self.clip = clip
@@ -203,11 +200,8 @@ class RLCLoss(MLCLossBase):
             self._warned = True
             MMLogger.get_current_instance().warning(
                 'RLCLoss: no class counts set; ŵ = 1 and D is not tracked')
-        offset = None
-        if self.prior_adjust is not None:
-            if self.training:
-                self.prior_adjust.update(z)
-            offset = self.prior_adjust.offset()
+        offset = None if self.prior_adjust is None else \
+            self.prior_adjust.step(z)
         loss, corrected = rlc_loss(
             z, t, weight, self.state, self.static_counts, self.tau,
             self.margin, self.clip, self.gamma_neg, self.weight_exponent,
@@ -313,9 +307,6 @@ def rlc_loss(pred: torch.Tensor,
     functional forms update their state tensors.
 
     Args:
-        pred (Tensor): (B, C) logits.
-        target (Tensor): (B, C) targets in {1, 0, -1}.
-        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
         state (RLCState, optional): Running threshold and counts D.
         static_counts (Tensor, optional): (C,) int64 counts n (needs
             ``state``); None: ŵ = 1.
@@ -332,17 +323,14 @@ def rlc_loss(pred: torch.Tensor,
         logit_offset (Tensor, optional): (C,) offsets subtracted from the
             margin logits in the absolute test (``PriorAdjustedThreshold``).
         eps (float): Clamp of the logs. Defaults to 1e-8.
-        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
-            or ``'batchmean'``. Defaults to ``'sum'``.
-        avg_factor (float, optional): Denominator of ``'mean'``.
         unknown_as (str): ``'negative'`` (default) or ``'ignore'``
             (unknowns masked and never corrected).
         return_correction (bool): Also return the (B, C) bool mask of the
             corrected entries.
 
     Returns:
-        Tensor | tuple: Scalar, or (B, C) with ``reduction='none'``; with
-        ``return_correction``, a (loss, mask) pair.
+        Tensor | tuple: The loss (see :mod:`.mlc_loss_base` for it and the
+        other arguments); with ``return_correction``, a (loss, mask) pair.
     """
     z, t = as_loss_inputs(pred, target)
     y = t.clamp(min=0)

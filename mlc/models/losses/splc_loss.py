@@ -6,8 +6,9 @@ import torch
 import torch.nn.functional as F
 from mmengine.logging import MMLogger
 
-from mlc.models.utils.prior_threshold import PriorAdjustedThreshold
+from mlc.models.utils.prior_threshold import build_prior_threshold
 from mlc.registry import MODELS
+from mlc.utils.choices import check_choice
 from .mlc_loss_base import (
     MLCLossBase,
     as_loss_inputs,
@@ -36,9 +37,6 @@ def splc_loss(pred: torch.Tensor,
     """SPLC loss of one step (see :class:`SPLCLoss`; no input validation).
 
     Args:
-        pred (Tensor): (B, C) logits.
-        target (Tensor): (B, C) targets in {1, 0, -1}.
-        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
         tau (float): Correction threshold on ``p``, in (0, 1). Defaults to
             0.6.
         margin (float): Logit margin of observed positives. Defaults to 1.0.
@@ -48,17 +46,14 @@ def splc_loss(pred: torch.Tensor,
         correct (str): ``'unknown_only'`` (default) or ``'non_positive'``.
         logit_offset (Tensor, optional): (C,) offsets subtracted from the
             margin logits in the correction test (``PriorAdjustedThreshold``).
-        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
-            or ``'batchmean'``. Defaults to ``'sum'``.
-        avg_factor (float, optional): Denominator of ``'mean'``.
         unknown_as (str): ``'negative'`` (default) or ``'ignore'`` (ignored
             entries are never corrected).
         return_pseudo (bool): Also return the detached (B, C) bool mask of
             the pseudo-positives (None without correction).
 
     Returns:
-        Tensor | tuple: Scalar, or (B, C) with ``reduction='none'``; with
-        ``return_pseudo``, a (loss, pseudo) pair.
+        Tensor | tuple: The loss (see :mod:`.mlc_loss_base` for it and the
+        other arguments); with ``return_pseudo``, a (loss, pseudo) pair.
     """
     z, t = as_loss_inputs(pred, target)
     y = t.clamp(min=0)
@@ -181,12 +176,9 @@ class SPLCLoss(MLCLossBase):
                  prior_adjust: Optional[dict] = None) -> None:
         super().__init__(reduction=reduction, loss_weight=loss_weight,
                          unknown_as=unknown_as)
-        # project extension (configs/records/README.md), off by default
-        self.prior_adjust = None if prior_adjust is None else \
-            PriorAdjustedThreshold(**prior_adjust)
-        if correct not in CORRECT_MODES:
-            raise ValueError(f'SPLCLoss: correct must be one of '
-                             f'{CORRECT_MODES}, got {correct!r}')
+        # project extension (configs/pll/README.md), off by default
+        self.prior_adjust = build_prior_threshold(prior_adjust)
+        check_choice('SPLCLoss', 'correct', correct, CORRECT_MODES)
         if not 0 < tau < 1:
             raise ValueError(f'SPLCLoss: tau must be in (0, 1), got {tau}')
         self.tau = tau
@@ -242,11 +234,8 @@ class SPLCLoss(MLCLossBase):
                       avg_factor: Optional[float], **ctx) -> torch.Tensor:
         """:func:`splc_loss` with this module's settings and epoch; records
         the pseudo-positives in :attr:`state`."""
-        offset = None
-        if self.prior_adjust is not None:
-            if self.training:
-                self.prior_adjust.update(z)
-            offset = self.prior_adjust.offset()
+        offset = None if self.prior_adjust is None else \
+            self.prior_adjust.step(z)
         correction = self.correction and \
             self._current_epoch() >= self.change_epoch
         loss, pseudo = splc_loss(

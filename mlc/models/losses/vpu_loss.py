@@ -11,7 +11,7 @@ from mmengine.logging import print_log
 
 from mlc.registry import MODELS
 from mlc.utils.dist import all_reduce_sum
-from .mlc_loss_base import check_loss_inputs, check_values_now, log_unknowns
+from .mlc_loss_base import checked_inputs
 
 VPU_REDUCTIONS = ('none', 'sum', 'mean')
 
@@ -162,21 +162,8 @@ class VPULoss(nn.Module):
                  ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
         """Validate the inputs and call :func:`vpu_loss`."""
         reduction = reduction_override or self.reduction
-        if reduction not in VPU_REDUCTIONS:
-            raise ValueError(f'{type(self).__name__}: reduction must be one '
-                             f'of {VPU_REDUCTIONS}, got {reduction!r}')
-        z = cls_score
-        if z.dtype != torch.float64:
-            z = z.float()  # half precision is computed in float32
-        t = target.to(z)
-        name = type(self).__name__
-        # values on the first call only (MLC_CHECK_LOSS_INPUTS=1: always):
-        # no host-device sync in later steps
-        check_loss_inputs(name, z, t, weight, self.unknown_as,
-                          check_values_now(self._checked))
-        if not self._checked:
-            log_unknowns(name, t == -1, self.unknown_as)
-            self._checked = True
+        z, t = checked_inputs(self, cls_score, target, weight, reduction,
+                              VPU_REDUCTIONS)
         loss, stats = vpu_loss(
             z, t, weight, self.temp_scale, self.rebalance_gamma,
             self.temp_min, self.negatives, self.sync_batch_stats,

@@ -25,21 +25,14 @@ def wan_loss(pred: torch.Tensor,
     """WAN loss (see :class:`WANLoss`; no input validation).
 
     Args:
-        pred (Tensor): (B, C) logits.
-        target (Tensor): (B, C) targets in {1, 0, -1}.
-        weight (Tensor, optional): (B,) or (B, C) non-negative weights.
         weak_weight (float, optional): Weight ``w`` of unknown entries;
             None uses ``1 / (C - 1)``.
         eps (float, optional): Added inside the logs; None gives the exact
             loss from logits. Defaults to 1e-5.
-        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
-            or ``'batchmean'``. Defaults to ``'mean'``.
-        avg_factor (float, optional): Denominator of ``'mean'``.
         unknown_as (str): ``'weak_negative'`` (default), ``'negative'`` or
             ``'ignore'``.
 
-    Returns:
-        Tensor: Scalar, or (B, C) with ``reduction='none'``.
+    The other arguments and the result: see :mod:`.mlc_loss_base`.
     """
     z, t = as_loss_inputs(pred, target)
     y = t.clamp(min=0)

@@ -5,6 +5,7 @@ from typing import Dict, List, Optional, Tuple, Union
 import torch
 
 from mlc.evaluation.functional import load_class_split
+from mlc.utils.choices import check_choice
 
 BRANCHES = ('random', 'balanced')
 STITCH_MODES = (None, 'feature_avg', 'image_splice')
@@ -18,9 +19,7 @@ TARGETS = (('random', 'balance'), ('balanced', 'random'))
 def check_options(branches: Dict[str, dict], stitch: Optional[str],
                   correction: bool, write_back: bool) -> None:
     """Raise on an impossible combination of options."""
-    if stitch not in STITCH_MODES:
-        raise ValueError(f'CoLearningClassifier: stitch must be one of '
-                         f'{STITCH_MODES}, got {stitch!r}')
+    check_choice('CoLearningClassifier', 'stitch', stitch, STITCH_MODES)
     unknown = set(branches) - set(BRANCHES)
     if unknown or not branches:
         raise KeyError(f'CoLearningClassifier: branches must be among '

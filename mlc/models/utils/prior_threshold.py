@@ -1,5 +1,7 @@
 """RECORDS-style prior adjustment of multi-label pseudo-label thresholds
-(a project extension, off by default; configs/records/README.md)."""
+(a project extension, off by default; configs/pll/README.md)."""
+from typing import Optional
+
 import torch
 import torch.nn as nn
 
@@ -50,6 +52,13 @@ class PriorAdjustedThreshold(nn.Module):
             self.prior.mul_(self.momentum).add_((1 - self.momentum) * batch)
         self.num_updates += 1
 
+    def step(self, logits: torch.Tensor) -> torch.Tensor:
+        """(C,) offsets δ for the (B, C) ``logits`` of a loss call: after an
+        EMA update from them in training mode, without one in eval mode."""
+        if self.training:
+            self.update(logits)
+        return self.offset()
+
     def offset(self) -> torch.Tensor:
         """(C,) logit offsets δ (zeros before the first update)."""
         if self.prior.numel() == 0:
@@ -68,3 +77,10 @@ class PriorAdjustedThreshold(nn.Module):
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
         resize_buffers_from(self, state_dict, prefix, ('prior', ))
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+
+def build_prior_threshold(cfg: Optional[dict]
+                          ) -> Optional[PriorAdjustedThreshold]:
+    """The :class:`PriorAdjustedThreshold` of a loss's ``prior_adjust``
+    option (its keyword arguments), None when the option is off (None)."""
+    return None if cfg is None else PriorAdjustedThreshold(**cfg)
