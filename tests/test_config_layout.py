@@ -108,3 +108,72 @@ def test_config_headers_are_short():
             header += 1
         assert header <= 3, (f'{osp.relpath(path, ROOT)}: {header}-line '
                              'header (at most 3)')
+
+
+#: transforms a config header may name (checked against its recipe)
+HEADER_TRANSFORMS = ('Cutout', 'RandAugmentUDA', 'RandomAugmentPLL')
+
+
+def header_transforms(path: str) -> List[str]:
+    """Transforms of :data:`HEADER_TRANSFORMS` that the comment header of
+    the config ``path`` says its recipe uses (``no X`` / ``without X``
+    excluded)."""
+    header = []
+    for line in open(path):
+        if not line.startswith('#'):
+            break
+        header.append(line.lstrip('#').strip())
+    text = ' '.join(header)
+    return [t for t in HEADER_TRANSFORMS
+            if re.search(rf'(?<!no )(?<!without ){t}\b', text)]
+
+
+def test_header_transform_detector(tmp_path):
+    cases = {'# BCE, DigitMosaic r18 recipe with Cutout.\n': ['Cutout'],
+             '# recipe (no Cutout), RandAugmentUDA\n': ['RandAugmentUDA'],
+             '# plain recipe\n': []}
+    for text, expected in cases.items():
+        path = tmp_path / 'leaf.py'
+        path.write_text(text + 'x = 1\n')
+        assert header_transforms(str(path)) == expected, text
+
+
+def inherited_text(path: str) -> str:
+    """The text of the config ``path`` and of every file it inherits."""
+    texts, todo = [], [path]
+    while todo:
+        current = todo.pop()
+        texts.append(open(current).read())
+        todo += config_bases(current)
+    return '\n'.join(texts)
+
+
+def test_header_names_only_transforms_of_its_recipe():
+    """A leaf's header that names a transform describes its recipe: the
+    leaf or a file it inherits uses it (e.g. no "with Cutout" once the
+    DigitMosaic recipes dropped it)."""
+    stale = []
+    for path in sorted(glob.glob(osp.join(CONFIGS, '*', '*.py'))):
+        named = header_transforms(path)
+        text = inherited_text(path) if named else ''
+        stale += [f'{osp.relpath(path, ROOT)}: {t}' for t in named
+                  if not re.search(rf"type=['\"]{t}['\"]", text)]
+    assert not stale, ('header names a transform its recipe does not '
+                       'use:\n' + '\n'.join(stale))
+
+
+def test_docs_name_data_sets_with_their_token():
+    """Names built from a data-set token in the docs and READMEs
+    (``coco2014-0.4left-mlc``) use the one spelling, as config names do; a
+    retired token stays only as a word or in an outside file name."""
+    docs = (glob.glob(osp.join(ROOT, 'docs', '*.md')) +
+            glob.glob(osp.join(CONFIGS, '*', 'README.md')) +
+            [osp.join(ROOT, 'README.md')])
+    hits = []
+    for path in sorted(docs):
+        for num, line in enumerate(open(path, encoding='utf-8'), 1):
+            for old, new in RETIRED_TOKENS.items():
+                if re.search(rf'`{old}-', line):
+                    hits.append(f'{osp.relpath(path, ROOT)}:{num}: '
+                                f'{old!r} -> {new!r}')
+    assert not hits, '\n'.join(hits)

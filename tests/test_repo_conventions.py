@@ -1,9 +1,11 @@
 """The repository stands alone: no citation of documents outside it, and
 every ``mlc.*`` dotted path named in the documentation exists."""
+import ast
 import importlib
 import re
+from collections import Counter
 from pathlib import Path
-from typing import List
+from typing import Dict, List
 
 import pytest
 
@@ -125,3 +127,96 @@ def test_mlc_paths_in_code_comments_exist():
                     if not _resolves(m.rstrip('.'))}
     assert not missing, 'no such module or attribute:\n' + '\n'.join(
         sorted(missing))
+
+
+#: a config, README or metafile path in text; skipped when it is a pattern
+#: (``{a,b}``, ``*``, ``<family>``, ``$(v)``) rather than one file
+CONFIG_PATH = re.compile(r'(?<![\w/.-])configs/[\w./{}*<>$()-]+?'
+                         r'\.(?:py|md|yml)(?![\w-])')
+PATTERN_CHARS = set('{}*<>$()')
+
+
+def _missing_config_paths(text: str) -> List[str]:
+    """Every ``configs/...`` file path named in ``text`` that does not exist
+    in the repository."""
+    return [m.group(0) for m in CONFIG_PATH.finditer(text)
+            if not PATTERN_CHARS & set(m.group(0))
+            and not (ROOT / m.group(0)).is_file()]
+
+
+def test_config_path_detector():
+    text = ('python tools/train.py configs/records/corr_r18_pll-voc.py\n'
+            'see `configs/pll/README.md`, configs/hill/{a,b}.py, '
+            'configs/<family>/README.md, configs/_base_/datasets/x-*.py')
+    assert _missing_config_paths(text) == [
+        'configs/records/corr_r18_pll-voc.py']
+
+
+def test_named_config_paths_exist():
+    """Run commands, links and references in the docs, READMEs, metafiles,
+    tools, benchmarks, tests and code name files that exist."""
+    this = Path(__file__).resolve()
+    missing = []
+    for path in _files(SCANNED + ('tests', )) + [ROOT / 'Makefile']:
+        if path == this:
+            continue
+        rel = path.relative_to(ROOT).as_posix()
+        missing += [f'{rel}: {p}' for p in _missing_config_paths(
+            path.read_text(encoding='utf-8', errors='replace'))]
+    assert not missing, 'no such file:\n' + '\n'.join(missing)
+
+
+def _unused_definitions(texts: Dict[str, str]) -> List[str]:
+    """``file: name`` of every function, method or class defined in the
+    ``mlc/`` sources among ``texts`` (relative path -> text) whose name
+    appears nowhere but in its definition, unless it overrides a method of
+    a base class (a hook, a pickle protocol method, ...)."""
+    words = Counter(word for text in texts.values()
+                    for word in re.findall(r'\w+', text))
+    unused = []
+    for rel, text in texts.items():
+        if not rel.startswith('mlc/') or not rel.endswith('.py'):
+            continue
+        tree = ast.parse(text)
+        owners = {id(f): node for node in ast.walk(tree)
+                  if isinstance(node, ast.ClassDef) for f in node.body}
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.FunctionDef, ast.ClassDef)) or \
+                    node.name.startswith('__'):
+                continue
+            if words[node.name] > 1:
+                continue
+            owner = owners.get(id(node))
+            if owner is not None and _overrides(rel, owner.name, node.name):
+                continue
+            unused.append(f'{rel}: {node.name}')
+    return unused
+
+
+def _overrides(rel: str, cls_name: str, name: str) -> bool:
+    """Whether method ``name`` of class ``cls_name`` (module file ``rel``)
+    is also an attribute of one of the class's bases."""
+    module = importlib.import_module(rel[:-3].replace('/', '.'))
+    cls = getattr(module, cls_name)
+    return any(hasattr(base, name) for base in cls.__mro__[1:])
+
+
+def test_unused_definition_detector():
+    texts = {'mlc/models/utils/prior_threshold.py':
+             'class PriorAdjustedThreshold:\n'
+             '    def offset(self):\n        pass\n'
+             '    def unused_helper(self):\n        pass\n'
+             '    def train(self, mode=True):\n        pass\n',
+             'tests/x.py': 'PriorAdjustedThreshold().offset()\n'}
+    assert _unused_definitions(texts) == [
+        'mlc/models/utils/prior_threshold.py: unused_helper']
+
+
+def test_no_unused_definitions_in_mlc():
+    """No dead code: every definition of the package is used by the
+    package, the tools, benchmarks, configs or tests."""
+    texts = {p.relative_to(ROOT).as_posix(): p.read_text(encoding='utf-8')
+             for p in _files(('mlc', 'tools', 'benchmarks', 'configs',
+                              'tests')) if p.suffix == '.py'}
+    unused = _unused_definitions(texts)
+    assert not unused, 'defined but never used:\n' + '\n'.join(unused)

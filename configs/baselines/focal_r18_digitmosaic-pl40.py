@@ -1,4 +1,4 @@
 # Focal baseline on DigitMosaic-PL (balanced mosaics, the Hill/SPLC
-# "0.4left" rule, unlisted classes -1), DigitMosaic r18 recipe with Cutout.
+# "0.4left" rule, unlisted classes -1), DigitMosaic r18 recipe.
 _base_ = ['./_base_/focal_r18_digitmosaic.py',
           '../_base_/datasets/digitmosaic-pl40.py']

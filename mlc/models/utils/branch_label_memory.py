@@ -5,9 +5,10 @@ import numpy as np
 import torch
 
 from mlc.datasets.label_store import LabelStore
+from mlc.utils.choices import check_choice
 from .override_table import OverrideTable
 from .per_sample_state import PerSampleState
-from .table_storage import check_storage, use_sparse
+from .table_storage import STORAGES, use_sparse
 
 
 class BranchLabelMemory(PerSampleState):
@@ -41,7 +42,7 @@ class BranchLabelMemory(PerSampleState):
 
     def __init__(self, names: Sequence[str], storage: str = 'auto') -> None:
         super().__init__()
-        check_storage(storage, 'BranchLabelMemory')
+        check_choice('BranchLabelMemory', 'storage', storage, STORAGES)
         self.names = tuple(names)
         self.storage = storage
         for name in self.names:

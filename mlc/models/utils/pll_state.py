@@ -4,9 +4,10 @@ from typing import Optional
 import torch
 from mmengine.dist import get_rank
 
+from mlc.utils.choices import check_choice
 from .candidate_table import CandidateTable
 from .per_sample_state import PerSampleState
-from .table_storage import check_storage, use_sparse
+from .table_storage import STORAGES, use_sparse
 
 #: buffers other than the ``conf`` table, their dtypes and empty shapes; all
 #: are sized by :meth:`PLLState.initialize` or by a loaded checkpoint
@@ -63,7 +64,8 @@ class PLLState(PerSampleState):
 
     def __init__(self, storage: str = 'auto') -> None:
         super().__init__()
-        self.storage = check_storage(storage, 'PLLState')
+        check_choice('PLLState', 'storage', storage, STORAGES)
+        self.storage = storage
         self.register_table('conf', torch.float32)
         for name, (dtype, shape) in STATE_BUFFERS.items():
             self.register_state(name, dtype, shape)

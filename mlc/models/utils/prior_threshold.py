@@ -68,12 +68,6 @@ class PriorAdjustedThreshold(nn.Module):
         mean = pi.mean()
         return self.tau_d * (logit - torch.log(mean / (1 - mean)))
 
-    def adjust(self, logits: torch.Tensor) -> torch.Tensor:
-        """Detached (B, C) logits minus the offsets, for threshold tests."""
-        off = self.offset()
-        logits = logits.detach()
-        return logits if off.numel() == 0 else logits - off.to(logits)
-
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
         resize_buffers_from(self, state_dict, prefix, ('prior', ))
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)

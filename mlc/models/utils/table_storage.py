@@ -6,15 +6,6 @@ MAX_DENSE_ENTRIES = 1 << 28
 STORAGES = ('auto', 'dense', 'sparse')
 
 
-def check_storage(storage: str, owner: str) -> str:
-    """``storage`` if it is one of :data:`STORAGES`, else a ValueError
-    naming ``owner``."""
-    if storage not in STORAGES:
-        raise ValueError(f'{owner}: storage must be one of {STORAGES}, got '
-                         f'{storage!r}')
-    return storage
-
-
 def use_sparse(storage: str, num_samples: int, num_classes: int) -> bool:
     """Whether a (num_samples, num_classes) table of ``storage`` is held
     sparsely (``'auto'``: above :data:`MAX_DENSE_ENTRIES` entries)."""
