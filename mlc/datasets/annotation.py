@@ -1,5 +1,5 @@
 """Reading and validating the standard annotation file
-(docs/conventions.md §3).
+(docs/conventions.md section 3).
 
 The file is one JSON object ``{"metainfo": {...}, "data_list": [...]}``.
 Multi-label entries hold ``img_path`` (or ``img_index``), ``pos`` and ``neg``
@@ -132,7 +132,7 @@ def load_annotation(path: str) -> Dict:
         raise AnnotationError(
             f'{path}: expected a JSON object with keys "metainfo" and '
             '"data_list" (standard annotation format, '
-            'docs/conventions.md §3)')
+            'docs/conventions.md section 3)')
     metainfo = ann.setdefault('metainfo', {})
     if not isinstance(metainfo, dict):
         raise AnnotationError(f'{path}: "metainfo" must be an object, got '

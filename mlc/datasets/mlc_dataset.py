@@ -36,7 +36,8 @@ class MLCDataset(DenseLabelDataset):
     file's ``source``/``provenance``.
 
     Args:
-        ann_file (str): Standard annotation JSON (docs/conventions.md §3).
+        ann_file (str): Standard annotation JSON (docs/conventions.md,
+            section 3).
         data_root (str): Root joined to ``ann_file`` and ``data_prefix``.
         data_prefix (str | dict): Image folder, ``dict(img_path=...)``.
         class_split (str | dict, optional): ``{"many", "medium", "few"}``

@@ -58,7 +58,8 @@ class PLLDataset(DenseLabelDataset):
     - ``candidates`` (C,) float32 in {0, 1}: the candidate set S (what PLL
       methods learn from; their per-sample state is initialised from it).
     - ``gt_label`` int: the true class, for evaluation and logging only
-      (docs/conventions.md §1). Pack it with ``PackInputs``; never read it
+      (docs/conventions.md, section 1). Pack it with ``PackInputs``; never
+      read it
       in a loss.
 
     Entries whose true label is not in their candidate set are counted and

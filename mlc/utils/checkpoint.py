@@ -6,7 +6,7 @@ local branch of ``open-mmlab://`` call ``torch.load`` without
 ``weights_only`` (so ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1`` turns it off),
 and ``http(s)://``, ``torchvision://``/``modelzoo://``, ``open-mmlab://``
 and ``mmcls://`` go through ``torch.hub.load_state_dict_from_url``, whose
-default is ``weights_only=False`` (also for a file already in the hub
+default unpickles arbitrary objects (also for a file already in the hub
 cache). :func:`install_safe_loaders` replaces each of them by a loader that
 resolves the same location and reads it with ``weights_only=True`` passed
 explicitly (torch lets that environment variable override only a call that

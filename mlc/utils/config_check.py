@@ -140,7 +140,8 @@ def _prefixes(evaluator) -> list:
 
 
 def monitoring_problems(cfg: Config) -> List[str]:
-    """Model selection must never use the test set (docs/conventions.md §7).
+    """Model selection must never use the test set (docs/conventions.md,
+    section 7).
 
     When the val loader reads the same samples as the test loader, the
     config must not save a "best" checkpoint and its val metrics must carry

@@ -1,6 +1,6 @@
 """Synchronisation of per-sample state across ranks.
 
-Protocol: docs/conventions.md §8.
+Protocol: docs/conventions.md section 8.
 """
 from typing import Tuple
 

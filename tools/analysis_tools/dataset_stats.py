@@ -8,7 +8,8 @@ unknowns, labels per image, per-class counts and head/medium/tail sizes.
 
 Formats (``--format``, detected when omitted):
 
-- ``standard``: the standard annotation JSON (docs/conventions.md §3); the
+- ``standard``: the standard annotation JSON (docs/conventions.md,
+  section 3); the
   split is
   ``--class-split`` or a ``class_split.json`` beside the file; ``--audit``
   adds the corruption-toolkit audit (flip rates, kept fraction, …);

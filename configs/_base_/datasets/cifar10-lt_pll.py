@@ -56,7 +56,7 @@ test_dataloader = dict(
                  pipeline=test_pipeline, **build),
 )
 # no val split: the val loop monitors the test set under its own prefix and
-# no checkpoint is selected on it (docs/conventions.md §7); report the last
+# no checkpoint is selected on it (docs/conventions.md section 7); report the last
 # epoch
 val_dataloader = test_dataloader
 val_evaluator = dict(type='PLLAccuracy', topk=(1, 5), prefix='test_monitor')

@@ -1,7 +1,7 @@
 """Shared machinery of the corruption toolkit.
 
 Every op is a pure function ``(annotation, **params, seed) -> annotation`` on
-the standard annotation dict (docs/conventions.md §3). :func:`run_op`
+the standard annotation dict (docs/conventions.md section 3). :func:`run_op`
 implements the rules common to all ops:
 
 - RNG ``Generator(PCG64(SeedSequence([seed, op_id])))`` with a fixed

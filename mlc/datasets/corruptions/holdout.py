@@ -1,5 +1,5 @@
 """Seeded stratified hold-out split of a training file (protocol
-``holdout``, docs/conventions.md §7)."""
+``holdout``, docs/conventions.md section 7)."""
 import copy
 from typing import Tuple
 

@@ -1,4 +1,4 @@
-"""Building standard annotation dicts (docs/conventions.md §3) in
+"""Building standard annotation dicts (docs/conventions.md section 3) in
 converters."""
 import hashlib
 from typing import Dict, Iterable, List, Optional, Sequence

@@ -16,7 +16,7 @@ class ClassStatsHook(Hook):
     chunks: a sparse store is never densified; never ``gt_clean``) and
     give them to every model module with
     ``set_training_stats`` (the class-statistics protocol,
-    docs/conventions.md §8).
+    docs/conventions.md section 8).
     Every rank computes the same statistics from the same file; consumers
     keep what they need in buffers, saved in checkpoints.
     """

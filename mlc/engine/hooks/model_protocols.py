@@ -1,4 +1,5 @@
-"""How hooks reach the model and the training labels (docs/conventions.md §8).
+"""How hooks reach the model and the training labels (docs/conventions.md,
+section 8).
 
 Hooks talk to a model only through documented public methods. Three
 protocols are shared by every family:

@@ -12,7 +12,7 @@ from .model_protocols import broadcast_epoch, stage_epoch, unwrap_model
 @HOOKS.register_module()
 class SPLCEpochHook(Hook):
     """Set the 0-based epoch on every module with ``set_epoch`` (the
-    epoch protocol, docs/conventions.md §8).
+    epoch protocol, docs/conventions.md section 8).
 
     Called before each training epoch, so :class:`mlc.models.losses.SPLCLoss`
     starts correcting at ``change_epoch`` (0-based: ``change_epoch=1`` is the

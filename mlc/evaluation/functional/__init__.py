@@ -1,4 +1,4 @@
-"""The evaluation protocol in numpy (docs/conventions.md §7)."""
+"""The evaluation protocol in numpy (docs/conventions.md section 7)."""
 from .average_precision import average_precision, mean_average_precision
 from .f1_scores import (
     F1_KEYS,

@@ -1,4 +1,5 @@
-"""Per-class non-interpolated average precision (docs/conventions.md §7).
+"""Per-class non-interpolated average precision (docs/conventions.md,
+section 7).
 
 AP_c = Σ_k (R_k − R_{k−1}) · P_k over the distinct score thresholds of class
 c (scores sorted descending, equal scores grouped), which equals

@@ -1,5 +1,5 @@
 """Thresholded multi-label scores CP/CR/CF1, OP/OR/OF1, macro-F1
-(docs/conventions.md §7) and per-class threshold tuning.
+(docs/conventions.md section 7) and per-class threshold tuning.
 
 With TP_c, P̂_c (predicted positives) and G_c (positives) counted over the
 entries whose target is not −1:

@@ -1,4 +1,5 @@
-"""Shot groups (many / medium / few) and group mAP (docs/conventions.md §7).
+"""Shot groups (many / medium / few) and group mAP (docs/conventions.md,
+section 7).
 
 A class split is a dict ``{"many": [...], "medium": [...], "few": [...]}`` of
 class indices, or the path of a JSON file holding one. The Distribution-
@@ -187,7 +188,7 @@ def class_freq_from_ann_file(ann_file: str,
 
     Args:
         ann_file (str): a standard annotation file (format:
-            docs/conventions.md §3), a COCO instances JSON, a CSV label
+            docs/conventions.md section 3), a COCO instances JSON, a CSV label
             table or a list file ``IMAGE,<class indices>`` (format told
             from the file).
         num_classes (int, optional): C; a list file (which does not name

@@ -1,6 +1,6 @@
 """mAP with empty-class accounting and shot groups.
 
-Definitions: docs/conventions.md §7.
+Definitions: docs/conventions.md section 7.
 """
 import json
 import logging

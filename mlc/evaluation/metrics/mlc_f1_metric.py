@@ -1,5 +1,5 @@
 """CF1/OF1 and macro-F1 at a fixed or per-class threshold
-(docs/conventions.md §7)."""
+(docs/conventions.md section 7)."""
 from typing import Dict, List, Optional, Sequence, Union
 
 import mmengine
@@ -38,7 +38,7 @@ class MLCF1Metric(PackedSampleMetric):
 
     A score is predicted positive when ≥ ``thr``; −1 targets are ignored;
     class means run over all C classes with the max(·, 1) denominators of
-    docs/conventions.md §7. Samples are de-duplicated by ``sample_idx``.
+    docs/conventions.md section 7. Samples are de-duplicated by ``sample_idx``.
 
     Per-class thresholds: ``thresholds`` (tuned on a val split, e.g. written
     by a val-set metric with ``save_thresholds=True``) adds the same numbers

@@ -51,7 +51,7 @@ def pll_accuracy(scores: np.ndarray, labels: np.ndarray,
 
 @METRICS.register_module()
 class PLLAccuracy(BaseMetric):
-    """PLL test accuracy (docs/conventions.md §7): top-1/top-5 over all
+    """PLL test accuracy (docs/conventions.md section 7): top-1/top-5 over all
     samples
     (sample-weighted, not a mean of batch accuracies) and, per shot group,
     the mean per-class top-1 accuracy. Keys ``pll/top1``, ``pll/top5``,

@@ -77,7 +77,8 @@ class CoLearningClassifier(BaseModel):
         data_preprocessor (dict, optional): ``CoLearningDataPreprocessor``.
         init_cfg (dict, optional): Initialisation config.
 
-    Hook protocol (docs/conventions.md §8): :meth:`prepare_training_split`,
+    Hook protocol (docs/conventions.md, section 8):
+    :meth:`prepare_training_split`,
     :meth:`init_label_memory`, :meth:`set_epoch`, :meth:`set_warmup_epoch`,
     the commit of ``label_memory`` and :meth:`correction_records`.
     """

@@ -18,7 +18,8 @@ class PLLClassifier(ImageClassifier):
     shared as in the RECORDS code. The submodule ``state``
     (:class:`PLLState`) holds the confidence table, initial candidate mask,
     feature mean, SoLar queue and prior. Hook protocol
-    (``ConfidenceUpdateHook``, docs/conventions.md §8): :meth:`init_state`
+    (``ConfidenceUpdateHook``, docs/conventions.md, section 8):
+    :meth:`init_state`
     before
     training, the epoch protocol (:meth:`set_epoch`), :meth:`set_iteration`
     before each step, the per-sample-state commit after it, and

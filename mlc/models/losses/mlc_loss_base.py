@@ -225,7 +225,8 @@ def weight_reduce_loss(loss: torch.Tensor,
 
 
 class MLCLossBase(nn.Module):
-    """Base class of element-wise multi-label losses (docs/conventions.md §4).
+    """Base class of element-wise multi-label losses (docs/conventions.md,
+    section 4).
 
     Every subclass has a pure functional form beside it (``hill_loss`` for
     :class:`HillLoss`, ...: logits, targets, weight, the hyper-parameters,

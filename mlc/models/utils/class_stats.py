@@ -1,5 +1,5 @@
 """Statistics of the observed training labels: the class-statistics
-protocol (docs/conventions.md §8)."""
+protocol (docs/conventions.md section 8)."""
 from functools import cached_property
 from typing import Callable, Iterator, List, Tuple
 

@@ -1,4 +1,5 @@
-"""Base of every per-sample state of a model (docs/conventions.md §8)."""
+"""Base of every per-sample state of a model (docs/conventions.md,
+section 8)."""
 from typing import Dict, Optional, Tuple
 
 import torch

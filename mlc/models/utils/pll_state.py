@@ -1,4 +1,5 @@
-"""Per-sample state of the partial-label methods (docs/conventions.md §8)."""
+"""Per-sample state of the partial-label methods (docs/conventions.md,
+section 8)."""
 from typing import Optional
 
 import torch
