@@ -25,11 +25,16 @@ import torch
 from loss_setup import build_loss
 from mmengine.config import Config
 from mmpretrain.structures import DataSample
-from timing import SCALES, interleaved, ratio_table, step_parser, train_step_fn
+from timing import (
+    interleaved,
+    loss_tables,
+    ratio_table,
+    start_step_benchmark,
+    train_step_fn,
+)
 
 import mlc  # noqa: F401
 from mlc.registry import MODELS
-from mlc.utils import register_all_modules
 
 #: the DigitMosaic model (ResNet_CIFAR-18 16 wide, linear head, 10 classes)
 MODEL_CFG = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
@@ -85,13 +90,10 @@ def step_fns() -> Dict[str, Callable]:
 
 
 def main() -> None:
-    args = step_parser(__doc__, step_reps=8).parse_args()
-    torch.set_num_threads(args.threads)
-    register_all_modules(init_default_scope=True)
-    for title, (batch, classes) in SCALES.items():
-        ratio_table(f'Loss forward+backward, {title}, median of '
-                    f'{args.reps}', interleaved(loss_fns(batch, classes),
-                                                args.reps), 'MaskedBCELoss')
+    args = start_step_benchmark(__doc__, step_reps=8,
+                                init_default_scope=True)
+    loss_tables(loss_fns, args.reps,
+                'Loss forward+backward, {scale}, median of {reps}')
     ratio_table('Training step, DigitMosaic ResNet_CIFAR-18, batch 64, '
                 f'median of {args.step_reps}',
                 interleaved(step_fns(), args.step_reps), 'MaskedBCELoss')

@@ -29,11 +29,16 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmpretrain.structures import DataSample
-from timing import SCALES, interleaved, ratio_table, step_parser, train_step_fn
+from timing import (
+    interleaved,
+    loss_tables,
+    ratio_table,
+    start_step_benchmark,
+    train_step_fn,
+)
 
 import mlc  # noqa: F401
 from mlc.registry import MODELS
-from mlc.utils import register_all_modules
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
@@ -125,13 +130,11 @@ def step_fns() -> Dict[str, Callable]:
 
 
 def main() -> None:
-    args = step_parser(__doc__, step_reps=6).parse_args()
-    torch.set_num_threads(args.threads)
-    register_all_modules(init_default_scope=False)
+    args = start_step_benchmark(__doc__, step_reps=6,
+                                init_default_scope=False)
     print(f'torch {torch.__version__}, {args.threads} thread(s)')
-    for title, (b, c) in SCALES.items():
-        ratio_table(f'loss forward+backward, {title}, {args.reps} reps',
-                    interleaved(loss_fns(b, c), args.reps), 'MaskedBCELoss')
+    loss_tables(loss_fns, args.reps,
+                'loss forward+backward, {scale}, {reps} reps')
     times = interleaved(step_fns(), args.step_reps)
     base = 'BCE (r18 + linear)'
     ratio_table(f'training step, DigitMosaic batch 64, {args.step_reps} '

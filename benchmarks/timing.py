@@ -8,6 +8,8 @@ import torch
 import torch.nn as nn
 from mmengine.optim import OptimWrapper
 
+from mlc.utils import register_all_modules
+
 #: Loss benchmark scales: (batch size, number of classes).
 SCALES = {'COCO (B 64, C 80)': (64, 80),
           'OpenImages (B 64, C 9600)': (64, 9600)}
@@ -37,6 +39,29 @@ def step_parser(doc: str, step_reps: int) -> argparse.ArgumentParser:
                         help='torch intra-op threads (1: less noise on a '
                         'shared machine)')
     return parser
+
+
+def start_step_benchmark(doc: str, step_reps: int,
+                         init_default_scope: bool) -> argparse.Namespace:
+    """The parsed command line of a loss benchmark (see
+    :func:`step_parser`), with its ``--threads`` applied and the mlc modules
+    registered (``init_default_scope``: make ``mlc`` the default scope)."""
+    args = step_parser(doc, step_reps).parse_args()
+    torch.set_num_threads(args.threads)
+    register_all_modules(init_default_scope=init_default_scope)
+    return args
+
+
+def loss_tables(loss_fns: Callable[[int, int], Dict[str, Callable]],
+                reps: int, title: str) -> None:
+    """One :func:`ratio_table` per loss scale of :data:`SCALES`: the median
+    of ``reps`` interleaved calls of each function of ``loss_fns(batch,
+    classes)`` (one of them ``'MaskedBCELoss'``, the base) on (batch,
+    classes) logits; ``title`` is formatted with ``scale`` and ``reps``."""
+    for scale, (batch, classes) in SCALES.items():
+        ratio_table(title.format(scale=scale, reps=reps),
+                    interleaved(loss_fns(batch, classes), reps),
+                    'MaskedBCELoss')
 
 
 def train_step_fn(model: nn.Module, data: dict) -> Callable[[], None]:

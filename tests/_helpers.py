@@ -22,6 +22,19 @@ def load_script(path: str, name: Optional[str] = None) -> types.ModuleType:
     return module
 
 
+def unit_preprocessor() -> dict:
+    """An ``MLCDataPreprocessor`` that only scales uint8 pixels to [0, 1]."""
+    return dict(type='MLCDataPreprocessor', mean=[0., 0., 0.],
+                std=[255., 255., 255.])
+
+
+def resnet_cifar(depth: int, width: int, **kwargs) -> dict:
+    """A ``ResNet_CIFAR`` config of ``depth`` whose stem and first stage are
+    ``width`` channels wide; ``kwargs`` are its other arguments."""
+    return dict(type='ResNet_CIFAR', depth=depth, stem_channels=width,
+                base_channels=width, **kwargs)
+
+
 def co_learning_model_cfg(num_classes: int, neck_channels: int, std: float,
                           balanced_loss: dict, **kwargs) -> dict:
     """A tiny ``CoLearningClassifier``: ResNet_CIFAR-18 4 wide (32-channel
@@ -38,8 +51,7 @@ def co_learning_model_cfg(num_classes: int, neck_channels: int, std: float,
         type='CoLearningClassifier',
         data_preprocessor=dict(type='CoLearningDataPreprocessor',
                                mean=[0.] * 3, std=[std] * 3),
-        backbone=dict(type='ResNet_CIFAR', depth=18, stem_channels=4,
-                      base_channels=4),
+        backbone=resnet_cifar(18, 4),
         branches=dict(random=branch(0., dict(type='MaskedBCELoss')),
                       balanced=branch(0.5, balanced_loss)),
         **kwargs)
@@ -50,10 +62,8 @@ def comic_model_cfg(num_classes: int) -> dict:
     16-channel neck, RLC threshold 0.5."""
     return dict(
         type='ComicClassifier',
-        data_preprocessor=dict(type='MLCDataPreprocessor',
-                               mean=[0., 0., 0.], std=[255., 255., 255.]),
-        trunk=dict(type='ResNet_CIFAR', depth=18, stem_channels=8,
-                   base_channels=8, out_indices=(3, )),
+        data_preprocessor=unit_preprocessor(),
+        trunk=resnet_cifar(18, 8, out_indices=(3, )),
         trunk_frozen=False,
         neck=dict(type='ComicFeatNeck', in_channels=64, out_channels=16),
         head=dict(type='ComicHead', num_classes=num_classes, in_channels=16,

@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+from _helpers import resnet_cifar, unit_preprocessor
 from PIL import Image
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -110,10 +111,8 @@ def tiny_config(root: str, work_dir: str, max_epochs: int = 2,
         work_dir=work_dir,
         model=dict(
             type='ImageClassifier',
-            data_preprocessor=dict(type='MLCDataPreprocessor',
-                                   mean=[0., 0., 0.], std=[255., 255., 255.]),
-            backbone=dict(type='ResNet_CIFAR', depth=18, stem_channels=8,
-                          base_channels=8),
+            data_preprocessor=unit_preprocessor(),
+            backbone=resnet_cifar(18, 8),
             neck=dict(type='GlobalAveragePooling'),
             head=dict(type='MLCLinearHead', num_classes=num_classes,
                       in_channels=64, loss=dict(type='MaskedBCELoss'))),

@@ -1,7 +1,6 @@
 # CORR + RECORDS with mixup on CIFAR-10-LT, rho 50, q 0.7.
-_base_ = ['./_base_/corr_cifar10.py', '../_base_/datasets/cifar10-lt_pll.py']
-model = dict(head=dict(prior='records', momentum=0.9, debias_test=True,
-                       mixup=True, mixup_alpha=4., mixup_weight=1.))
+_base_ = ['./_base_/records-corr_mixup_cifar10.py',
+          '../_base_/datasets/cifar10-lt_pll.py']
 build = dict(imb_ratio=50, partial_rate=0.7)
 train_dataloader = dict(dataset=build)
 test_dataloader = dict(dataset=build)

@@ -9,14 +9,10 @@ model = dict(head=dict(
     queue_length=64 * 128))
 train_cfg = dict(_delete_=True, type='TwoStageTrainLoop',
                  stage1_epochs=stage1_epochs,
-                 max_epochs=stage1_epochs + stage2_epochs, val_interval=20)
-param_scheduler = [
-    dict(type='CosineAnnealingLR', by_epoch=True, T_max=stage2_epochs,
-         eta_min=1e-5, begin=0, end=stage1_epochs),
-    dict(type='CosineAnnealingLR', by_epoch=True, T_max=stage2_epochs,
-         eta_min=1e-5, begin=stage1_epochs,
-         end=stage1_epochs + stage2_epochs),
-]
+                 max_epochs=stage1_epochs + stage2_epochs, val_interval=20,
+                 # a cosine over the stage-2 length in each stage
+                 stage_cosine=dict(eta_min=1e-5))
+param_scheduler = None  # the loop's stage_cosine
 custom_hooks = [
     dict(type='ConfidenceUpdateHook'),
     dict(type='SoLarPriorHook', gamma=(0.05, 0.01),

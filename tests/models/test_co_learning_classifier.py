@@ -4,7 +4,7 @@ import math
 
 import pytest
 import torch
-from _helpers import co_learning_model_cfg
+from _helpers import co_learning_model_cfg, resnet_cifar
 from mmpretrain.structures import DataSample
 
 from mlc.models import MaskedBCELoss
@@ -111,8 +111,7 @@ def test_shared_trunk_equals_two_full_backbones():
     x = torch.randn(3, 3, 16, 16)
     fused, per = model.branch_logits(x)
     for name in ('random', 'balanced'):
-        full = MODELS.build(dict(type='ResNet_CIFAR', depth=18,
-                                 stem_channels=4, base_channels=4))
+        full = MODELS.build(resnet_cifar(18, 4))
         full.eval()
         state = {k: v for k, v in model.trunk.state_dict().items()}
         state.update({f'layer4.{k}': v for k, v in
@@ -223,8 +222,7 @@ def test_single_branch_and_bad_configs():
 
 
 def test_layer4_copies_load_pretrained_weights(tmp_path):
-    ref = MODELS.build(dict(type='ResNet_CIFAR', depth=18, stem_channels=4,
-                            base_channels=4))
+    ref = MODELS.build(resnet_cifar(18, 4))
     torch.nn.init.normal_(ref.layer4[0].conv1.weight)
     torch.save(ref.state_dict(), tmp_path / 'r.pth')
     cfg = model_cfg()

@@ -16,7 +16,7 @@ from typing import Callable, List
 import numpy as np
 import pytest
 import torch
-from _helpers import co_learning_model_cfg
+from _helpers import co_learning_model_cfg, resnet_cifar, unit_preprocessor
 from conftest import ROOT
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper, build_optim_wrapper
@@ -286,8 +286,7 @@ def classifier_cfg(loss: str) -> dict:
         type='ImageClassifier',
         data_preprocessor=dict(type='MLCDataPreprocessor',
                                mean=[127.5] * 3, std=[127.5] * 3),
-        backbone=dict(type='ResNet_CIFAR', depth=18, stem_channels=16,
-                      base_channels=16, out_indices=(3, )),
+        backbone=resnet_cifar(18, 16, out_indices=(3, )),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(type='MLCLinearHead', num_classes=10, in_channels=128,
                   loss=dict(type=loss, reduction='global_sum')))
@@ -312,10 +311,8 @@ def test_pu_mlc_training_step_does_not_sync(one_thread, monkeypatch):
     with DefaultScope.overwrite_default_scope('mlc'):
         model = MODELS.build(dict(
             type='PUMLCClassifier',
-            data_preprocessor=dict(type='MLCDataPreprocessor',
-                                   mean=[0.] * 3, std=[255.] * 3),
-            backbone=dict(type='ResNet_CIFAR', depth=50, stem_channels=8,
-                          base_channels=8),
+            data_preprocessor=unit_preprocessor(),
+            backbone=resnet_cifar(50, 8),
             frozen_stages=-1,
             head=dict(type='SSGRLHead', num_classes=10, in_channels=256,
                       feat_channels=16, attn_channels=8, out_channels=12,

@@ -5,6 +5,7 @@ import copy
 import pytest
 import torch
 import torch.nn.functional as F
+from _helpers import resnet_cifar
 from mmpretrain.structures import DataSample
 
 from mlc.models.heads.solar_head import select_reliable
@@ -152,8 +153,7 @@ def _tiny_pll_model(head):
     model = MODELS.build(dict(
         type='PLLClassifier',
         data_preprocessor=dict(type='MultiViewClsDataPreprocessor'),
-        backbone=dict(type='ResNet_CIFAR', depth=18, stem_channels=8,
-                      base_channels=8),
+        backbone=resnet_cifar(18, 8),
         neck=dict(type='GlobalAveragePooling'),
         head=head))
     cand = (torch.rand(16, 4) < 0.5).to(torch.uint8)

@@ -3,6 +3,7 @@ give the dense table's numbers, checkpoints and statistics."""
 import numpy as np
 import pytest
 import torch
+from _helpers import resnet_cifar
 from mmpretrain.structures import DataSample
 
 from mlc.engine.hooks.confidence_update_hook import confidence_summary
@@ -149,8 +150,7 @@ def test_training_steps_equal_dense(head):
         torch.manual_seed(0)
         model = MODELS.build(dict(
             type='PLLClassifier', state_storage=storage,
-            backbone=dict(type='ResNet_CIFAR', depth=18, stem_channels=8,
-                          base_channels=8),
+            backbone=resnet_cifar(18, 8),
             neck=dict(type='GlobalAveragePooling'), head=head))
         model.init_state(cand, torch.full((4, ), 0.25))
         assert model.state.sparse == (storage == 'sparse')

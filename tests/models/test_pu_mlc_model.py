@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn as nn
+from _helpers import resnet_cifar, unit_preprocessor
 from conftest import tiny_config
 from mmengine.model import ExponentialMovingAverage
 from mmengine.registry import DefaultScope
@@ -136,10 +137,8 @@ def build(cfg):
 def classifier_cfg(**kwargs):
     cfg = dict(
         type='PUMLCClassifier',
-        data_preprocessor=dict(type='MLCDataPreprocessor',
-                               mean=[0., 0., 0.], std=[255., 255., 255.]),
-        backbone=dict(type='ResNet_CIFAR', depth=50, stem_channels=8,
-                      base_channels=8),
+        data_preprocessor=unit_preprocessor(),
+        backbone=resnet_cifar(50, 8),
         head=dict(type='SSGRLHead', num_classes=4, in_channels=256,
                   feat_channels=16, attn_channels=8, out_channels=12,
                   word_dim=10, pool_size=None,
@@ -172,9 +171,7 @@ def test_frozen_recipe_and_bn_eval():
     model(torch.randn(4, 3, 32, 32), mode='tensor')
     assert all(torch.equal(s, m.running_mean) for s, m in zip(stats, bns))
     with pytest.raises(ValueError, match='frozen_stages'):
-        build(classifier_cfg(backbone=dict(
-            type='ResNet_CIFAR', depth=50, stem_channels=8, base_channels=8,
-            frozen_stages=2)))
+        build(classifier_cfg(backbone=resnet_cifar(50, 8, frozen_stages=2)))
 
 
 def batch(seed):

@@ -12,6 +12,8 @@ from conftest import ROOT
 from mmengine.config import Config
 from test_resume_safety import config_bases
 
+from mlc.engine.loops.two_stage_train_loop import stage_cosines
+
 FAMILY = osp.join(ROOT, 'configs', 'pll')
 FAMILY_BASE_DIR = osp.join(FAMILY, '_base_')
 SHARED = osp.join(ROOT, 'configs', '_base_') + osp.sep
@@ -75,6 +77,22 @@ def test_cifar_leaf_sets_only_its_build(path):
     assert len(builds) == 1, name
     assert {k.arg: ast.literal_eval(k.value) for k in builds[0].keywords} \
         == dict(imb_ratio=int(rho), partial_rate=float(q)), name
+
+
+MIXUP_LEAVES = [p for p in CIFAR_LEAVES if p.endswith('_mixup.py')]
+
+
+@pytest.mark.parametrize('path', MIXUP_LEAVES, ids=osp.basename)
+def test_mixup_leaf_takes_its_method_from_the_mixup_family_base(path):
+    # the RECORDS + mixup head is written once per CIFAR model base
+    name = osp.basename(path)
+    cifar = 'cifar100' if '_cifar100-' in name else 'cifar10'
+    family = [b for b in config_bases(path) if not b.startswith(SHARED)]
+    assert family == [
+        osp.join(FAMILY_BASE_DIR, f'records-corr_mixup_{cifar}.py')], name
+    assert not [node for node in ast.parse(open(path).read()).body
+                if isinstance(node, ast.Assign)
+                and node.targets[0].id == 'model'], name
 
 
 SHARED_BACKBONE = osp.join(SHARED, 'models', 'resnet18-cifar.py')
@@ -192,3 +210,23 @@ def test_leaf_resolves_to_its_recipe(name):
             for key, value in build.items():
                 assert ds.get(key) == value, (name, split, key)
         assert cfg.default_hooks.checkpoint.save_best is None
+
+
+@pytest.mark.parametrize('name,stage1,end,t_max', [
+    ('solar_r18_cifar10-lt-r50-q0.7.py', 100, 900, 800),
+    ('solar_r18_cifar100-lt-nu-r100-q0.03.py', 20, 820, 800),
+    ('solar_r18_pll-voc.py', 20, 220, 200),
+    ('solar_r18_digitmosaic-pll.py', 1, 4, 3),
+])
+def test_solar_leaf_schedule_is_the_restarted_cosine(name, stage1, end,
+                                                     t_max):
+    # the loop builds it from the stage lengths: a cosine over the stage-2
+    # length in each stage, to 1e-5
+    cfg = Config.fromfile(osp.join(FAMILY, name))
+    assert cfg.param_scheduler is None
+    loop = cfg.train_cfg
+    cosine = dict(type='CosineAnnealingLR', by_epoch=True, T_max=t_max,
+                  eta_min=1e-5)
+    assert stage_cosines(loop.stage1_epochs, loop.max_epochs,
+                         **loop.stage_cosine) == [
+        dict(cosine, begin=0, end=stage1), dict(cosine, begin=stage1, end=end)]

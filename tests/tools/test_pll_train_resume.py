@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
+from mmengine.hooks import Hook
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from PIL import Image
@@ -138,51 +139,77 @@ def test_records_mixup_resume_via_train_tool(tiny_pll, tmp_path):
     assert 'pll/top1_few' in json.dumps(metrics)
 
 
+class Crash(Hook):
+    """Interrupts training after epoch ``stop_at`` (its checkpoint saved)."""
+    priority = 'LOWEST'
+
+    def __init__(self, stop_at):
+        self.stop_at = stop_at
+
+    def after_train_epoch(self, runner):
+        if runner.epoch + 1 == self.stop_at:
+            raise KeyboardInterrupt
+
+
+class LrRecorder(Hook):
+    """Records the learning rate each training iteration runs with."""
+
+    def __init__(self):
+        self.lrs = []
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None):
+        self.lrs.append(runner.optim_wrapper.get_lr()['lr'][0])
+
+
 def run_inprocess(cfg, stop_at=None, resume=False):
+    """Trains ``cfg`` (stopped after epoch ``stop_at`` if given); returns
+    the learning rate of every iteration it ran."""
     register_all_modules(init_default_scope=False)
     cfg = Config(cfg)
     cfg.resume = resume
-    if stop_at is not None:
-        from mmengine.hooks import Hook
-
-        class Crash(Hook):
-            priority = 'LOWEST'
-
-            def after_train_epoch(self, runner):
-                if runner.epoch + 1 == stop_at:
-                    raise KeyboardInterrupt
-
-        with DefaultScope.overwrite_default_scope('mlc'):
-            runner = Runner.from_cfg(cfg)
-            runner.register_hook(Crash())
+    recorder = LrRecorder()
+    with DefaultScope.overwrite_default_scope('mlc'):
+        runner = Runner.from_cfg(cfg)
+        runner.register_hook(recorder)
+        if stop_at is None:
+            runner.train()
+        else:
+            runner.register_hook(Crash(stop_at))
             with pytest.raises(KeyboardInterrupt):
                 runner.train()
-        return
-    with DefaultScope.overwrite_default_scope('mlc'):
-        Runner.from_cfg(cfg).train()
+    return recorder.lrs
+
+
+def solar_config(root, work_dir, stage1_epochs, max_epochs, param_scheduler,
+                 **loop):
+    """A tiny SoLar run: the two-stage loop (``loop``: more of its
+    arguments) with the schedulers ``param_scheduler`` and the prior hook on
+    the training set."""
+    head = dict(type='SoLarHead', queue_length=16, warmup_epochs=1)
+    cfg = pll_config(root, work_dir, head, max_epochs=max_epochs)
+    cfg['train_cfg'] = dict(type='TwoStageTrainLoop',
+                            stage1_epochs=stage1_epochs,
+                            max_epochs=max_epochs, val_interval=max_epochs,
+                            **loop)
+    cfg['param_scheduler'] = param_scheduler
+    # no dataset: the hook uses the training set with the test pipeline
+    prior_loader = dict(cfg['val_dataloader'])
+    prior_loader.pop('dataset')
+    prior_loader['sampler'] = dict(type='DefaultSampler', shuffle=False,
+                                   round_up=False)
+    cfg['custom_hooks'].append(dict(type='SoLarPriorHook',
+                                    dataloader=prior_loader,
+                                    gamma=(0.5, 0.1)))
+    return cfg
 
 
 def test_solar_two_stage_resume_across_stage_boundary(tiny_pll, tmp_path):
-    head = dict(type='SoLarHead', queue_length=16, warmup_epochs=1)
-
     def config(name):
-        cfg = pll_config(tiny_pll, str(tmp_path / name), head, max_epochs=2)
-        cfg['train_cfg'] = dict(type='TwoStageTrainLoop', stage1_epochs=1,
-                                max_epochs=2, val_interval=2)
-        cfg['param_scheduler'] = [
+        return solar_config(tiny_pll, str(tmp_path / name), 1, 2, [
             dict(type='CosineAnnealingLR', by_epoch=True, T_max=2,
                  eta_min=1e-5, begin=0, end=1),
             dict(type='CosineAnnealingLR', by_epoch=True, T_max=2,
-                 eta_min=1e-5, begin=1, end=2)]
-        # no dataset: the hook uses the training set with the test pipeline
-        prior_loader = dict(cfg['val_dataloader'])
-        prior_loader.pop('dataset')
-        prior_loader['sampler'] = dict(type='DefaultSampler', shuffle=False,
-                                       round_up=False)
-        cfg['custom_hooks'].append(dict(type='SoLarPriorHook',
-                                        dataloader=prior_loader,
-                                        gamma=(0.5, 0.1)))
-        return cfg
+                 eta_min=1e-5, begin=1, end=2)])
 
     run_inprocess(config('full'))
     run_inprocess(config('part'), stop_at=1)
@@ -200,3 +227,56 @@ def test_solar_two_stage_resume_across_stage_boundary(tiny_pll, tmp_path):
     # stage 2 is a new model: its first-epoch weights differ from stage 1's
     # continuation, and the optimiser restarted at the initial lr
     assert ckpt['optimizer']['param_groups'][0]['lr'] == pytest.approx(0.05)
+
+
+def written_out_cosines(stage1_epochs, max_epochs):
+    """The restarted cosine as the SoLar configs wrote it before the loop
+    built it: T_max = the stage-2 length in both stages."""
+    t_max = max_epochs - stage1_epochs
+    return [dict(type='CosineAnnealingLR', by_epoch=True, T_max=t_max,
+                 eta_min=1e-5, begin=0, end=stage1_epochs),
+            dict(type='CosineAnnealingLR', by_epoch=True, T_max=t_max,
+                 eta_min=1e-5, begin=stage1_epochs, end=max_epochs)]
+
+
+def test_solar_stage_cosine_equals_the_written_out_schedulers(tiny_pll,
+                                                              tmp_path):
+    # stage 1 of 2 epochs, stage 2 of 1: T_max 1 in both stages
+    loop = solar_config(tiny_pll, str(tmp_path / 'loop'), 2, 3, None,
+                        stage_cosine=dict(eta_min=1e-5))
+    written = solar_config(tiny_pll, str(tmp_path / 'written'), 2, 3,
+                           written_out_cosines(2, 3))
+    lrs = run_inprocess(loop)
+    assert lrs == run_inprocess(written)
+    # by hand: lr(t) = 1e-5 + (0.05 - 1e-5) (1 + cos(pi t / T_max)) / 2,
+    # t the epoch within the stage; 2 iterations per epoch
+    per_epoch = [0.05, 1e-5, 0.05]
+    assert lrs == pytest.approx([lr for lr in per_epoch for _ in range(2)])
+
+
+def test_solar_stage_cosine_resumes_exactly(tiny_pll, tmp_path):
+    # stopped in the middle of stage 2 (epochs 2-3, T_max 2), resumed
+    def config(name):
+        return solar_config(tiny_pll, str(tmp_path / name), 1, 3, None,
+                            stage_cosine=dict(eta_min=1e-5))
+
+    full = run_inprocess(config('full'))
+    part = run_inprocess(config('part'), stop_at=2)
+    part += run_inprocess(config('part'), resume=True)
+    assert part == full == pytest.approx([0.05] * 4 + [0.025005] * 2)
+    ckpt = assert_same_checkpoints(tmp_path / 'full' / 'epoch_3.pth',
+                                   tmp_path / 'part' / 'epoch_3.pth')
+    resumed = torch.load(tmp_path / 'part' / 'epoch_3.pth', weights_only=True)
+    assert resumed['param_schedulers'] == ckpt['param_schedulers']
+
+
+def test_solar_stage_cosine_refuses_a_second_schedule(tiny_pll, tmp_path):
+    cfg = solar_config(tiny_pll, str(tmp_path / 'both'), 2, 3,
+                       written_out_cosines(2, 3),
+                       stage_cosine=dict(eta_min=1e-5))
+    with pytest.raises(ValueError, match='set param_scheduler = None'):
+        run_inprocess(cfg)
+    cfg = solar_config(tiny_pll, str(tmp_path / 'tmax'), 2, 3, None,
+                       stage_cosine=dict(eta_min=1e-5, T_max=9))
+    with pytest.raises(ValueError, match=r"may not set \['T_max'\]"):
+        run_inprocess(cfg)

@@ -14,9 +14,9 @@ Example::
         data/coco2014/train2014.json data/coco2014/train_0.4left-mlc.json \\
         --preset 0.4left
 """
-import argparse
 
-from converter_utils import run_converter, write_annotation
+from converter_cli import add_output, converter_parser, run_converter
+from converter_utils import write_annotation
 
 from mlc.datasets.annotation import load_annotation
 from mlc.datasets.corruptions import drop_positives_hill, single_positive
@@ -25,9 +25,9 @@ PRESETS = {'0.75left': 2, '0.4left': 5}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = converter_parser(__doc__)
     parser.add_argument('pool', help='full COCO-2014 train annotation')
-    parser.add_argument('out')
+    add_output(parser)
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument('--preset', choices=(*PRESETS, 'single'))
     group.add_argument('--keep-fraction', type=float)

@@ -18,11 +18,11 @@ Example::
     python tools/dataset_converters/build_mlt.py voc \\
         data/voc2012/trainval.json data/voc-mlt-mlc --noise 0.3 0.5 0.7 0.9
 """
-import argparse
 import os.path as osp
 import time
 
-from converter_utils import run_converter, write_annotation, write_json
+from converter_cli import converter_parser, run_converter
+from converter_utils import write_annotation, write_json
 
 from mlc.datasets.annotation import load_annotation
 from mlc.datasets.corruptions import (
@@ -56,7 +56,7 @@ def select_ids(pool: dict, ids_file: str, dataset: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = converter_parser(__doc__)
     parser.add_argument('dataset', choices=('voc', 'coco'))
     parser.add_argument('pool', help='full training-pool annotation JSON')
     parser.add_argument('out_dir')

@@ -21,12 +21,12 @@ Example::
     python tools/dataset_converters/build_plt.py coco \\
         data/coco2017/train2017.json data/plt-coco-mlc
 """
-import argparse
 import os.path as osp
 import time
 
 import numpy as np
-from converter_utils import run_converter, write_annotation, write_json
+from converter_cli import converter_parser, run_converter
+from converter_utils import write_annotation, write_json
 
 from mlc.datasets.annotation import dense_labels, load_annotation
 from mlc.datasets.corruptions import (
@@ -39,7 +39,7 @@ PARETO_B = dict(coco=10, voc=12)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = converter_parser(__doc__)
     parser.add_argument('dataset', choices=('coco', 'voc'))
     parser.add_argument('pool', help='full training-pool annotation JSON')
     parser.add_argument('out_dir')

@@ -19,17 +19,15 @@ Example::
         --test drive/LT_coco_val.json --cooccurrence drive/co-occurrence.npy \\
         --distribution drive/distribution.txt --out-dir data/plt-coco
 """
-import argparse
 import os.path as osp
 
 import numpy as np
-from converter_utils import run_converter, write_annotation, write_json
+from converter_cli import converter_parser, run_converter
+from converter_utils import converted_annotation, write_annotation, write_json
 
 from mlc.datasets.readers import (
     COCO_CLASSES,
     VOC_CLASSES,
-    converter_provenance,
-    dense_to_annotation,
     read_comic_json,
     read_cooccurrence,
     read_distribution,
@@ -38,7 +36,7 @@ from mlc.evaluation.functional.shot_groups import split_from_class_freq
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = converter_parser(__doc__)
     parser.add_argument('--dataset', choices=('coco', 'voc'), required=True)
     parser.add_argument('--train', required=True, help='partial LT_train'
                         '.json')
@@ -70,14 +68,10 @@ def main() -> None:
             parser.error(f'{args.train}: {int(extra.sum())} observed '
                          f'positives are not positive in {args.full}')
         inputs.append(args.full)
-    ann = dense_to_annotation(
-        [prefix + n for n in names], observed, classes, unlisted=-1,
-        source=f'plt-{args.dataset} train (COMIC)',
-        provenance=[converter_provenance('convert_comic',
-                                         dict(dataset=args.dataset,
-                                              full=bool(args.full)),
-                                         inputs)],
-        clean=clean)
+    ann = converted_annotation(
+        'convert_comic', dict(dataset=args.dataset, full=bool(args.full)),
+        inputs, [prefix + n for n in names], observed, classes, unlisted=-1,
+        source=f'plt-{args.dataset} train (COMIC)', clean=clean)
     counts = (observed == 1).sum(0)
     split = split_from_class_freq(counts.tolist(), args.many_min,
                                   args.few_max)
@@ -99,12 +93,10 @@ def main() -> None:
         print(f'wrote {out}')
     if args.test:
         test_names, test = read_comic_json(args.test, num)
-        test_ann = dense_to_annotation(
-            [prefix + n for n in test_names], test, classes, unlisted=0,
-            source=f'plt-{args.dataset} test (COMIC)',
-            provenance=[converter_provenance(
-                'convert_comic', dict(dataset=args.dataset, split='test'),
-                [args.test])],
+        test_ann = converted_annotation(
+            'convert_comic', dict(dataset=args.dataset, split='test'),
+            [args.test], [prefix + n for n in test_names], test, classes,
+            unlisted=0, source=f'plt-{args.dataset} test (COMIC)',
             clean=test)
         write_annotation(osp.join(args.out_dir, 'test.json'), test_ann)
 

@@ -13,40 +13,34 @@ Example::
     python tools/dataset_converters/convert_db_mlt.py \\
         appendix/VOCdevkit/longtail2012 data/voc-mlt/train.json --dataset voc
 """
-import argparse
 import os.path as osp
 
 import numpy as np
-from converter_utils import (
-    check_images,
+from converter_cli import (
+    add_image_check,
+    add_output,
+    check_requested_images,
+    converter_parser,
     run_converter,
-    write_annotation,
-    write_json,
 )
+from converter_utils import converted_annotation, write_annotation, write_json
 
-from mlc.datasets.readers import (
-    COCO_CLASSES,
-    VOC_CLASSES,
-    converter_provenance,
-    dense_to_annotation,
-    read_db_folder,
-)
+from mlc.datasets.readers import COCO_CLASSES, VOC_CLASSES, read_db_folder
 
 NAME_FORMATS = dict(voc='JPEGImages/{}.jpg', coco='{:0>12}.jpg')
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = converter_parser(__doc__)
     parser.add_argument('folder', help='folder with img_id.* and the pkls')
-    parser.add_argument('out', help='output annotation JSON')
+    add_output(parser)
     parser.add_argument('--dataset', choices=('voc', 'coco'), required=True)
     parser.add_argument('--noise-pkl', help='Stitch-Up class_freq_{r}noise'
                         '.pkl (file name inside FOLDER or a path)')
     parser.add_argument('--name-format', help='image path from the id '
                         '(default voc "JPEGImages/{}.jpg", coco '
                         '"{:0>12}.jpg")')
-    parser.add_argument('--img-root', help='image folder (--check-images)')
-    parser.add_argument('--check-images', action='store_true')
+    add_image_check(parser)
     args = parser.parse_args()
 
     freq_file = None
@@ -74,21 +68,16 @@ def main() -> None:
                          'every class in exactly one of head/middle/tail')
     fmt = args.name_format or NAME_FORMATS[args.dataset]
     names = [fmt.format(i) for i in data['img_ids']]
-    if args.check_images:
-        if not args.img_root:
-            parser.error('--check-images needs --img-root')
-        check_images(names, args.img_root)
+    check_requested_images(parser, args, names)
     clean = data['clean']
     if clean is None and data['label_key'] == 'gt_labels':
         clean = labels  # the clean DB file: full labels are clean
     params = dict(dataset=args.dataset, label_key=data['label_key'],
                   class_freq_file=osp.basename(data['class_freq_file']))
-    ann = dense_to_annotation(
+    ann = converted_annotation(
+        'convert_db_mlt', params, [data['id_file'], data['class_freq_file']],
         names, labels, classes, unlisted=0,
         source=f'{args.dataset}-mlt {osp.basename(data["class_freq_file"])}',
-        provenance=[converter_provenance(
-            'convert_db_mlt', params,
-            [data['id_file'], data['class_freq_file']])],
         clean=clean)
     stem = osp.dirname(osp.abspath(args.out))
     write_annotation(args.out, ann, data['class_split'])

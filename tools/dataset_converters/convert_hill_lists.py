@@ -13,31 +13,29 @@ Example::
         coco_train_0.4left.txt data/coco2014/train_0.4left.json \\
         --classes coco --full coco_train_full.txt
 """
-import argparse
-
-from converter_utils import check_images, run_converter, write_annotation
-
-from mlc.datasets.readers import (
-    converter_provenance,
-    dense_to_annotation,
-    list_to_dense,
-    read_list_file,
-    resolve_classes,
+from converter_cli import (
+    add_image_check,
+    add_output,
+    check_requested_images,
+    converter_parser,
+    run_converter,
 )
+from converter_utils import converted_annotation, write_annotation
+
+from mlc.datasets.readers import list_to_dense, read_list_file, resolve_classes
 from mlc.datasets.readers.list_file import align_clean
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = converter_parser(__doc__)
     parser.add_argument('list_file', help='IMAGE,<ids> list')
-    parser.add_argument('out', help='output annotation JSON')
+    add_output(parser)
     parser.add_argument('--classes', default='coco',
                         help='coco | nus_wide | voc | class-name file')
     parser.add_argument('--unlisted', type=int, choices=(-1, 0), default=-1)
     parser.add_argument('--full', help='full list giving clean_pos')
     parser.add_argument('--source', help='source text (default: file name)')
-    parser.add_argument('--img-root', help='image folder (--check-images)')
-    parser.add_argument('--check-images', action='store_true')
+    add_image_check(parser)
     args = parser.parse_args()
 
     classes = resolve_classes(args.classes)
@@ -49,19 +47,14 @@ def main() -> None:
                                           args.list_file, labels),
                               len(classes), fill=0)
         inputs.append(args.full)
-    if args.check_images:
-        if not args.img_root:
-            parser.error('--check-images needs --img-root')
-        check_images(names, args.img_root)
+    check_requested_images(parser, args, names)
     params = dict(classes=args.classes, unlisted=args.unlisted,
                   full=bool(args.full))
-    ann = dense_to_annotation(
-        names, list_to_dense(labels, len(classes), fill=args.unlisted),
-        classes, unlisted=args.unlisted,
-        source=args.source or f'list {args.list_file}',
-        provenance=[converter_provenance('convert_hill_lists', params,
-                                         inputs)],
-        clean=clean)
+    ann = converted_annotation(
+        'convert_hill_lists', params, inputs, names,
+        list_to_dense(labels, len(classes), fill=args.unlisted), classes,
+        unlisted=args.unlisted,
+        source=args.source or f'list {args.list_file}', clean=clean)
     write_annotation(args.out, ann)
 
 

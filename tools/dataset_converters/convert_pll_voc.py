@@ -12,11 +12,11 @@ Example::
         --test-csv data/pll-voc/PLL/test/images_uniform.csv \\
         --out-dir data/pll-voc
 """
-import argparse
 import os.path as osp
 
 import numpy as np
-from converter_utils import check_images, run_converter, write_json
+from converter_cli import converter_parser, run_converter
+from converter_utils import check_images, write_json
 
 from mlc.datasets.cifar_lt_pll import rank_class_split
 from mlc.datasets.corruptions import save_annotation
@@ -24,7 +24,7 @@ from mlc.datasets.pll_voc import read_pll_voc_csv
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = converter_parser(__doc__)
     parser.add_argument('--train-csv', required=True)
     parser.add_argument('--test-csv', required=True)
     parser.add_argument('--out-dir', required=True)

@@ -16,26 +16,20 @@ Examples::
         data/VOCdevkit/VOC2007 data/pu-mlc/voc2007_trainval_p0.1.json \\
         --split trainval --prob 0.1
 """
-import argparse
 import os.path as osp
 
-from converter_utils import run_converter, write_annotation
+from converter_cli import add_output, converter_parser, run_converter
+from converter_utils import converted_annotation, write_annotation
 
 from mlc.datasets.corruptions import keep_entries
-from mlc.datasets.readers import (
-    VOC_CLASSES,
-    coco_labels,
-    converter_provenance,
-    dense_to_annotation,
-    voc_xml_labels,
-)
+from mlc.datasets.readers import VOC_CLASSES, coco_labels, voc_xml_labels
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = converter_parser(__doc__)
     parser.add_argument('dataset', choices=('coco', 'voc'))
     parser.add_argument('source', help='COCO instances JSON or VOC folder')
-    parser.add_argument('out', help='output annotation JSON')
+    add_output(parser)
     parser.add_argument('--split', default='trainval', help='VOC split')
     parser.add_argument('--prob', type=float, default=0.5,
                         help='proportion of entries kept (README: 0.1)')
@@ -53,11 +47,9 @@ def main() -> None:
         inputs = [osp.join(args.source, 'ImageSets', 'Main',
                            f'{args.split}.txt')]
         source = f'{osp.basename(osp.normpath(args.source))} {args.split}'
-    ann = dense_to_annotation(
-        names, labels, classes, unlisted=0, source=source,
-        provenance=[converter_provenance(
-            'convert_pu_mlc', dict(dataset=args.dataset, split=args.split),
-            inputs)],
+    ann = converted_annotation(
+        'convert_pu_mlc', dict(dataset=args.dataset, split=args.split),
+        inputs, names, labels, classes, unlisted=0, source=source,
         clean=labels)
     if args.prob != 1:
         ann = keep_entries(ann, p=args.prob, legacy_pu_mlc=True,

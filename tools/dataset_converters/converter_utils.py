@@ -1,34 +1,20 @@
 """Helpers shared by the converters and builders in
-``tools/dataset_converters/``: image checks, writing with statistics, and
-one-line errors.
-
-A converter's ``__main__`` calls :func:`run_converter`: a bad input is
-reported as one line naming the culprit; ``--debug`` keeps the traceback.
+``tools/dataset_converters/``: image checks, the annotation of dense labels
+with the converter's provenance, and writing with statistics (their command
+line: ``converter_cli.py``).
 """
 import json
 import os
 import os.path as osp
-import sys
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
+import numpy as np
 from mmengine.utils import ProgressBar
 
 from mlc.datasets.annotation import dense_labels
 from mlc.datasets.corruptions.common import save_annotation
+from mlc.datasets.readers import converter_provenance, dense_to_annotation
 from mlc.datasets.readers.stats import format_statistics, label_statistics
-from mlc.utils.cli import run_cli
-
-
-def run_converter(main: Callable[[], None]) -> None:
-    """Run a converter's ``main`` so that a bad input (a missing or malformed
-    file, a refused pickle or checkpoint, ...) exits with one line naming
-    the culprit, like ``tools/train.py``. ``--debug`` anywhere on the command
-    line is removed before ``main`` parses its arguments and keeps the
-    traceback."""
-    debug = '--debug' in sys.argv[1:]
-    if debug:
-        sys.argv.remove('--debug')
-    run_cli(main, debug)
 
 
 def check_images(names: Sequence[str], img_root: str,
@@ -45,6 +31,28 @@ def check_images(names: Sequence[str], img_root: str,
         raise FileNotFoundError(
             f'{len(missing)} of {len(names)} listed image file(s) do not '
             f'exist under {img_root}, e.g. {missing[:3]}')
+
+
+def converted_annotation(tool: str, params: dict, inputs: Sequence[str],
+                         names: Sequence[str], labels: np.ndarray,
+                         classes: Sequence[str], unlisted: int, source: str,
+                         clean: Optional[np.ndarray] = None,
+                         info: Optional[dict] = None) -> dict:
+    """The standard annotation of dense labels written by converter
+    ``tool``, with its provenance entry (``params``, the SHA-1 of the
+    ``inputs`` files, ``info``) as the only one.
+
+    Args:
+        names (Sequence[str]): (N,) image paths.
+        labels (np.ndarray): (N, C) observed labels in {1, 0, -1}.
+        classes (Sequence[str]): C class names.
+        unlisted (int): the state of the classes an entry does not list.
+        clean (np.ndarray, optional): (N, C) clean labels in {1, 0}.
+    """
+    return dense_to_annotation(
+        names, labels, classes, unlisted=unlisted, source=source,
+        provenance=[converter_provenance(tool, params, inputs, info)],
+        clean=clean)
 
 
 def write_annotation(path: str, ann: dict,

@@ -27,18 +27,20 @@ Example::
         data/my_set/observed.json data/my_set/train.json --unlisted -1 \\
         --clean data/my_set/full.json
 """
-import argparse
 import os.path as osp
 from typing import List
 
 import numpy as np
-from converter_utils import check_images, run_converter, write_annotation
-
-from mlc.datasets.readers import (
-    coco_labels,
-    converter_provenance,
-    dense_to_annotation,
+from converter_cli import (
+    add_image_check,
+    add_output,
+    check_requested_images,
+    converter_parser,
+    run_converter,
 )
+from converter_utils import converted_annotation, write_annotation
+
+from mlc.datasets.readers import coco_labels
 
 
 def clean_from(path: str, rule: str, names: List[str],
@@ -70,9 +72,9 @@ def clean_from(path: str, rule: str, names: List[str],
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = converter_parser(__doc__)
     parser.add_argument('instances', help='COCO-format instances JSON')
-    parser.add_argument('out', help='output annotation JSON')
+    add_output(parser)
     parser.add_argument('--year', help='COCO year (2014, 2017); names the '
                         'source only')
     parser.add_argument('--split', default='train', help='train | val')
@@ -84,10 +86,7 @@ def main() -> None:
     parser.add_argument('--clean', help='exhaustive instances JSON of the '
                         'same images: writes clean labels')
     parser.add_argument('--keep-unannotated', action='store_true')
-    parser.add_argument('--img-root', help='image folder (for '
-                        '--check-images)')
-    parser.add_argument('--check-images', action='store_true',
-                        help='raise if a listed image file is missing')
+    add_image_check(parser)
     args = parser.parse_args()
 
     names, classes, labels, info = coco_labels(args.instances, args.rule,
@@ -96,10 +95,7 @@ def main() -> None:
           f'{info["skipped_unannotated"]} skipped without annotations, '
           f'{info["excluded_annotations"]} annotations left out (rule '
           f'{args.rule})')
-    if args.check_images:
-        if not args.img_root:
-            parser.error('--check-images needs --img-root')
-        check_images(names, args.img_root)
+    check_requested_images(parser, args, names)
     observed = np.where(labels == 1, 1, args.unlisted).astype(np.int8)
     if args.clean is not None:
         clean = clean_from(args.clean, args.rule, names, classes, observed)
@@ -112,11 +108,9 @@ def main() -> None:
     source = (f'coco{args.year} {args.split}' if args.year else
               f'{osp.basename(args.instances)} {args.split}')
     inputs = [args.instances] + ([args.clean] if args.clean else [])
-    ann = dense_to_annotation(
-        names, observed, classes, unlisted=args.unlisted, source=source,
-        provenance=[converter_provenance('make_coco_multilabel', params,
-                                         inputs, info)],
-        clean=clean)
+    ann = converted_annotation(
+        'make_coco_multilabel', params, inputs, names, observed, classes,
+        unlisted=args.unlisted, source=source, clean=clean, info=info)
     write_annotation(args.out, ann)
 
 

@@ -14,28 +14,28 @@ Example::
         data/VOCdevkit/VOC2007 test data/voc2007/test.json \\
         --difficult positive --check-images
 """
-import argparse
 import os.path as osp
 
-from converter_utils import check_images, run_converter, write_annotation
-
-from mlc.datasets.readers import (
-    VOC_CLASSES,
-    converter_provenance,
-    dense_to_annotation,
-    voc_flag_labels,
-    voc_xml_labels,
+from converter_cli import (
+    add_image_check,
+    add_output,
+    check_requested_images,
+    converter_parser,
+    run_converter,
 )
+from converter_utils import converted_annotation, write_annotation
+
+from mlc.datasets.readers import VOC_CLASSES, voc_flag_labels, voc_xml_labels
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = converter_parser(__doc__)
     parser.add_argument('voc_root', help='VOCdevkit/VOC2007 or VOC2012')
     parser.add_argument('split', help='train | val | trainval | test')
-    parser.add_argument('out', help='output annotation JSON')
+    add_output(parser)
     parser.add_argument('--difficult', default='negative',
                         choices=('negative', 'positive', 'unknown', 'flags'))
-    parser.add_argument('--check-images', action='store_true')
+    add_image_check(parser, img_root=False)
     args = parser.parse_args()
 
     info = {}
@@ -50,17 +50,14 @@ def main() -> None:
               f'are present only as difficult -> {args.difficult}')
         inputs = [osp.join(args.voc_root, 'ImageSets', 'Main',
                            f'{args.split}.txt')]
-    if args.check_images:
-        check_images(names, args.voc_root)
+    check_requested_images(parser, args, names, args.voc_root)
     unlisted = -1 if args.difficult == 'unknown' else 0
-    ann = dense_to_annotation(
-        names, labels, VOC_CLASSES, unlisted=unlisted,
+    ann = converted_annotation(
+        'make_voc_multilabel', dict(split=args.split,
+                                    difficult=args.difficult),
+        inputs, names, labels, VOC_CLASSES, unlisted=unlisted,
         source=f'{osp.basename(osp.normpath(args.voc_root))} {args.split}',
-        provenance=[converter_provenance(
-            'make_voc_multilabel', dict(split=args.split,
-                                        difficult=args.difficult),
-            inputs, info)],
-        clean=None if unlisted == -1 else labels)
+        clean=None if unlisted == -1 else labels, info=info)
     write_annotation(args.out, ann)
 
 

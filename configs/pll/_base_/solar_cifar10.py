@@ -14,15 +14,11 @@ model = dict(head=dict(
     queue_length=64 * 256))
 train_cfg = dict(_delete_=True, type='TwoStageTrainLoop',
                  stage1_epochs=stage1_epochs,
-                 max_epochs=stage1_epochs + stage2_epochs, val_interval=50)
-# the official schedule: cosine over 800 epochs in each stage, restarted
-param_scheduler = [
-    dict(type='CosineAnnealingLR', by_epoch=True, T_max=stage2_epochs,
-         eta_min=1e-5, begin=0, end=stage1_epochs),
-    dict(type='CosineAnnealingLR', by_epoch=True, T_max=stage2_epochs,
-         eta_min=1e-5, begin=stage1_epochs,
-         end=stage1_epochs + stage2_epochs),
-]
+                 max_epochs=stage1_epochs + stage2_epochs, val_interval=50,
+                 # the official schedule: a cosine over the stage-2 length
+                 # in each stage, restarted with stage 2
+                 stage_cosine=dict(eta_min=1e-5))
+param_scheduler = None  # the loop's stage_cosine
 custom_hooks = [
     dict(type='ConfidenceUpdateHook'),
     dict(type='SoLarPriorHook', gamma=(0.1, 0.01),

@@ -17,6 +17,7 @@ from ..utils.co_learning_options import (
     needs_class_groups,
 )
 from ..utils.norm_eval import freeze_bn_stats
+from ..utils.preprocessor_builder import build_data_preprocessor
 from ..utils.stitchup import (
     correct_labels,
     feature_avg_loss,
@@ -95,12 +96,9 @@ class CoLearningClassifier(BaseModel):
                  sync_neck_bn: bool = False,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='CoLearningDataPreprocessor')
-        if isinstance(data_preprocessor, dict):
-            data_preprocessor = MODELS.build(data_preprocessor)
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+        preprocessor = build_data_preprocessor(data_preprocessor,
+                                               'CoLearningDataPreprocessor')
+        super().__init__(data_preprocessor=preprocessor, init_cfg=init_cfg)
         check_options(branches, stitch, correction, write_back)
         thresholds = check_thresholds(thresholds)
         self.backbone_cfg = copy.deepcopy(backbone)

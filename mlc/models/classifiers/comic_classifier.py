@@ -9,6 +9,7 @@ from mmpretrain.structures import DataSample
 from mlc.registry import MODELS
 from mlc.utils.choices import check_choice
 from ..utils.norm_eval import freeze_bn_stats
+from ..utils.preprocessor_builder import build_data_preprocessor
 
 TRUNK_MODES = ('shared', 'separate')
 
@@ -49,12 +50,9 @@ class ComicClassifier(BaseModel):
                  trunk_mode: str = 'shared',
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='MLCDataPreprocessor')
-        if isinstance(data_preprocessor, dict):
-            data_preprocessor = MODELS.build(data_preprocessor)
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+        preprocessor = build_data_preprocessor(data_preprocessor,
+                                               'MLCDataPreprocessor')
+        super().__init__(data_preprocessor=preprocessor, init_cfg=init_cfg)
         check_choice('ComicClassifier', 'trunk_mode', trunk_mode, TRUNK_MODES)
         if trunk_frozen and trunk_mode == 'separate':
             raise ValueError(

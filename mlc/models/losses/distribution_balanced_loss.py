@@ -114,9 +114,10 @@ class DistributionBalancedLoss(MLCLossBase):
             warning is logged if the first batch has one, or any batch with
             ``MLC_CHECK_LOSS_INPUTS=1``) or ``'error'`` (raise; tests every
             batch, a host-device sync per call).
-        reduction (str): default ``'mean'`` (over B x C, DB issue #10).
-        loss_weight (float): multiplier.
-        unknown_as (str): ``'negative'`` (default) or ``'ignore'``/``'error'``.
+        **base_args: ``reduction`` (default ``'mean'``, over B x C, DB
+            issue #10), ``loss_weight`` and ``unknown_as`` (``'negative'``
+            by default, ``'ignore'`` or ``'error'``): see
+            :class:`MLCLossBase`.
     """
 
     default_unknown_as = 'negative'
@@ -130,11 +131,8 @@ class DistributionBalancedLoss(MLCLossBase):
                                                   neg_scale=5.0),
                  focal: Optional[dict] = dict(balance_param=2.0, gamma=2),
                  no_positive: str = 'unit_weight',
-                 reduction: str = 'mean',
-                 loss_weight: float = 1.0,
-                 unknown_as: Optional[str] = None) -> None:
-        super().__init__(reduction=reduction, loss_weight=loss_weight,
-                         unknown_as=unknown_as)
+                 **base_args) -> None:
+        super().__init__(**base_args)
         if reweight not in ('rebalance', 'none'):
             raise ValueError('DistributionBalancedLoss: reweight must be '
                              f"'rebalance' or 'none', got {reweight!r}")

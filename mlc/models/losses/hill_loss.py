@@ -5,7 +5,11 @@ import torch
 import torch.nn.functional as F
 
 from mlc.registry import MODELS
-from .mlc_loss_base import MLCLossBase, as_loss_inputs, weight_reduce_loss
+from .mlc_loss_base import (
+    SumNegativeLossBase,
+    as_loss_inputs,
+    weight_reduce_loss,
+)
 
 
 def hill_loss(pred: torch.Tensor,
@@ -39,7 +43,7 @@ def hill_loss(pred: torch.Tensor,
 
 
 @MODELS.register_module()
-class HillLoss(MLCLossBase):
+class HillLoss(SumNegativeLossBase):
     """Hill loss: focal-margin positives, hill-shaped negatives.
 
     Per entry (``p = sigmoid(z)``, ``p_m = sigmoid(z - margin)``)::
@@ -59,30 +63,19 @@ class HillLoss(MLCLossBase):
         lamb (float): Hill position lambda. Defaults to 1.5.
         margin (float): Logit margin of positives. Defaults to 1.0.
         gamma (float): Focusing exponent of positives. Defaults to 2.0.
-        reduction (str): Defaults to ``'sum'`` (the paper's).
-        loss_weight (float): Multiplier. Defaults to 1.0.
-        unknown_as (str, optional): ``'negative'`` (default), ``'ignore'``
-            or ``'error'``.
+        **base_args: ``reduction``, ``loss_weight`` and ``unknown_as``
+            (see :class:`SumNegativeLossBase`).
     """
 
-    default_unknown_as = 'negative'
+    functional = staticmethod(hill_loss)
+    hyper_parameters = ('lamb', 'margin', 'gamma')
 
     def __init__(self,
                  lamb: float = 1.5,
                  margin: float = 1.0,
                  gamma: float = 2.0,
-                 reduction: str = 'sum',
-                 loss_weight: float = 1.0,
-                 unknown_as: Optional[str] = None) -> None:
-        super().__init__(reduction=reduction, loss_weight=loss_weight,
-                         unknown_as=unknown_as)
+                 **base_args) -> None:
+        super().__init__(**base_args)
         self.lamb = lamb
         self.margin = margin
         self.gamma = gamma
-
-    def loss_function(self, z: torch.Tensor, t: torch.Tensor,
-                      weight: Optional[torch.Tensor], reduction: str,
-                      avg_factor: Optional[float], **ctx) -> torch.Tensor:
-        """:func:`hill_loss` with this module's settings."""
-        return hill_loss(z, t, weight, self.lamb, self.margin, self.gamma,
-                         reduction, avg_factor, self.unknown_as)

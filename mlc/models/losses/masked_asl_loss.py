@@ -5,7 +5,7 @@ import torch
 
 from mlc.registry import MODELS
 from .mlc_loss_base import (
-    MLCLossBase,
+    SumNegativeLossBase,
     as_loss_inputs,
     prob_of_target,
     weight_reduce_loss,
@@ -77,7 +77,7 @@ def _focal(base: torch.Tensor, y: torch.Tensor, neg: torch.Tensor,
 
 
 @MODELS.register_module()
-class MaskedASLLoss(MLCLossBase):
+class MaskedASLLoss(SumNegativeLossBase):
     """Asymmetric loss with masked unknowns and (B, C) weights.
 
     Per entry (``p = sigmoid(z)``; on negatives the shifted probability
@@ -99,13 +99,13 @@ class MaskedASLLoss(MLCLossBase):
         clip (float): Probability shift of negatives. Defaults to 0.05.
         eps (float): Clamp of the logs. Defaults to 1e-8.
         detach_focal (bool): Detach the focal factors. Defaults to True.
-        reduction (str): Defaults to ``'sum'`` (the paper's).
-        loss_weight (float): Multiplier. Defaults to 1.0.
-        unknown_as (str, optional): ``'negative'`` (default), ``'ignore'``
-            or ``'error'``.
+        **base_args: ``reduction``, ``loss_weight`` and ``unknown_as``
+            (see :class:`SumNegativeLossBase`).
     """
 
-    default_unknown_as = 'negative'
+    functional = staticmethod(masked_asl_loss)
+    hyper_parameters = ('gamma_pos', 'gamma_neg', 'clip', 'eps',
+                        'detach_focal')
 
     def __init__(self,
                  gamma_pos: float = 1.0,
@@ -113,11 +113,8 @@ class MaskedASLLoss(MLCLossBase):
                  clip: float = 0.05,
                  eps: float = 1e-8,
                  detach_focal: bool = True,
-                 reduction: str = 'sum',
-                 loss_weight: float = 1.0,
-                 unknown_as: Optional[str] = None) -> None:
-        super().__init__(reduction=reduction, loss_weight=loss_weight,
-                         unknown_as=unknown_as)
+                 **base_args) -> None:
+        super().__init__(**base_args)
         if clip < 0:
             raise ValueError(f'{type(self).__name__}: clip must be >= 0, '
                              f'got {clip}')
@@ -126,14 +123,6 @@ class MaskedASLLoss(MLCLossBase):
         self.clip = clip
         self.eps = eps
         self.detach_focal = detach_focal
-
-    def loss_function(self, z: torch.Tensor, t: torch.Tensor,
-                      weight: Optional[torch.Tensor], reduction: str,
-                      avg_factor: Optional[float], **ctx) -> torch.Tensor:
-        """:func:`masked_asl_loss` with this module's settings."""
-        return masked_asl_loss(z, t, weight, self.gamma_pos, self.gamma_neg,
-                               self.clip, self.eps, self.detach_focal,
-                               reduction, avg_factor, self.unknown_as)
 
 
 def power(x: torch.Tensor, exponent: float) -> torch.Tensor:

@@ -58,28 +58,20 @@ class MaskedBCELoss(MLCLossBase):
     Args:
         eps (float, optional): Clamp of the probabilities inside the log;
             None (default) computes the exact loss.
-        reduction (str): See :class:`MLCLossBase`. Defaults to ``'mean'``.
-        loss_weight (float): Multiplier. Defaults to 1.0.
-        unknown_as (str): ``'negative'``, ``'ignore'`` or ``'error'``.
+        **base_args: ``reduction`` (default ``'mean'``), ``loss_weight``
+            and ``unknown_as`` (``'negative'`` by default, ``'ignore'`` or
+            ``'error'``): see :class:`MLCLossBase`.
     """
 
     default_unknown_as = 'negative'
+    functional = staticmethod(masked_bce_loss)
+    hyper_parameters = ('eps', )
 
     def __init__(self,
                  eps: Optional[float] = None,
-                 reduction: str = 'mean',
-                 loss_weight: float = 1.0,
-                 unknown_as: Optional[str] = None) -> None:
-        super().__init__(reduction=reduction, loss_weight=loss_weight,
-                         unknown_as=unknown_as)
+                 **base_args) -> None:
+        super().__init__(**base_args)
         if eps is not None and not 0 < eps < 1:
             raise ValueError(f'MaskedBCELoss: eps must be in (0, 1) or None, '
                              f'got {eps}')
         self.eps = eps
-
-    def loss_function(self, z: torch.Tensor, t: torch.Tensor,
-                      weight: Optional[torch.Tensor], reduction: str,
-                      avg_factor: Optional[float], **ctx) -> torch.Tensor:
-        """:func:`masked_bce_loss` with this module's settings."""
-        return masked_bce_loss(z, t, weight, self.eps, reduction, avg_factor,
-                               self.unknown_as)

@@ -43,19 +43,13 @@ class MaskedFocalLoss(MaskedASLLoss):
         gamma (float): Focusing exponent of both terms. Defaults to 2.0.
         eps (float): Clamp of the logs. Defaults to 1e-8.
         detach_focal (bool): Detach the focal weights. Defaults to True.
-        reduction (str): Defaults to ``'sum'`` (the paper's).
-        loss_weight (float): Multiplier. Defaults to 1.0.
-        unknown_as (str, optional): ``'negative'`` (default), ``'ignore'``
-            or ``'error'``.
+        **base_args: As :class:`MaskedASLLoss`.
     """
 
     def __init__(self,
                  gamma: float = 2.0,
                  eps: float = 1e-8,
                  detach_focal: bool = True,
-                 reduction: str = 'sum',
-                 loss_weight: float = 1.0,
-                 unknown_as: Optional[str] = None) -> None:
+                 **base_args) -> None:
         super().__init__(gamma_pos=gamma, gamma_neg=gamma, clip=0., eps=eps,
-                         detach_focal=detach_focal, reduction=reduction,
-                         loss_weight=loss_weight, unknown_as=unknown_as)
+                         detach_focal=detach_focal, **base_args)

@@ -17,7 +17,7 @@ does). The arguments common to all of them:
 Each returns a scalar, or the (B, C) loss with ``reduction='none'``.
 """
 import os
-from typing import Optional, Tuple
+from typing import Callable, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -232,10 +232,13 @@ class MLCLossBase(nn.Module):
     :class:`HillLoss`, ...: logits, targets, weight, the hyper-parameters,
     ``reduction``, ``avg_factor``, ``unknown_as``) that resolves unknowns,
     applies the mask ``M = expand(weight) * m_unknown`` (see
-    :func:`weight_reduce_loss`) and reduces. Subclasses implement
-    :meth:`loss_function`, which calls that function with the module's
-    settings; :meth:`forward` validates the inputs (the functional forms do
-    not), calls it and multiplies by ``loss_weight``.
+    :func:`weight_reduce_loss`) and reduces. A subclass names that function
+    (``functional``) and the attributes holding its hyper-parameters, in
+    the function's order (``hyper_parameters``); :meth:`loss_function`
+    calls it with them (the stateful losses override
+    :meth:`loss_function`). :meth:`forward` validates the inputs (the
+    functional forms do not), calls :meth:`loss_function` and multiplies by
+    ``loss_weight``.
 
     Input values (targets in {1, 0, -1}, finite logits, non-negative
     weights) are validated on the first call only, because each check
@@ -254,30 +257,45 @@ class MLCLossBase(nn.Module):
       subclass, which then handles ``t == -1`` itself.
 
     Args:
-        reduction (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
-            (sum over the number of entries with ``M > 0``, or over
-            ``avg_factor``) or ``'batchmean'`` (sum / B). ``'global_sum'``
+        reduction (str, optional): ``'none'``, ``'sum'``, ``'global_sum'``,
+            ``'mean'`` (sum over the number of entries with ``M > 0``, or
+            over ``avg_factor``) or ``'batchmean'`` (sum / B); defaults to
+            the class attribute ``default_reduction``. ``'global_sum'``
             is the sum over the batch of every process: the local sum times
             the world size, so that DDP's gradient averaging yields the
             gradient of the sum over all ranks' samples (the same objective
             as one process on the whole batch, whatever the number of
             processes); equal to ``'sum'`` in a single process. Its logged
             value is the local sum times the world size.
-        loss_weight (float): Multiplier of the reduced loss.
+        loss_weight (float): Multiplier of the reduced loss. Defaults to 1.0.
         unknown_as (str, optional): Treatment of -1 entries; defaults to the
             class attribute ``default_unknown_as`` (the paper's choice).
+
+    Subclasses take their own hyper-parameters and pass these three on
+    (``**base_args``).
     """
 
+    default_reduction: str = 'mean'
     default_unknown_as: str = 'ignore'
     extra_unknown_modes: Tuple[str, ...] = ()
+    #: the functional form (a ``staticmethod``) and the names of the module
+    #: attributes passed as its hyper-parameters, in its argument order
+    functional: Callable[..., torch.Tensor]
+    hyper_parameters: Tuple[str, ...] = ()
 
     def __init__(self,
-                 reduction: str = 'mean',
+                 reduction: Optional[str] = None,
                  loss_weight: float = 1.0,
-                 unknown_as: Optional[str] = None) -> None:
+                 unknown_as: Optional[str] = None,
+                 **unexpected) -> None:
         super().__init__()
-        unknown_as = unknown_as or self.default_unknown_as
         name = type(self).__name__
+        if unexpected:
+            # a subclass passes its unnamed arguments on: name the loss
+            raise TypeError(f'{name}: unexpected argument(s) '
+                            f'{sorted(unexpected)}')
+        reduction = reduction or self.default_reduction
+        unknown_as = unknown_as or self.default_unknown_as
         modes = ('ignore', 'negative', 'error') + self.extra_unknown_modes
         check_choice(name, 'unknown_as', unknown_as, modes)
         check_choice(name, 'reduction', reduction, REDUCTIONS)
@@ -291,9 +309,11 @@ class MLCLossBase(nn.Module):
                       avg_factor: Optional[float], **ctx) -> torch.Tensor:
         """The reduced loss (before ``loss_weight``) of the float logits
         ``z`` (B, C) against the float observed targets ``t`` (B, C) in
-        {1, 0, -1}: the loss's functional form called with the module's
-        settings (and its state, for the stateful losses)."""
-        raise NotImplementedError
+        {1, 0, -1}: ``functional`` called with the module's
+        ``hyper_parameters`` and ``unknown_as``."""
+        hyper = [getattr(self, name) for name in self.hyper_parameters]
+        return self.functional(z, t, weight, *hyper, reduction, avg_factor,
+                               self.unknown_as)
 
     def forward(self,
                 cls_score: torch.Tensor,
@@ -320,3 +340,14 @@ class MLCLossBase(nn.Module):
         z, t = checked_inputs(self, cls_score, target, weight, reduction)
         loss = self.loss_function(z, t, weight, reduction, avg_factor, **ctx)
         return loss if self.loss_weight == 1 else self.loss_weight * loss
+
+
+class SumNegativeLossBase(MLCLossBase):
+    """:class:`MLCLossBase` with the defaults of the missing-label
+    papers' code (ASL, Hill, SPLC, RLC, COMIC's Multi-Focal Modifier): the
+    loss is summed over the batch (``reduction='sum'``) and unknown
+    (missing) labels count as negatives (``unknown_as='negative'``;
+    ``'ignore'`` and ``'error'`` are the other modes)."""
+
+    default_reduction = 'sum'
+    default_unknown_as = 'negative'

@@ -13,11 +13,15 @@ from .comic_class_stats import (
     normalised_cooccurrence,
     read_class_counts,
 )
-from .mlc_loss_base import MLCLossBase, as_loss_inputs, weight_reduce_loss
+from .mlc_loss_base import (
+    SumNegativeLossBase,
+    as_loss_inputs,
+    weight_reduce_loss,
+)
 
 
 @MODELS.register_module()
-class MultiFocalModifierLoss(MLCLossBase):
+class MultiFocalModifierLoss(SumNegativeLossBase):
     """Focal loss with positive/negative and head/tail exponents (code form).
 
     With ``p = σ(z)``, class weights ``w_c = (1 - ln(n_c / max n)) **
@@ -52,13 +56,10 @@ class MultiFocalModifierLoss(MLCLossBase):
             by ``w_c`` (the head/tail factor). Defaults to True.
         use_cooccurrence (bool): Apply the prior and ``neg_gain``. True.
         eps (float): Clamp of the logs. Defaults to 1e-8.
-        reduction (str): Defaults to ``'sum'`` (the code).
-        loss_weight (float): Multiplier. Defaults to 1.0.
-        unknown_as (str): ``'negative'`` (default, COMIC's "0 = negative or
-            missing"), ``'ignore'`` or ``'error'``.
+        **base_args: ``reduction``, ``loss_weight`` and ``unknown_as``
+            (see :class:`SumNegativeLossBase`; ``'negative'`` is COMIC's
+            "0 = negative or missing").
     """
-
-    default_unknown_as = 'negative'
 
     def __init__(self,
                  class_freq: Optional[ArrayOrPath] = None,
@@ -71,11 +72,8 @@ class MultiFocalModifierLoss(MLCLossBase):
                  use_class_weight: bool = True,
                  use_cooccurrence: bool = True,
                  eps: float = 1e-8,
-                 reduction: str = 'sum',
-                 loss_weight: float = 1.0,
-                 unknown_as: Optional[str] = None) -> None:
-        super().__init__(reduction=reduction, loss_weight=loss_weight,
-                         unknown_as=unknown_as)
+                 **base_args) -> None:
+        super().__init__(**base_args)
         self.gamma_pos = gamma_pos
         self.gamma_neg = gamma_neg
         self.clip = clip

@@ -14,7 +14,11 @@ from .comic_class_stats import (
     frequency_weights,
     read_class_counts,
 )
-from .mlc_loss_base import MLCLossBase, as_loss_inputs, weight_reduce_loss
+from .mlc_loss_base import (
+    SumNegativeLossBase,
+    as_loss_inputs,
+    weight_reduce_loss,
+)
 
 THRESHOLD_MODES = ('batch', 'running')
 CORRECT_MODES = ('unknown_only', 'non_positive')
@@ -65,7 +69,7 @@ class RLCState(nn.Module):
 
 
 @MODELS.register_module()
-class RLCLoss(MLCLossBase):
+class RLCLoss(SumNegativeLossBase):
     """Class-aware threshold correction of missing labels plus a focal loss.
 
     With ``q = σ(z - margin · y)`` and the threshold ``P̄_c`` (mean of
@@ -101,17 +105,14 @@ class RLCLoss(MLCLossBase):
         start_epoch (int): First (0-based) epoch with RLC active; earlier
             calls return zeros. Defaults to 0.
         eps (float): Clamp of the logs. Defaults to 1e-8.
-        reduction (str): Defaults to ``'sum'``.
-        loss_weight (float): Multiplier. Defaults to 1.0.
-        unknown_as (str): ``'negative'`` (default), ``'ignore'`` (unknowns
-            masked and never corrected) or ``'error'``.
         prior_adjust (dict, optional): Project extension (not in the
             paper): ``PriorAdjustedThreshold`` arguments; the absolute test
             becomes ``σ(z − m·y − τ_d(logit π̂_k − logit π̄)) > tau``.
             Defaults to None.
+        **base_args: ``reduction``, ``loss_weight`` and ``unknown_as``
+            (see :class:`SumNegativeLossBase`; with ``'ignore'``, unknowns
+            are masked and never corrected).
     """
-
-    default_unknown_as = 'negative'
 
     def __init__(self,
                  class_freq: Optional[ArrayOrPath] = None,
@@ -126,12 +127,9 @@ class RLCLoss(MLCLossBase):
                  correct: str = 'unknown_only',
                  start_epoch: int = 0,
                  eps: float = 1e-8,
-                 reduction: str = 'sum',
-                 loss_weight: float = 1.0,
-                 unknown_as: Optional[str] = None,
-                 prior_adjust: Optional[dict] = None) -> None:
-        super().__init__(reduction=reduction, loss_weight=loss_weight,
-                         unknown_as=unknown_as)
+                 prior_adjust: Optional[dict] = None,
+                 **base_args) -> None:
+        super().__init__(**base_args)
         # project extension (configs/pll/README.md), off by default:
         # the absolute test q > tau uses prior-adjusted logits
         self.prior_adjust = build_prior_threshold(prior_adjust)

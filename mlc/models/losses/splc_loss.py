@@ -10,7 +10,7 @@ from mlc.models.utils.prior_threshold import build_prior_threshold
 from mlc.registry import MODELS
 from mlc.utils.choices import check_choice
 from .mlc_loss_base import (
-    MLCLossBase,
+    SumNegativeLossBase,
     as_loss_inputs,
     flip_sign,
     weight_reduce_loss,
@@ -112,7 +112,7 @@ class SPLCState:
 
 
 @MODELS.register_module()
-class SPLCLoss(MLCLossBase):
+class SPLCLoss(SumNegativeLossBase):
     """Focal-margin loss with self-paced correction of missing labels.
 
     1. ``z' = z - margin`` on observed positives, ``z' = z`` elsewhere;
@@ -150,18 +150,14 @@ class SPLCLoss(MLCLossBase):
             ``'unknown_only'`` (t == -1, default) or ``'non_positive'``
             (every entry that is not an observed positive, as the official
             code, which flips any entry).
-        reduction (str): Defaults to ``'sum'`` (the paper's).
-        loss_weight (float): Multiplier. Defaults to 1.0.
-        unknown_as (str, optional): ``'negative'`` (default), ``'ignore'``
-            (then ``'unknown_only'`` corrects nothing that counts) or
-            ``'error'``.
         prior_adjust (dict, optional): Project extension (not in the
             paper): ``PriorAdjustedThreshold`` arguments (``tau_d``,
             ``momentum``); the correction test becomes
             ``σ(z' − τ_d(logit π̂_k − logit π̄)) > tau``. Defaults to None.
+        **base_args: ``reduction``, ``loss_weight`` and ``unknown_as``
+            (see :class:`SumNegativeLossBase`; with ``'ignore'``,
+            ``'unknown_only'`` corrects nothing that counts).
     """
-
-    default_unknown_as = 'negative'
 
     def __init__(self,
                  tau: float = 0.6,
@@ -170,12 +166,9 @@ class SPLCLoss(MLCLossBase):
                  gamma: float = 2.0,
                  correction: bool = True,
                  correct: str = 'unknown_only',
-                 reduction: str = 'sum',
-                 loss_weight: float = 1.0,
-                 unknown_as: Optional[str] = None,
-                 prior_adjust: Optional[dict] = None) -> None:
-        super().__init__(reduction=reduction, loss_weight=loss_weight,
-                         unknown_as=unknown_as)
+                 prior_adjust: Optional[dict] = None,
+                 **base_args) -> None:
+        super().__init__(**base_args)
         # project extension (configs/pll/README.md), off by default
         self.prior_adjust = build_prior_threshold(prior_adjust)
         check_choice('SPLCLoss', 'correct', correct, CORRECT_MODES)

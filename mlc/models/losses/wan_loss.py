@@ -80,24 +80,22 @@ class WANLoss(MLCLossBase):
             ``None`` (default) uses ``1 / (C - 1)``.
         eps (float, optional): Added inside the logs; defaults to 1e-5
             (the authors'); None gives the exact loss.
-        reduction (str): Defaults to ``'mean'`` (over the B x C entries,
-            the authors'); see :class:`MLCLossBase`.
-        loss_weight (float): Multiplier. Defaults to 1.0.
-        unknown_as (str, optional): ``'weak_negative'`` (default),
-            ``'negative'`` (plain BCE), ``'ignore'`` or ``'error'``.
+        **base_args: ``reduction`` (default ``'mean'``, over the B x C
+            entries, the authors'), ``loss_weight`` and ``unknown_as``
+            (``'weak_negative'`` by default, ``'negative'``: plain BCE,
+            ``'ignore'`` or ``'error'``): see :class:`MLCLossBase`.
     """
 
     default_unknown_as = 'weak_negative'
     extra_unknown_modes = ('weak_negative', )
+    functional = staticmethod(wan_loss)
+    hyper_parameters = ('weak_weight', 'eps')
 
     def __init__(self,
                  weak_weight: Optional[float] = None,
                  eps: Optional[float] = 1e-5,
-                 reduction: str = 'mean',
-                 loss_weight: float = 1.0,
-                 unknown_as: Optional[str] = None) -> None:
-        super().__init__(reduction=reduction, loss_weight=loss_weight,
-                         unknown_as=unknown_as)
+                 **base_args) -> None:
+        super().__init__(**base_args)
         if weak_weight is not None and weak_weight < 0:
             raise ValueError(f'WANLoss: weak_weight must be >= 0, got '
                              f'{weak_weight}')
@@ -106,10 +104,3 @@ class WANLoss(MLCLossBase):
                              f'{eps}')
         self.weak_weight = weak_weight
         self.eps = eps
-
-    def loss_function(self, z: torch.Tensor, t: torch.Tensor,
-                      weight: Optional[torch.Tensor], reduction: str,
-                      avg_factor: Optional[float], **ctx) -> torch.Tensor:
-        """:func:`wan_loss` with this module's settings."""
-        return wan_loss(z, t, weight, self.weak_weight, self.eps, reduction,
-                        avg_factor, self.unknown_as)

@@ -4,16 +4,15 @@ from typing import Tuple
 
 import numpy as np
 import torch
-import torch.nn as nn
 
 from mlc.datasets.sparse_labels import index_dtype
-from .lazy_buffers import resize_buffers_from
+from .sparse_table import SparseTable, row_ranges
 
 #: rows of the dense candidate matrix read at a time when building the CSR
 BUILD_CHUNK = 1 << 16
 
 
-class CandidateTable(nn.Module):
+class CandidateTable(SparseTable):
     """(N, C) float32 confidences, non-zero only on the candidate sets.
 
     Three buffers, saved in checkpoints: ``indptr`` (N + 1,) int64 (row
@@ -31,19 +30,9 @@ class CandidateTable(nn.Module):
 
     def __init__(self) -> None:
         super().__init__()
-        self.register_buffer('dims', torch.zeros(2, dtype=torch.int64))
         self.register_buffer('indptr', torch.zeros(1, dtype=torch.int64))
         self.register_buffer('indices', torch.zeros(0, dtype=torch.int16))
         self.register_buffer('values', torch.zeros(0, dtype=torch.float32))
-
-    @property
-    def shape(self) -> Tuple[int, int]:
-        """(N, C); (0, 0) until filled or loaded."""
-        return tuple(int(d) for d in self.dims)
-
-    @property
-    def device(self) -> torch.device:
-        return self.values.device
 
     @property
     def nnz(self) -> int:
@@ -128,15 +117,4 @@ class CandidateTable(nn.Module):
         the rows ``idx``."""
         idx = idx.to(self.device).long()
         start = self.indptr[idx]
-        length = self.indptr[idx + 1] - start
-        row_of = torch.repeat_interleave(
-            torch.arange(idx.numel(), device=self.device), length)
-        first = length.cumsum(0) - length
-        take = torch.arange(int(length.sum()), device=self.device) + \
-            torch.repeat_interleave(start - first, length)
-        return row_of, take
-
-    def _load_from_state_dict(self, state_dict, prefix, *args,
-                              **kwargs) -> None:
-        resize_buffers_from(self, state_dict, prefix, list(self._buffers))
-        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+        return row_ranges(start, self.indptr[idx + 1] - start)

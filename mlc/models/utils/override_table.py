@@ -3,9 +3,8 @@ from typing import Dict, Tuple
 
 import numpy as np
 import torch
-import torch.nn as nn
 
-from .lazy_buffers import resize_buffers_from
+from .sparse_table import SparseTable, row_ranges
 
 #: writes between merges of the delta into the sorted arrays, and the most
 #: delta entries held before a merge
@@ -13,7 +12,7 @@ MERGE_EVERY = 64
 MAX_DELTA_ENTRIES = 1 << 20
 
 
-class OverrideTable(nn.Module):
+class OverrideTable(SparseTable):
     """(N, C) int8 labels in {1, 0, -1} = a label store (the *base*: the
     training labels, e.g. a memory-mapped ``SparseLabelStore`` shared by
     every process) plus the entries that differ from it.
@@ -45,7 +44,6 @@ class OverrideTable(nn.Module):
     def __init__(self, merge_every: int = MERGE_EVERY,
                  max_delta: int = MAX_DELTA_ENTRIES) -> None:
         super().__init__()
-        self.register_buffer('dims', torch.zeros(2, dtype=torch.int64))
         self.register_buffer('keys', torch.zeros(0, dtype=torch.int64))
         self.register_buffer('values', torch.zeros(0, dtype=torch.int8))
         self.base = None
@@ -55,15 +53,6 @@ class OverrideTable(nn.Module):
         self._delta: Dict[int, Tuple[np.ndarray, np.ndarray]] = {}
         self._delta_entries = 0
         self._writes = 0
-
-    @property
-    def shape(self) -> Tuple[int, int]:
-        """(N, C); (0, 0) until initialised or loaded."""
-        return tuple(int(d) for d in self.dims)
-
-    @property
-    def device(self) -> torch.device:
-        return self.keys.device
 
     @property
     def num_overrides(self) -> int:
@@ -167,12 +156,7 @@ class OverrideTable(nn.Module):
         start = torch.searchsorted(self.keys, idx * num_classes)
         length = torch.searchsorted(self.keys, (idx + 1) * num_classes) - \
             start
-        row_of = torch.repeat_interleave(
-            torch.arange(idx.numel(), device=self.device), length)
-        first = length.cumsum(0) - length
-        take = torch.arange(int(length.sum()), device=self.device) + \
-            torch.repeat_interleave(start - first, length)
-        return row_of, take
+        return row_ranges(start, length)
 
     def _clear_delta(self) -> None:
         self._delta = {}
@@ -194,6 +178,5 @@ class OverrideTable(nn.Module):
     def _load_from_state_dict(self, state_dict, prefix, *args,
                               **kwargs) -> None:
         self._clear_delta()
-        resize_buffers_from(self, state_dict, prefix, list(self._buffers))
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
