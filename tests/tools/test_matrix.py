@@ -1,4 +1,5 @@
-"""tools/analysis_tools/matrix: resumable driver, tables, claims, configs.
+"""tools/analysis_tools/matrix: resumable driver, tables, configs (the
+claims: test_matrix_claims.py).
 
 The driver runs with an injected fake runner that writes metrics (no
 training); the numbers are hand-computed.
@@ -14,7 +15,6 @@ sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis_tools'))
 
 from matrix import driver, figures  # noqa: E402
 from matrix.cell_config import converge, select_build  # noqa: E402
-from matrix.claims import Claim, Comparison, verdict  # noqa: E402
 from matrix.definition import (  # noqa: E402
     PLL_SETTINGS,
     PRETRAIN,
@@ -135,53 +135,6 @@ def test_failed_run_is_reported_and_retried(tmp_path):
     fake = FakeRunner()
     driver.run_matrix([block], [0], root, runner=fake, columns=['missing'])
     assert len(fake.calls) == 2  # nothing was saved for the failed runs
-
-
-def _results(a, b):
-    return {('multilabel', 'A', 'c'): [{'metrics': {'x/mAP': v}} for v in a],
-            ('multilabel', 'B', 'c'): [{'metrics': {'x/mAP': v}} for v in b]}
-
-
-CLAIM = Claim('p', 'A beats B', (Comparison('multilabel', 'A', 'B', 'c',
-                                            'mAP'), ))
-
-
-@pytest.mark.parametrize('a,b,expected', [
-    ([70.0, 72.0], [60.0, 61.0], 'holds'),          # +10.5 > std 1
-    ([70.0, 80.0], [70.0, 71.0], 'does not hold'),  # +4.5 < std 5
-    ([60.0, 61.0], [70.0, 72.0], 'does not hold'),  # negative
-    ([70.0], [60.0], 'not tested'),                 # n=1: no seed std
-])
-def test_claim_verdict(a, b, expected):
-    status, evidence = verdict(CLAIM, _results(a, b))
-    assert status == expected
-    d = np.mean(a) - np.mean(b)
-    std, n = max(np.std(a), np.std(b)), min(len(a), len(b))
-    assert evidence == [f'A − B, c, mAP: {d:+.2f} (seed std {std:.2f}, '
-                        f'n={n})']
-
-
-def test_claim_missing_cell_and_failure_wins():
-    results = _results([70.0, 72.0], [80.0, 81.0])
-    claim = Claim('p', 'two', CLAIM.comparisons + (
-        Comparison('multilabel', 'A', 'Z', 'c', 'mAP'), ))
-    status, evidence = verdict(claim, results)
-    assert status == 'does not hold'  # a tested comparison failed
-    assert evidence[1].endswith('missing cell')
-    status, _ = verdict(claim, _results([90.0, 91.0], [80.0, 81.0]))
-    assert status == 'not tested'
-
-
-def test_claim_versus_metric_is_gain_difference():
-    def runs(top1, few):
-        return [{'metrics': {'pll/top1': t, 'pll/top1_few': f}}
-                for t, f in zip(top1, few)]
-    results = {('pll', 'R', 'c'): runs([52, 54], [40, 42]),
-               ('pll', 'C', 'c'): runs([50, 50], [30, 30])}
-    comp = Comparison('pll', 'R', 'C', 'c', 'top1_few', versus='top1')
-    d = comp.delta(results)
-    assert d.value == pytest.approx((41 - 30) - (53 - 50))
-    assert d.std == pytest.approx(1.0)
 
 
 def test_converge_stretches_cosine_and_adds_early_stopping():
@@ -331,18 +284,6 @@ def test_epochs_flag_runs_still_improving_at_the_cap():
     assert epochs([{'epochs': 12, 'best_epoch': 10}], 12) == '12 (10)'
 
 
-def test_claim_leaves_out_cells_that_cannot_run():
-    claim = Claim('p', 'two', CLAIM.comparisons + (
-        Comparison('multilabel', 'A', 'B', 'other', 'mAP'), ))
-    skipped = {('multilabel', 'B', 'other'): 'no such build'}
-    status, evidence = verdict(claim, _results([70.0, 72.0], [60.0, 61.0]),
-                               skipped)
-    assert status == 'holds'
-    assert evidence[1] == 'A − B, other, mAP: cannot run (no such build)'
-    only = Claim('p', 'one', claim.comparisons[1:])
-    assert verdict(only, {}, skipped)[0] == 'not tested'
-
-
 def test_train_and_test_in_best_only_tests_best_and_resumes(tmp_path,
                                                              monkeypatch):
     import json
@@ -390,3 +331,30 @@ def test_cli_refuses_unknown_rows_and_smoke_into_results(tmp_path):
         run_matrix.main(common + ['--rows', 'Foo'])
     with pytest.raises(SystemExit, match='--smoke runs are not results'):
         run_matrix.main(['--smoke', '8'])
+    with pytest.raises(SystemExit, match='--max-epochs is a schedule check'):
+        run_matrix.main(common + ['--max-epochs', '16'])
+
+
+def test_schedule_check_caps_runs_and_flags_its_own_cap(tmp_path):
+    """--max-epochs replaces the cap of every cell's rule and of the
+    report's 'reached the cap' flag (a run stopping at 16 with its best
+    epoch last is flagged under cap 16, not under the matrix's 8)."""
+    from matrix.definition import CONVERGENCE
+    from matrix.runner import convergence
+    rule = convergence(0, 16)
+    assert rule['max_epochs'] == 16 and CONVERGENCE['max_epochs'] == 8
+    assert {k: v for k, v in rule.items() if k != 'max_epochs'} == {
+        k: v for k, v in CONVERGENCE.items() if k != 'max_epochs'}
+    block, root = small_block(), str(tmp_path / 'runs')
+
+    def capped(cell, seed, work_dir):
+        return dict(metrics={'multi-label/mAP': 60.0}, epochs=16,
+                    best_epoch=16, per_class=None, scalars=None)
+
+    driver.run_matrix([block], [0], root, runner=capped, rows=['BCE'])
+    out = str(tmp_path / 'm.md')
+    text = driver.report([block], [0], root, str(tmp_path / 'f'), out,
+                         max_epochs=16)
+    assert 'at most 16' in text and '| 16 (16)* |' in text
+    text = driver.report([block], [0], root, str(tmp_path / 'f'), out)
+    assert '| 16 (16) |' in text

@@ -42,6 +42,11 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='plumbing check: every split cut to its first '
                         'N images, 2 epochs; needs its own --work-root and '
                         '--out')
+    parser.add_argument('--max-epochs', type=int, default=None,
+                        metavar='N', help='schedule check: cap every cell at '
+                        'N epochs instead of the matrix cap (cosine '
+                        'schedules end there); needs its own --work-root and '
+                        '--out')
     parser.add_argument('--report-only', action='store_true',
                         help='write the report from the finished runs only')
     parser.add_argument('--debug', action='store_true',
@@ -64,15 +69,22 @@ def main_(args: argparse.Namespace) -> None:
                        or args.out == defaults.out):
         raise ValueError('--smoke runs are not results: give them their own '
                          '--work-root and --out')
+    if args.max_epochs is not None and (
+            args.work_root == defaults.work_root or args.out == defaults.out
+            or args.fig_dir == defaults.fig_dir):
+        raise ValueError('--max-epochs is a schedule check beside the '
+                         'matrix: give it its own --work-root, --out and '
+                         '--fig-dir')
     check_writable_dir(args.work_root, '--work-root')
     check_output_file(args.out, '.md', '--out')
     failures = {}
     if not args.report_only:
         failures = run_matrix(selected, args.seeds, args.work_root,
                               args.jobs, smoke=args.smoke, rows=args.rows,
-                              columns=args.columns)
+                              columns=args.columns,
+                              max_epochs=args.max_epochs)
     report(selected, args.seeds, args.work_root, args.fig_dir, args.out,
-           failures)
+           failures, args.max_epochs)
     print(f'[matrix] report written to {args.out}')
 
 

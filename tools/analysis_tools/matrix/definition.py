@@ -44,7 +44,9 @@ CONVERGENCE = dict(max_epochs=8, min_epochs=6, patience=3, min_delta=0.1)
 
 @dataclass(frozen=True)
 class Frozen:
-    """A paper's frozen-trunk regime.
+    """A paper's pre-trained-trunk regime: the trunk starts from the clean
+    pre-training and is frozen, partly frozen, or fine-tuned (``options``
+    empty).
 
     Attributes:
         init_key (str): Dotted config key of the trunk's ``init_cfg``
@@ -161,6 +163,10 @@ BCE_TRUNK_FROZEN = Frozen(
 BCE_STAGE3_FROZEN = Frozen(
     'model.backbone.init_cfg', {'model.backbone.frozen_stages': 3},
     'stem..layer3 frozen; layer4 and head train')
+#: the Hill / SPLC / ASL papers fine-tune an ImageNet ResNet-50: every
+#: layer trains from the pre-trained trunk
+FINE_TUNED = Frozen('model.backbone.init_cfg', {},
+                    'nothing frozen: every layer fine-tunes')
 PU_MLC_FROZEN = Frozen(
     'model.backbone.init_cfg',
     {'model.frozen_stages': 3, 'model.norm_eval_all': True},
@@ -196,6 +202,15 @@ _BCE = 'configs/baselines/bce_r18_digitmosaic-pl40.py'
 #: reference rows of the frozen regimes
 BCE_FROZEN = 'BCE, frozen trunk'
 BCE_STAGE3 = 'BCE, stem..layer3 frozen'
+#: the fine-tuning regime of the missing-label papers: its reference row,
+#: and its columns (clean and the missing-label ones: the compute budget)
+BCE_FINE_TUNED = 'BCE, fine-tuned'
+FINE_TUNED_SKIP = {
+    c: 'fine-tuning regime rows run in clean, missing and single only '
+       '(the missing-label claims; compute budget)'
+    for c in ('long-tail', 'plt', 'noise', 'lt-noise')}
+_HILL = 'configs/hill/hill_r18_digitmosaic-pl40.py'
+_SPLC = 'configs/splc/splc_r18_digitmosaic-pl40.py'
 ML_ROWS = (
     Row('BCE', _BCE),
     Row(BCE_FROZEN, _BCE, frozen=BCE_TRUNK_FROZEN),
@@ -203,12 +218,16 @@ ML_ROWS = (
     Row('Focal', 'configs/baselines/focal_r18_digitmosaic-pl40.py'),
     Row('ASL', 'configs/baselines/asl_r18_digitmosaic-pl40.py'),
     Row('WAN', 'configs/baselines/wan_r18_digitmosaic-pl40.py'),
-    Row('Hill', 'configs/hill/hill_r18_digitmosaic-pl40.py'),
-    Row('SPLC', 'configs/splc/splc_r18_digitmosaic-pl40.py',
-        correction_keys=_SPLC_KEYS),
-    Row('SPLC + prior adj.', 'configs/splc/splc_r18_digitmosaic-pl40.py',
+    Row('Hill', _HILL),
+    Row('SPLC', _SPLC, correction_keys=_SPLC_KEYS),
+    Row('SPLC + prior adj.', _SPLC,
         options={'model.head.loss.prior_adjust': _PRIOR_ADJUST},
         skip=PRIOR_ADJUST_SKIP, correction_keys=_SPLC_KEYS),
+    Row(BCE_FINE_TUNED, _BCE, frozen=FINE_TUNED, skip=FINE_TUNED_SKIP),
+    Row('Hill, fine-tuned', _HILL, frozen=FINE_TUNED, skip=FINE_TUNED_SKIP,
+        baseline=BCE_FINE_TUNED),
+    Row('SPLC, fine-tuned', _SPLC, frozen=FINE_TUNED, skip=FINE_TUNED_SKIP,
+        correction_keys=_SPLC_KEYS, baseline=BCE_FINE_TUNED),
     Row('PU-MLC', 'configs/pu_mlc/pu-mlc_r18_digitmosaic-pl40.py',
         frozen=PU_MLC_FROZEN, baseline=BCE_STAGE3),
     Row('COMIC', 'configs/comic/comic_r18-frozen_digitmosaic-plt.py',

@@ -82,26 +82,39 @@ def run_cell(cell: Cell, seed: int, work_root: str,
 SMOKE_CONVERGENCE = dict(max_epochs=2, patience=1, min_delta=0.1)
 
 
-def default_runner(work_root: str, smoke: int = 0) -> Runner:
+def convergence(smoke: int = 0,
+                max_epochs: Optional[int] = None) -> Dict[str, Any]:
+    """The convergence rule of the runs: :data:`CONVERGENCE` with its cap
+    replaced by ``max_epochs`` (a schedule check), or the smoke rule."""
+    if smoke:
+        return SMOKE_CONVERGENCE
+    return dict(CONVERGENCE, max_epochs=max_epochs or
+                CONVERGENCE['max_epochs'])
+
+
+def default_runner(work_root: str, smoke: int = 0,
+                   max_epochs: Optional[int] = None) -> Runner:
     """Train/test with the real tools (pre-training the frozen trunk of the
     block's geometry first when the row needs it). ``smoke`` > 0 limits
-    every split to its first ``smoke`` images and 2 epochs."""
+    every split to its first ``smoke`` images and 2 epochs; ``max_epochs``
+    replaces the cap of :data:`CONVERGENCE`."""
     build = dict(indices=smoke) if smoke else None
-    convergence = SMOKE_CONVERGENCE if smoke else CONVERGENCE
+    rule = convergence(smoke, max_epochs)
 
     def runner(cell: Cell, seed: int, work_dir: str) -> Dict[str, Any]:
         if cell.row.runner == 'plain_cnn':
             return run_plain_cnn(cell, seed, work_dir, smoke)
         options = dict(cell.row.options)
         if cell.row.frozen is not None:
-            ckpt = pretrained_trunk(work_root, cell.block.geometry, smoke)
+            ckpt = pretrained_trunk(work_root, cell.block.geometry, smoke,
+                                    max_epochs)
             options[cell.row.frozen.init_key] = dict(
                 type='Pretrained', checkpoint=ckpt, prefix='backbone.')
             options.update(cell.row.frozen.options)
         cfg = cell_config(osp.join(run_seeds.ROOT, cell.row.config),
                           cell.column.variant,
                           cell.block.geometry, MONITOR[cell.block.metric],
-                          convergence, options, build)
+                          rule, options, build)
         return train_config(cfg, seed, work_dir)
 
     return runner
@@ -145,10 +158,10 @@ def _epoch(path: str) -> Optional[int]:
 
 
 def pretrained_trunk(work_root: str, geometry: Optional[str],
-                     smoke: int = 0) -> str:
+                     smoke: int = 0, max_epochs: Optional[int] = None) -> str:
     """Best-on-val checkpoint of the clean pre-training on the other data
     seed, in ``geometry`` (trained once, converged, on first use;
-    ``smoke``: see :func:`default_runner`)."""
+    ``smoke``, ``max_epochs``: see :func:`default_runner`)."""
     work_dir = osp.abspath(osp.join(work_root, 'pretrain',
                                     geometry or 'default'))
     if load_result(work_dir) is None:
@@ -160,7 +173,7 @@ def pretrained_trunk(work_root: str, geometry: Optional[str],
             build['indices'] = smoke
         cfg = cell_config(osp.join(run_seeds.ROOT, PRETRAIN['config']),
                           PRETRAIN['variant'], geometry, MONITOR['mAP'],
-                          SMOKE_CONVERGENCE if smoke else CONVERGENCE,
+                          convergence(smoke, max_epochs),
                           build=build)
         result = train_config(cfg, PRETRAIN['seed'], work_dir)
         with open(osp.join(work_dir, 'result.json'), 'w') as f:

@@ -5,7 +5,6 @@ the frozen-trunk regimes. Every number comes from the results."""
 from typing import Dict, List, Optional
 
 from .definition import (
-    CONVERGENCE,
     Block,
     Cell,
     Column,
@@ -116,14 +115,15 @@ def group_table(block: Block, results: Results, rows: List[Row],
 
 
 def epoch_table(block: Block, results: Results, rows: List[Row],
-                notes: Footnotes) -> List[str]:
-    """Epochs trained (best-on-val epoch), means over seeds."""
+                notes: Footnotes, cap: int) -> List[str]:
+    """Epochs trained (best-on-val epoch), means over seeds; ``cap``: the
+    runs' epoch cap."""
     body = []
     for row in rows:
         line = [row_label(row, notes)]
         for column in block.columns:
             text = epochs(results.get((block.name, row.name, column.name),
-                                      []), CONVERGENCE['max_epochs'])
+                                      []), cap)
             line.append(text or '–')
         body.append(line)
     return _grid(['method'] + [c.name for c in block.columns], body)
@@ -131,8 +131,8 @@ def epoch_table(block: Block, results: Results, rows: List[Row],
 
 def block_section(block: Block, results: Results,
                   failures: Dict[str, str], notes: Footnotes,
-                  titles: Dict[str, str]) -> List[str]:
-    """The markdown section of one block."""
+                  titles: Dict[str, str], cap: int) -> List[str]:
+    """The markdown section of one block (``cap``: the runs' epoch cap)."""
     main = [r for r in block.rows if not r.ablation_of]
     ablations = [r for r in block.rows if r.ablation_of]
     geometry = block.geometry or 'default'
@@ -151,7 +151,7 @@ def block_section(block: Block, results: Results,
         out += _ablation_table(block, results, failures, notes, ablations)
     out += ['', 'Epochs trained (best-on-val epoch), mean over seeds; * = '
             'a seed reached the cap with its best epoch last:', '']
-    out += epoch_table(block, results, block.rows, notes)
+    out += epoch_table(block, results, block.rows, notes, cap)
     return out + ['']
 
 
