@@ -146,6 +146,23 @@ def test_issue_report_counts_true_issues():
     assert rep['missing']['true'] == 3 and rep['image']['true'] == 4
 
 
+def test_pointed_images_need_the_top_label_right():
+    # image 0: a true missing label (col 1) but the top suspicion is col 0
+    # (a correct positive); image 1: top suspicion is its true issue
+    observed = np.array([[1, 0], [0, 0], [1, 0]], np.int8)
+    clean = np.array([[1, 1], [1, 0], [1, 0]], np.int8)
+    margins = np.array([[.9, .5], [.8, .1], [.0, .2]])
+    image_score = np.array([.9, .8, .2])
+    flagged = np.array([True, True, False])
+    rep = issue_report(margins, margins > .3, observed, clean, [1, 2, 3],
+                       image_score, flagged)
+    assert rep['image']['P@2'] == 1  # both ranked images have an issue
+    pointed = rep['image_pointed']
+    assert pointed['P@1'] == 0 and pointed['P@2'] == .5
+    assert pointed['true'] == 2 and pointed['flagged'] == 2
+    assert pointed['precision'] == .5 and pointed['recall'] == .5
+
+
 def test_score_collector_keeps_each_sample_once(tmp_path):
     metric = DumpPredictions(str(tmp_path / 's.npz'), with_targets=False)
     rows = [(2, [.1, .2]), (0, [.3, .4]), (1, [.5, .6]), (2, [.1, .2])]

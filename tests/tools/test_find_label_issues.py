@@ -217,7 +217,8 @@ def test_benchmark_compares_with_cleanlab_on_saved_scores(tmp_path):
         assert rep['missing']['true'] + rep['spurious']['true'] == 10
         assert rep['image']['true'] == 10
     lines = bench.ranking_table(reports, [5, 10])
-    assert sum(line.startswith('| cleanlab |') for line in lines) == 3
+    # missing, spurious, images with an issue, images pointed at
+    assert sum(line.startswith('| cleanlab |') for line in lines) == 4
 
 
 def test_fold_config_retargets_every_training_loader(setup, tmp_path):

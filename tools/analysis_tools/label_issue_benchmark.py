@@ -58,7 +58,9 @@ from mlc.utils.cli import (  # noqa: E402
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 VIEWS = (('missing', 'missing positives'), ('spurious', 'spurious positives'),
-         ('image', 'images with an issue'))
+         ('image', 'images with an issue'),
+         ('image_pointed', 'images whose most suspected label is a true '
+          'issue'))
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -193,7 +195,10 @@ def benchmark(args: argparse.Namespace, argv: List[str]) -> None:
             'for missing, observed 1 for spurious positives) or image; '
             '"flagged" is the set each method reports (ours: margin > 0, '
             "cleanlab: its per-class `find_label_issues`), its precision "
-            'and recall against the clean labels. Values in %.', '']
+            'and recall against the clean labels. The last view asks '
+            'whether the label a re-annotator is sent to (the largest pair '
+            "score of the image: our margin, cleanlab's 1 - self-confidence) "
+            'is a true issue. Values in %.', '']
     for variant in args.variants:
         base = osp.abspath(osp.join(args.work_root, variant))
         issues = osp.join(base, 'issues')

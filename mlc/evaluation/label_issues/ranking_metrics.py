@@ -4,7 +4,10 @@ Ground truth of a simulated benchmark (``clean_pos`` of the annotation):
 
 - a **missing** positive is an observed 0 or -1 whose clean label is 1;
 - a **spurious** positive is an observed 1 whose clean label is 0;
-- an image has an issue when any of its labels is one of these.
+- an image has an issue when any of its labels is one of these;
+- an image is **pointed at** when its most suspected label (the largest
+  pair score of its row) is one of these: what a re-annotator is sent to
+  look at is wrong, not merely some label of the image.
 """
 from typing import Dict, Sequence
 
@@ -108,7 +111,9 @@ def issue_report(margins: np.ndarray, flagged: np.ndarray,
         image_flagged (np.ndarray): (N,) bool reported images.
 
     Returns:
-        dict: ``missing``, ``spurious`` and ``image`` -> metrics.
+        dict: ``missing``, ``spurious``, ``image`` and ``image_pointed``
+        (images ranked by ``image_score`` whose most suspected label is a
+        true issue; recall over the images with an issue) -> metrics.
     """
     truth = true_issues(observed, clean)
     pos = (observed == 1).ravel()
@@ -121,4 +126,30 @@ def issue_report(margins: np.ndarray, flagged: np.ndarray,
     image_truth = (truth['missing'] | truth['spurious']).any(1)
     out['image'] = ranked_report(image_score, image_flagged, image_truth,
                                  np.ones(len(image_truth), bool), ks)
+    out['image_pointed'] = pointed_report(margins, truth, image_score,
+                                          image_flagged, ks)
+    return out
+
+
+def pointed_report(margins: np.ndarray, truth: Dict[str, np.ndarray],
+                   image_score: np.ndarray, image_flagged: np.ndarray,
+                   ks: Sequence[int]) -> Dict[str, float]:
+    """Precision@k and flagged precision/recall of images whose most
+    suspected label is a true issue.
+
+    Args:
+        margins (np.ndarray): (N, C) pair suspicion.
+        truth (dict): ``missing`` and ``spurious`` (N, C) bool masks.
+        image_score (np.ndarray): (N,) image suspicion (larger first).
+        image_flagged (np.ndarray): (N,) bool reported images.
+        ks (Sequence[int]): Cut-offs.
+    """
+    issue = truth['missing'] | truth['spurious']
+    rows = np.arange(len(issue))
+    pointed = issue[rows, np.argmax(margins, axis=1)]
+    num_true = int(issue.any(1).sum())
+    order = np.argsort(-image_score, kind='stable')
+    out = precision_recall_at(pointed[order], num_true, ks)
+    out.update(precision_recall_at(pointed[image_flagged], num_true, ()))
+    out['true'] = float(num_true)
     return out
