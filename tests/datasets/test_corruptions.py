@@ -172,6 +172,8 @@ def test_cli_chain_matches_library(tmp_path, monkeypatch, capsys):
         '--op', 'longtail_subsample:profile=exp,n_max=120,rho=10',
         '--op', 'drop_positives_hill:k=2',
         '--op', 'split_holdout:frac=0.25'])
+    # as `python tools/dataset_converters/corrupt_labels.py` does
+    monkeypatch.syspath_prepend(osp.join(ROOT, 'tools', 'dataset_converters'))
     runpy.run_path(osp.join(ROOT, 'tools', 'dataset_converters',
                             'corrupt_labels.py'), run_name='__main__')
     expected = drop_positives_hill(longtail_subsample(

@@ -1,6 +1,10 @@
 """tools/dataset_converters/converter_cli.py and the provenance-stamped
-annotation of converter_utils.py: the parts every converter shares."""
+annotation of converter_utils.py: the parts every converter shares, and
+every converter's entry point through run_converter."""
+import ast
+import os
 import os.path as osp
+import runpy
 import sys
 
 import numpy as np
@@ -79,3 +83,48 @@ def test_converted_annotation_carries_one_provenance_entry(tmp_path):
     assert ann['metainfo']['unlisted'] == -1
     assert [(e['pos'], e['neg']) for e in ann['data_list']] == [
         ([0], []), ([1], [0])]
+
+
+CONVERTERS = sorted(
+    name for name in os.listdir(osp.join(ROOT, 'tools', 'dataset_converters'))
+    if name.endswith('.py') and name not in ('converter_cli.py',
+                                             'converter_utils.py'))
+#: tools that report bad input in one line without run_converter:
+#: make_cifar_lt_pll.py calls run_cli with its own --debug option,
+#: make_digitmosaic.py ends with parser.exit on a build error
+OWN_ERROR_HANDLING = ('make_cifar_lt_pll.py', 'make_digitmosaic.py')
+
+
+def main_block_calls(path: str) -> list:
+    """Names of the functions called in the ``if __name__ == '__main__'``
+    block of ``path``."""
+    tree = ast.parse(open(path, encoding='utf-8').read())
+    blocks = [node for node in tree.body if isinstance(node, ast.If)
+              and ast.unparse(node.test) == "__name__ == '__main__'"]
+    return [ast.unparse(call.func) for block in blocks
+            for call in ast.walk(block) if isinstance(call, ast.Call)]
+
+
+@pytest.mark.parametrize('name', [n for n in CONVERTERS
+                                  if n not in OWN_ERROR_HANDLING])
+def test_converter_main_goes_through_run_converter(name):
+    calls = main_block_calls(
+        osp.join(ROOT, 'tools', 'dataset_converters', name))
+    assert calls == ['run_converter'], (name, calls)
+
+
+def test_malformed_input_of_corrupt_labels_is_one_line(tmp_path,
+                                                       monkeypatch):
+    # the script run as __main__, in-process
+    bad = tmp_path / 'bad.json'
+    bad.write_text('{"metainfo": {}, "data_list": [')
+    script = osp.join(ROOT, 'tools', 'dataset_converters', 'corrupt_labels.py')
+    monkeypatch.setattr(sys, 'argv', [
+        script, str(bad), str(tmp_path / 'out.json'),
+        '--op', 'keep_positives_bernoulli:p_keep=0.5'])
+    with pytest.raises(SystemExit) as info:
+        runpy.run_path(script, run_name='__main__')
+    message = info.value.code
+    assert isinstance(message, str) and '\n' not in message, message
+    assert message.startswith('error: ') and str(bad) in message, message
+    assert not (tmp_path / 'out.json').exists()

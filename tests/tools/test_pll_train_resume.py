@@ -6,6 +6,7 @@ the test run the tools' main in-process)."""
 import json
 import os
 import os.path as osp
+import types
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from PIL import Image
 from test_cli import evaluate_inprocess, train_inprocess
 
 import mlc  # noqa: F401
+from mlc.engine.loops.two_stage_train_loop import TwoStageTrainLoop
 from mlc.utils import register_all_modules
 
 
@@ -280,3 +282,13 @@ def test_solar_stage_cosine_refuses_a_second_schedule(tiny_pll, tmp_path):
                        stage_cosine=dict(eta_min=1e-5, T_max=9))
     with pytest.raises(ValueError, match=r"may not set \['T_max'\]"):
         run_inprocess(cfg)
+
+
+@pytest.mark.parametrize('stage_cosine', [True, 1e-5, 'cosine'])
+def test_solar_stage_cosine_not_a_dict_is_one_clear_error(stage_cosine):
+    # a switch or a bare eta_min instead of the scheduler's arguments
+    runner = types.SimpleNamespace(param_schedulers=None)
+    with pytest.raises(TypeError, match='TwoStageTrainLoop: stage_cosine '
+                       'must be a dict'):
+        TwoStageTrainLoop(runner, dict(), stage1_epochs=1, max_epochs=3,
+                          stage_cosine=stage_cosine)

@@ -14,10 +14,13 @@ Example::
 """
 import argparse
 import os.path as osp
+import shlex
 import sys
+from typing import List
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
+from matrix.definition import CONVERGENCE  # noqa: E402
 from matrix.driver import report, run_matrix, select  # noqa: E402
 
 from mlc.utils.cli import check_output_file, check_writable_dir, run_cli  # noqa
@@ -54,7 +57,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main_(args: argparse.Namespace) -> None:
+def main_(args: argparse.Namespace, argv: List[str]) -> None:
     selected = select(args.blocks)
     for option, given, known in (
             ('--rows', args.rows, {r.name for b in selected for r in b.rows}),
@@ -69,12 +72,18 @@ def main_(args: argparse.Namespace) -> None:
                        or args.out == defaults.out):
         raise ValueError('--smoke runs are not results: give them their own '
                          '--work-root and --out')
-    if args.max_epochs is not None and (
-            args.work_root == defaults.work_root or args.out == defaults.out
-            or args.fig_dir == defaults.fig_dir):
-        raise ValueError('--max-epochs is a schedule check beside the '
-                         'matrix: give it its own --work-root, --out and '
-                         '--fig-dir')
+    if args.max_epochs is not None:
+        if args.smoke:
+            raise ValueError('--max-epochs and --smoke exclude each other')
+        if (args.work_root == defaults.work_root or args.out == defaults.out
+                or args.fig_dir == defaults.fig_dir):
+            raise ValueError('--max-epochs is a schedule check beside the '
+                             'matrix: give it its own --work-root, --out '
+                             'and --fig-dir')
+        if args.max_epochs < CONVERGENCE['min_epochs']:
+            raise ValueError(f'--max-epochs {args.max_epochs} is below the '
+                             'matrix\'s minimum of '
+                             f'{CONVERGENCE["min_epochs"]} epochs')
     check_writable_dir(args.work_root, '--work-root')
     check_output_file(args.out, '.md', '--out')
     failures = {}
@@ -83,14 +92,17 @@ def main_(args: argparse.Namespace) -> None:
                               args.jobs, smoke=args.smoke, rows=args.rows,
                               columns=args.columns,
                               max_epochs=args.max_epochs)
+    command = ('OMP_NUM_THREADS=1 python tools/analysis_tools/run_matrix.py '
+               + ' '.join(shlex.quote(a) for a in argv))
     report(selected, args.seeds, args.work_root, args.fig_dir, args.out,
-           failures, args.max_epochs)
+           failures, args.max_epochs, command)
     print(f'[matrix] report written to {args.out}')
 
 
 def main(argv=None) -> None:
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parse_args(argv)
-    run_cli(lambda: main_(args), args.debug)
+    run_cli(lambda: main_(args, argv), args.debug)
 
 
 if __name__ == '__main__':

@@ -12,13 +12,13 @@ Example::
         data/openimages/oidv6-class-descriptions.csv \\
         data/openimages/oidv6-classes-trainable.txt
 """
-import argparse
+from converter_cli import converter_parser, run_converter
 
 from mlc.datasets.open_images import cached_open_images
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = converter_parser(__doc__)
     parser.add_argument('labels', help='image-level labels CSV (human)')
     parser.add_argument('classes', help='class descriptions CSV')
     parser.add_argument('trainable', help='trainable classes list')
@@ -41,4 +41,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_converter(main)

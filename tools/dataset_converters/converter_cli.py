@@ -21,9 +21,9 @@ def converter_parser(doc: str) -> argparse.ArgumentParser:
     return argparse.ArgumentParser(description=doc.split('\n')[0])
 
 
-def add_output(parser: argparse.ArgumentParser, name: str = 'out') -> None:
-    """The positional output annotation file."""
-    parser.add_argument(name, help='output annotation JSON')
+def add_output(parser: argparse.ArgumentParser) -> None:
+    """The positional output annotation file, ``args.out``."""
+    parser.add_argument('out', help='output annotation JSON')
 
 
 def add_image_check(parser: argparse.ArgumentParser,

@@ -19,6 +19,8 @@ import os.path as osp
 import re
 from typing import Tuple
 
+from converter_cli import converter_parser, run_converter
+
 from mlc.datasets.annotation import load_annotation
 from mlc.datasets.corruptions import (
     OPS,
@@ -64,7 +66,7 @@ def summary(ann: dict) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = converter_parser(__doc__)
     parser.add_argument('input', help='input annotation JSON')
     parser.add_argument('output', help='output annotation JSON')
     parser.add_argument('--op', action='append', type=parse_op, required=True,
@@ -114,4 +116,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_converter(main)

@@ -95,6 +95,11 @@ class TwoStageTrainLoop(EpochBasedTrainLoop):
             raise ValueError('TwoStageTrainLoop: need 0 < stage1_epochs < '
                              f'max_epochs, got {stage1_epochs}, {max_epochs}')
         if stage_cosine is not None:
+            if not isinstance(stage_cosine, dict):
+                raise TypeError(
+                    'TwoStageTrainLoop: stage_cosine must be a dict of '
+                    'CosineAnnealingLR arguments, e.g. dict(eta_min=1e-5), '
+                    f'got {stage_cosine!r}')
             if runner.param_schedulers:
                 raise ValueError(
                     'TwoStageTrainLoop: stage_cosine sets the schedulers; '

@@ -1,6 +1,5 @@
 """Multi-label losses (docs/conventions.md, section 4): each registered module
-beside
-its functional form (the module's forward calls it)."""
+beside its functional form (the module's forward calls it)."""
 from .corr_loss import CORRLoss, corr_loss
 from .distribution_balanced_loss import (
     DistributionBalancedLoss,
