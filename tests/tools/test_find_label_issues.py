@@ -238,3 +238,21 @@ def test_fold_config_retargets_every_training_loader(setup, tmp_path):
     with pytest.raises(ValueError, match='holds another config'):
         fli.fold_config(cfg, osp.join(root, 'train.json'), fold_file, path,
                         True)
+
+
+def test_precision_verdict_names_each_shortfall():
+    """Hand-made reports: ours below cleanlab at one k of one view."""
+    import label_issue_benchmark as bench
+
+    def view(p5, p10):
+        return {'P@5': p5, 'P@10': p10, 'true': 3., 'ranked': 8.}
+
+    ours = {v: view(1., 1.) for v, _ in bench.VIEWS}
+    theirs = {v: view(1., 1.) for v, _ in bench.VIEWS}
+    reports = {'ours (calibrated margin)': ours, 'cleanlab': theirs}
+    assert bench.precision_verdict(reports, [5, 10]).startswith(
+        "Precision@k: ours is at least cleanlab's at every k")
+    ours['spurious'] = view(1., .5)  # 4 of the 8 ranked items behind
+    theirs['spurious'] = view(1., 1.)
+    line = bench.precision_verdict(reports, [5, 10])
+    assert 'spurious positives P@10 50.0 vs 100.0 (4 of 8 items)' in line

@@ -161,6 +161,27 @@ def ranking_table(reports: Dict[str, dict], ks: List[int]) -> List[str]:
     return lines
 
 
+def precision_verdict(reports: Dict[str, dict], ks: List[int]) -> str:
+    """One line: is our P@k at least cleanlab's at every k of every view
+    with a true issue, and where not, by how many of the k items."""
+    ours, theirs = reports['ours (calibrated margin)'], reports['cleanlab']
+    short = []
+    for view, title in VIEWS:
+        if not ours[view]['true']:
+            continue
+        for k in ks:
+            a, b = ours[view][f'P@{k}'], theirs[view][f'P@{k}']
+            if a < b:
+                n = min(k, ours[view]['ranked'])
+                short.append(f'{title} P@{k} {fmt(a)} vs {fmt(b)} '
+                             f'({round((b - a) * n):.0f} of {n:.0f} items)')
+    if not short:
+        return ("Precision@k: ours is at least cleanlab's at every k of "
+                'every view.')
+    return ("Precision@k below cleanlab's: " + '; '.join(short) +
+            '; at least equal elsewhere.')
+
+
 def retrain_table(runs: Dict[str, List[dict]], seeds: List[int]) -> List[str]:
     lines = ['| training labels | checkpoint | test mAP | per seed |',
              '|---|---|---|---|']
@@ -213,7 +234,9 @@ def benchmark(args: argparse.Namespace, argv: List[str]) -> None:
              '--write-annotation', corrected, '--cfg-options', *options],
             osp.join(base, 'find_label_issues.log'))
         text += [f'## DigitMosaic `{variant}`', '']
-        text += ranking_table(ranking(issues, args.ks), args.ks)
+        reports = ranking(issues, args.ks)
+        text += ranking_table(reports, args.ks) + [
+            precision_verdict(reports, args.ks), '']
         if args.no_retrain:
             continue
         runs: Dict[str, List[dict]] = {}

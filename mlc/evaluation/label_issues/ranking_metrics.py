@@ -82,7 +82,8 @@ def ranked_report(score: np.ndarray, flagged: np.ndarray, truth: np.ndarray,
 
     Returns:
         dict: ``P@k``/``R@k`` of the ranking of the candidates, then
-        ``precision``, ``recall`` and ``flagged`` of the flagged candidates.
+        ``precision``, ``recall`` and ``flagged`` of the flagged candidates,
+        ``true`` (true issues) and ``ranked`` (candidates).
     """
     idx = np.flatnonzero(candidates)
     order = idx[np.argsort(-score[idx], kind='stable')]
@@ -91,6 +92,7 @@ def ranked_report(score: np.ndarray, flagged: np.ndarray, truth: np.ndarray,
     flagged_set = precision_recall_at(truth[idx[flagged[idx]]], num_true, ())
     out.update(flagged_set)
     out['true'] = float(num_true)
+    out['ranked'] = float(len(idx))
     return out
 
 
@@ -152,4 +154,5 @@ def pointed_report(margins: np.ndarray, truth: Dict[str, np.ndarray],
     out = precision_recall_at(pointed[order], num_true, ks)
     out.update(precision_recall_at(pointed[image_flagged], num_true, ()))
     out['true'] = float(num_true)
+    out['ranked'] = float(len(order))
     return out
