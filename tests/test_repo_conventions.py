@@ -220,3 +220,15 @@ def test_no_unused_definitions_in_mlc():
                               'tests')) if p.suffix == '.py'}
     unused = _unused_definitions(texts)
     assert not unused, 'defined but never used:\n' + '\n'.join(unused)
+
+
+def test_debug_flag_has_one_definition():
+    """Every CLI's ``--debug`` comes from ``mlc.utils.cli.add_debug_flag``
+    (the converters strip it in ``converter_cli``): one help text, one
+    behaviour."""
+    writers = sorted(
+        str(p.relative_to(ROOT)) for d in ('mlc', 'tools', 'benchmarks')
+        for p in (ROOT / d).rglob('*.py')
+        if "add_argument('--debug'" in p.read_text()
+        or 'add_argument("--debug"' in p.read_text())
+    assert writers == ['mlc/utils/cli.py']

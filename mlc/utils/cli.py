@@ -32,6 +32,13 @@ USER_ERRORS = (KeyError, FileNotFoundError, FileExistsError, ValueError,
                UnsafePickleError, UnsafeCheckpointError, LauncherError)
 
 
+def add_debug_flag(parser: argparse.ArgumentParser) -> None:
+    """``--debug``: show the full traceback instead of the one-line error
+    (:func:`run_cli`)."""
+    parser.add_argument('--debug', action='store_true',
+                        help='show the full traceback of a usage error')
+
+
 def add_common_args(parser: argparse.ArgumentParser) -> None:
     """``--work-dir``, ``--cfg-options``, ``--launcher``, ``--debug``."""
     parser.add_argument('--work-dir', help='directory for logs and models')
@@ -42,8 +49,7 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--launcher',
                         choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
-    parser.add_argument('--debug', action='store_true',
-                        help='show full tracebacks of configuration errors')
+    add_debug_flag(parser)
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
 
 

@@ -37,7 +37,7 @@ from log_analysis.per_class_ap import (  # noqa: E402
     train_class_freq,
 )
 
-from mlc.utils.cli import check_output_file, run_cli  # noqa: E402
+from mlc.utils.cli import add_debug_flag, check_output_file, run_cli  # noqa: E402
 
 #: the readers and figures, importable from this tool as before the split
 __all__ = ['run_dirs', 'read_scalars', 'load_curves', 'plot_curve',
@@ -54,8 +54,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='output figure (.png, .pdf or .svg)')
     common.add_argument('--legend', nargs='+', help='one name per run')
     common.add_argument('--title', help='figure title')
-    common.add_argument('--debug', action='store_true',
-                        help='show the full traceback of a usage error')
+    add_debug_flag(common)
     curve = sub.add_parser('plot_curve', parents=[common],
                            help='learning curves of logged scalars')
     curve.add_argument('work_dirs', nargs='+')

@@ -26,7 +26,12 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
 from mlc.registry import DATASETS  # noqa: E402
-from mlc.utils.cli import check_writable_dir, load_config, run_cli  # noqa: E402
+from mlc.utils.cli import (  # noqa: E402
+    add_debug_flag,
+    check_writable_dir,
+    load_config,
+    run_cli,
+)
 from mlc.utils.setup_env import register_all_modules  # noqa: E402
 from mlc.visualization.label_grid import GridCell, LabelLine, draw_label_grid  # noqa: E402
 
@@ -49,8 +54,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         choices=['png', 'pdf', 'svg'])
     parser.add_argument('--cfg-options', nargs='+', action='extend',
                         metavar='KEY=VALUE', help='override config settings')
-    parser.add_argument('--debug', action='store_true',
-                        help='show the full traceback of a usage error')
+    add_debug_flag(parser)
     return parser.parse_args(argv)
 
 

@@ -61,6 +61,7 @@ from mlc.evaluation.label_issues import (  # noqa: E402
     stratified_folds,
 )
 from mlc.utils.cli import (  # noqa: E402
+    add_debug_flag,
     build_runner,
     check_output_file,
     check_writable_dir,
@@ -121,8 +122,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         '(fold training and scoring)')
     parser.add_argument('--launcher', choices=['none', 'pytorch'],
                         default='none', help='job launcher of the scoring')
-    parser.add_argument('--debug', action='store_true',
-                        help='show full tracebacks of usage errors')
+    add_debug_flag(parser)
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     return parser.parse_args(argv)
 

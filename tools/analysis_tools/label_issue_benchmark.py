@@ -50,6 +50,7 @@ from mlc.evaluation.label_issues import (  # noqa: E402
 )
 from mlc.evaluation.label_issues.ranking_metrics import issue_report  # noqa: E402
 from mlc.utils.cli import (  # noqa: E402
+    add_debug_flag,
     check_output_file,
     check_writable_dir,
     parse_cfg_options,
@@ -83,7 +84,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='overrides of every run (e.g. '
                         'train_cfg.max_epochs=2)')
-    parser.add_argument('--debug', action='store_true')
+    add_debug_flag(parser)
     return parser.parse_args(argv)
 
 

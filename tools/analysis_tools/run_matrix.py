@@ -23,7 +23,12 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from matrix.definition import CONVERGENCE  # noqa: E402
 from matrix.driver import report, run_matrix, select  # noqa: E402
 
-from mlc.utils.cli import check_output_file, check_writable_dir, run_cli  # noqa
+from mlc.utils.cli import (  # noqa
+    add_debug_flag,
+    check_output_file,
+    check_writable_dir,
+    run_cli,
+)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -52,8 +57,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         '--out')
     parser.add_argument('--report-only', action='store_true',
                         help='write the report from the finished runs only')
-    parser.add_argument('--debug', action='store_true',
-                        help='show the full traceback of a usage error')
+    add_debug_flag(parser)
     return parser.parse_args(argv)
 
 

@@ -27,6 +27,7 @@ from typing import Dict, List, Optional
 import numpy as np
 
 from mlc.utils.cli import (
+    add_debug_flag,
     check_output_file,
     check_writable_dir,
     parse_cfg_options,
@@ -48,8 +49,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--out', help='write the markdown table here too')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='extra overrides passed to every run')
-    parser.add_argument('--debug', action='store_true',
-                        help='show the full traceback of a usage error')
+    add_debug_flag(parser)
     return parser.parse_args(argv)
 
 

@@ -29,7 +29,7 @@ from mlc.datasets.cifar_lt_pll import (
     default_name,
     make_cifar_lt_pll,
 )
-from mlc.utils.cli import run_cli
+from mlc.utils.cli import add_debug_flag, run_cli
 
 
 def main(argv=None) -> None:
@@ -50,8 +50,7 @@ def main(argv=None) -> None:
         help="the authors' draw, i.e. the published samples (default); "
         '--no-legacy-rng draws a new benchmark from PCG64')
     parser.add_argument('--out-dir')
-    parser.add_argument('--debug', action='store_true',
-                        help='show the full traceback of an input error')
+    add_debug_flag(parser)
     args = parser.parse_args(argv)
     run_cli(lambda: build(args), args.debug)
 
