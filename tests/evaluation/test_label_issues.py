@@ -37,29 +37,32 @@ OBSERVED = np.array([[1, 0], [1, -1], [1, 1], [0, -1], [-1, 0]],
 
 
 def test_thresholds_and_margins_by_hand():
+    # pooled: positives .9 .8 .1 .4; others .05 .05 .2 .3 .3 .02
     t_pos, t_neg = class_thresholds(PROBS, OBSERVED)
+    np.testing.assert_allclose(t_pos, [.55, .55], rtol=1e-6)
+    np.testing.assert_allclose(t_neg, [.92 / 6] * 2, rtol=1e-6)
+    # per class (the per-class summary)
+    t_pos, t_neg = class_thresholds(PROBS, OBSERVED, per_class=True)
     np.testing.assert_allclose(t_pos, [.6, .4], rtol=1e-6)
     np.testing.assert_allclose(t_neg, [.25, (.05 + .05 + .3 + .02) / 4],
                                rtol=1e-6)
     margins = issue_margins(PROBS, OBSERVED)
     assert margins.dtype == np.float32 and margins.shape == PROBS.shape
     # spurious candidate (observed 1): logit(t_neg) - logit(p)
-    np.testing.assert_allclose(margins[2, 0], logit(.25) - logit(.1),
+    np.testing.assert_allclose(margins[2, 0], logit(.92 / 6) - logit(.1),
                                rtol=1e-5)
     # missing candidate (observed 0/-1): logit(p) - logit(t_pos)
-    np.testing.assert_allclose(margins[3, 1], logit(.3) - logit(.4),
+    np.testing.assert_allclose(margins[3, 1], logit(.3) - logit(.55),
                                rtol=1e-5)
-    np.testing.assert_allclose(margins[4, 0], logit(.3) - logit(.6),
+    np.testing.assert_allclose(margins[4, 0], logit(.3) - logit(.55),
                                rtol=1e-5)
 
 
 def test_ranking_is_known():
     margins = issue_margins(PROBS, OBSERVED)
     issues = rank_issues(margins, OBSERVED)
-    # flagged: (2, 0) spurious (p .1 < t_neg .25) and nothing else
-    # confidently positive; with all labels ranked, the rare class's
-    # missing positive (.3 vs its t_pos .4) ranks above the common class's
-    # (.3 vs .6) although raw probabilities tie
+    # flagged: (2, 0) spurious (p .1 < t_neg .153) and nothing else
+    # confidently positive (no unlabelled p above t_pos .55)
     assert list(zip(issues['row'], issues['col'], issues['kind'])) == [
         (2, 0, 'spurious')]
     everything = rank_issues(margins, OBSERVED, min_margin=-np.inf)
@@ -67,15 +70,37 @@ def test_ranking_is_known():
                                          everything['col'],
                                          everything['kind'])
                if k == 'missing']
-    assert missing.index((3, 1)) < missing.index((4, 0))
+    # within a kind the order is the self-confidence's: p .3 (twice, a
+    # stable tie), .2, .05, .02
+    probs = [float(PROBS[r, c]) for r, c in missing]
+    assert probs == sorted(probs, reverse=True)
     assert everything['rank'][everything['kind'] == 'missing'].tolist() == \
         list(range(1, len(missing) + 1))
-    # image score: EMA (alpha .8) of the sorted margins, by hand for row 2
-    low, high = np.sort(margins[2])
-    np.testing.assert_allclose(image_scores(margins)[2], .8 * high + .2 * low,
-                               rtol=1e-5)
+    # image score: EMA (alpha .8) of the sorted suspicions, by hand for
+    # row 2 (two observed positives at p .1 and .4: suspicions .9, .6)
+    thresholds = class_thresholds(PROBS, OBSERVED)
+    np.testing.assert_allclose(
+        image_scores(margins, OBSERVED, thresholds)[2], .8 * .9 + .2 * .6,
+        rtol=1e-5)
     np.testing.assert_array_equal(flagged_images(margins),
                                   [False, False, True, False, False])
+
+
+def test_image_score_is_cleanlabs_quality_in_suspicion_form():
+    """1 - cleanlab's EMA multi-label quality (independent implementation:
+    per-class self-confidence sorted ascending, the lowest weighted most)."""
+    rng = np.random.default_rng(3)
+    probs = rng.random((20, 5))
+    observed = rng.integers(0, 2, (20, 5)).astype(np.int8)
+    thresholds = class_thresholds(probs, observed)
+    ours = image_scores(issue_margins(probs, observed, thresholds), observed,
+                        thresholds)
+    quality = np.where(observed == 1, probs, 1 - probs)
+    q = np.sort(quality, axis=1)[:, ::-1]  # largest first
+    ema = q[:, 0]
+    for k in range(1, q.shape[1]):
+        ema = .8 * q[:, k] + .2 * ema  # the lowest quality weighs .8
+    np.testing.assert_allclose(ours, 1 - ema, rtol=1e-4, atol=1e-5)
 
 
 def test_blocks_give_the_same_margins():
@@ -139,9 +164,9 @@ def test_issue_report_counts_true_issues():
     assert truth['missing'].sum() == 3  # (1, 1), (3, 1), (4, 0)
     assert truth['spurious'].sum() == 1  # (2, 0)
     margins = issue_margins(PROBS, OBSERVED)
-    img = image_scores(margins)
+    img = image_scores(margins, OBSERVED, class_thresholds(PROBS, OBSERVED))
     rep = issue_report(margins, margins > 0, OBSERVED, clean, [1], img,
-                       img > 0)
+                       flagged_images(margins))
     assert rep['spurious']['P@1'] == 1 and rep['spurious']['recall'] == 1
     assert rep['missing']['true'] == 3 and rep['image']['true'] == 4
 

@@ -8,9 +8,10 @@ interrupted one resumes) and each held-out fold is scored with its model.
 With a CHECKPOINT and no ``--folds`` the whole annotation is scored by that
 model (in-sample: optimistic, a warning says so), and a method's own
 per-sample corrections stored in the checkpoint (co-learning's label memory)
-are added as evidence. Labels are ranked by a per-class calibrated margin
-(:mod:`mlc.evaluation.label_issues.scoring`) as suspected **missing**
-positives (observed 0/-1) and **spurious** positives (observed 1).
+are added as evidence. Labels are ranked by a calibrated margin (pooled
+confident-learning thresholds, :mod:`mlc.evaluation.label_issues.scoring`)
+as suspected **missing** positives (observed 0/-1) and **spurious**
+positives (observed 1).
 
 Writes into ``--out``: ``issues.csv`` and ``issues.json`` (rank, kind,
 image path, class, observed label, score), ``per_class.csv``,
@@ -305,9 +306,9 @@ def find_label_issues(args: argparse.Namespace) -> None:
                 num_missing=int((issues['kind'] == MISSING).sum()),
                 num_spurious=int((issues['kind'] == SPURIOUS).sum()))
     write_tables(out, issue_records(issues, ann, classes),
-                 per_class_summary(issues, observed, thresholds), classes,
-                 meta)
-    sheet(out, margins, observed, ann, images, classes, args.top)
+                 per_class_summary(issues, observed, class_thresholds(
+                     probs, observed, per_class=True)), classes, meta)
+    sheet(out, margins, observed, thresholds, ann, images, classes, args.top)
     print_log(f"find_label_issues: {meta['num_missing']} suspected missing "
               f"and {meta['num_spurious']} suspected spurious positives; "
               f'report in {out}', logger='current')

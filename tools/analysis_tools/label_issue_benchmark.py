@@ -43,6 +43,7 @@ import mlc  # noqa: E402,F401
 from mlc.datasets.annotation import dense_labels, load_annotation  # noqa: E402
 from mlc.evaluation.label_issues import (  # noqa: E402
     annotation_source,
+    class_thresholds,
     flagged_images,
     image_scores,
     innermost_dataset,
@@ -130,7 +131,7 @@ def ranking(issues_dir: str, ks: List[int]) -> Dict[str, dict]:
     with np.load(osp.join(issues_dir, 'scores.npz')) as data:
         probs, margins, observed = (data['probs'], data['margins'],
                                     data['observed'])
-    img = image_scores(margins)
+    img = image_scores(margins, observed, class_thresholds(probs, observed))
     ours = issue_report(margins, margins > 0, observed, clean, ks, img,
                         flagged_images(margins))
     pair_s, pair_f = cleanlab_pairs(probs, observed)

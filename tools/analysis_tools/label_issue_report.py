@@ -5,7 +5,7 @@ import argparse
 import csv
 import json
 import os.path as osp
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 from mmengine.logging import print_log
@@ -74,8 +74,9 @@ def write_tables(out: str, records: List[dict], summary: dict,
 
 
 def sheet(out: str, margins: np.ndarray, observed: np.ndarray,
-          ann: dict, images: str, classes: List[str], top: int) -> None:
-    img_score = image_scores(margins)
+          thresholds: Tuple[np.ndarray, np.ndarray], ann: dict, images: str,
+          classes: List[str], top: int) -> None:
+    img_score = image_scores(margins, observed, thresholds)
     order = np.argsort(-img_score, kind='stable')
     order = order[flagged_images(margins)[order]][:top]
     if not len(order):

@@ -9,20 +9,24 @@ threshold, in the direction that contradicts the observed label.
 - observed 0 or -1 (candidate *missing* positive):
   ``margin = logit(p) - logit(t_pos[c])``
 
-``t_pos[c]`` is the mean probability of the observed positives of class c and
-``t_neg[c]`` that of its other labels (0 or -1): the per-class thresholds of
-cleanlab's confident joint. A label with ``margin > 0`` is *confidently*
-contradicted (it lies off the diagonal of the confident joint). Ranking by
-the margin, a per-class shift of the logit, instead of by the raw
-self-confidence makes classes of different base rates (long tail, partial
-labels) comparable: an unlabelled p = 0.6 of a rare class whose observed
-positives average 0.3 ranks above an unlabelled p = 0.6 of a common class
-whose positives average 0.9.
+``t_pos`` is the mean probability of all observed positives and ``t_neg``
+that of all other labels (0 or -1): confident learning's thresholds, pooled
+over the classes. A label with ``margin > 0`` is *confidently* contradicted.
+Within a kind the margin orders labels as their self-confidence does (as
+cleanlab's per-class ranking); the two thresholds put the two kinds on one
+scale, so an image's most suspected label (its largest margin) can be a
+missing or a spurious one. Per-class thresholds (``per_class=True``, cleanlab's
+confident joint) were the default before: on DigitMosaic long tail + noise
+the tail classes' observed positives average p = 0.12-0.16 (few, and half of
+them wrong) against 0.45 for the head, so the per-class shift ranked the
+tail's unlabelled labels first and precision@400 of missing positives fell
+to 70.8% against cleanlab's 98.0% (docs/results/label-issues.md).
 
-An image's score aggregates its label margins like cleanlab's multi-label
-quality score (an exponential moving average over the sorted scores that
-weighs the most suspicious label by ``alpha`` = 0.8, the next by
-0.8 * 0.2, ...).
+An image's score is cleanlab's multi-label quality score in suspicion form:
+the exponential moving average over the image's sorted label suspicions
+(``p`` for an unlabelled label, ``1 - p`` for a positive, evidence
+included) that weighs the most suspicious label by ``alpha`` = 0.8, the next
+by 0.8 * 0.2, ...
 
 Every function works on row blocks of ``block`` samples, so besides the
 (N, C) float32 probabilities / scores and (N, C) int8 labels no other dense
@@ -56,19 +60,23 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 
 def class_thresholds(probs: np.ndarray, observed: np.ndarray,
-                     block: int = BLOCK) -> Tuple[np.ndarray, np.ndarray]:
-    """Per-class confident-learning thresholds.
+                     block: int = BLOCK, per_class: bool = False
+                     ) -> Tuple[np.ndarray, np.ndarray]:
+    """Confident-learning thresholds, pooled over the classes (default) or
+    per class.
 
     Args:
         probs (np.ndarray): (N, C) predicted probabilities in [0, 1].
         observed (np.ndarray): (N, C) int8 observed labels in {1, 0, -1}.
         block (int): Rows per block.
+        per_class (bool): One threshold pair per class (the per-class
+            summary) instead of the pooled pair repeated for every class.
 
     Returns:
         tuple: ``t_pos`` (C,) mean probability of the observed positives and
-        ``t_neg`` (C,) mean probability of the other labels, float64. A class
-        without observed positives gets ``t_pos = 1`` (nothing is
-        confidently positive); one without others gets ``t_neg = 0``.
+        ``t_neg`` (C,) mean probability of the other labels, float64. With
+        no observed positive ``t_pos = 1`` (nothing is confidently
+        positive); with no other label ``t_neg = 0``.
     """
     _check(probs, observed)
     num_classes = probs.shape[1]
@@ -80,6 +88,9 @@ def class_thresholds(probs: np.ndarray, observed: np.ndarray,
         sums[1] += np.where(pos, 0, p).sum(0)
         counts[0] += pos.sum(0)
         counts[1] += (~pos).sum(0)
+    if not per_class:
+        sums = sums.sum(1, keepdims=True).repeat(num_classes, 1)
+        counts = counts.sum(1, keepdims=True).repeat(num_classes, 1)
     t_pos = np.where(counts[0] > 0, sums[0] / np.maximum(counts[0], 1), 1.)
     t_neg = np.where(counts[1] > 0, sums[1] / np.maximum(counts[1], 1), 0.)
     return t_pos, t_neg
@@ -162,15 +173,31 @@ def ema_weights(num: int, alpha: float = 0.8) -> np.ndarray:
     return weights
 
 
-def image_scores(margins: np.ndarray, alpha: float = 0.8,
-                 block: int = BLOCK) -> np.ndarray:
-    """(N,) float32 image score: the exponential moving average of the
-    image's sorted label margins (:func:`ema_weights`), dominated by the
-    most suspicious label."""
+def image_scores(margins: np.ndarray, observed: np.ndarray,
+                 thresholds: Tuple[np.ndarray, np.ndarray],
+                 alpha: float = 0.8, block: int = BLOCK) -> np.ndarray:
+    """(N,) float32 image score: the exponential moving average
+    (:func:`ema_weights`) of the image's sorted label suspicions, dominated
+    by the most suspicious label (see the module docstring).
+
+    Args:
+        margins (np.ndarray): (N, C) margins of :func:`issue_margins`.
+        observed (np.ndarray): (N, C) int8 labels in {1, 0, -1}.
+        thresholds (tuple): The ``(t_pos, t_neg)`` the margins used.
+        alpha (float): Weight of the most suspicious label.
+        block (int): Rows per block.
+    """
+    _check(margins, observed)
     weights = ema_weights(margins.shape[1], alpha)
+    logit_pos = _logit(np.asarray(thresholds[0], dtype=np.float64))
+    logit_neg = _logit(np.asarray(thresholds[1], dtype=np.float64))
     out = np.empty(len(margins), dtype=np.float32)
     for rows in _blocks(len(margins), block):
-        out[rows] = np.sort(margins[rows], axis=1) @ weights
+        pos = observed[rows] == 1
+        # back from the margin to the suspicion's log-odds (evidence kept)
+        odds = margins[rows] + np.where(pos, -logit_neg, logit_pos)
+        suspicion = 1. / (1. + np.exp(-odds))
+        out[rows] = np.sort(suspicion, axis=1) @ weights
     return out
 
 
