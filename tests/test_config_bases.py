@@ -97,3 +97,29 @@ def test_digitmosaic_r18_on_the_shared_resnet_cifar_keeps_its_values():
     assert r18['data_preprocessor'] == dict(
         type='MLCDataPreprocessor', mean=[127.5] * 3, std=[127.5] * 3,
         to_rgb=False)
+
+
+@pytest.mark.parametrize('data', ['coco', 'voc'])
+def test_stitchup_metrics_take_the_test_sets_class_split(data):
+    """The co-learning evaluators name no split: every AP metric (fused
+    and per branch) takes its shot groups from the test data set's
+    ``class_split``, the file of the leaf's own data set."""
+    from mlc.evaluation import MLCAveragePrecision
+    from mlc.registry import METRICS
+    from mlc.utils import register_all_modules
+    register_all_modules()
+    for leaf in glob.glob(osp.join(CONFIGS, 'stitchup',
+                                   f'stitchup_r50_{data}-mlt-*.py')):
+        cfg = Config.fromfile(leaf)
+        split_file = cfg.test_dataloader.dataset.class_split
+        assert split_file == f'data/{data}-mlt-noise/class_split.json'
+        split = {'many': [0], 'medium': [1], 'few': [2]}
+        for spec in cfg.test_evaluator:
+            metric = METRICS.build(spec)
+            if not isinstance(metric, MLCAveragePrecision):
+                continue
+            assert metric.class_split is None, leaf
+            metric.dataset_meta = dict(classes=['a', 'b', 'c'],
+                                       class_split=split)
+            assert metric.resolve_class_split(3) == (
+                split, "dataset_meta['class_split']")

@@ -13,7 +13,4 @@ train_dataloader = dict(
 train_cfg = dict(_delete_=True, type='EpochBasedTrainLoop',
                  max_epochs={{_base_.max_epochs}},
                  val_interval=100)
-test_evaluator = [
-    dict(type='MLCAveragePrecision', class_split={{_base_.class_split}}),
-    dict(type='MLCF1Metric'),
-]
+test_evaluator = [dict(type='MLCAveragePrecision'), dict(type='MLCF1Metric')]

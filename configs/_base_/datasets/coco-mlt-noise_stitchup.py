@@ -17,11 +17,3 @@ loader_b = dict(dataset=dict(dataset=train_data))
 test_dataloader = dict(
     dataset=dict(ann_file=test_ann, data_prefix=test_prefix,
                  class_split=class_split))
-test_evaluator = [
-    dict(type='MLCAveragePrecision', class_split=class_split),
-    dict(type='BranchAveragePrecision', branch='random',
-         class_split=class_split),
-    dict(type='BranchAveragePrecision', branch='balanced',
-         class_split=class_split),
-    dict(type='MLCF1Metric'),
-]

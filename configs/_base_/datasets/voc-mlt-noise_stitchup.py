@@ -53,12 +53,11 @@ test_dataloader = dict(
     dataset=dict(type='MLCDataset', data_root=data_root, ann_file=test_ann,
                  data_prefix=test_prefix, class_split=class_split,
                  pipeline=test_pipeline))
+# shot groups from the test dataset's metainfo (its class_split)
 test_evaluator = [
-    dict(type='MLCAveragePrecision', class_split=class_split),
-    dict(type='BranchAveragePrecision', branch='random',
-         class_split=class_split),
-    dict(type='BranchAveragePrecision', branch='balanced',
-         class_split=class_split),
+    dict(type='MLCAveragePrecision'),
+    dict(type='BranchAveragePrecision', branch='random'),
+    dict(type='BranchAveragePrecision', branch='balanced'),
     dict(type='MLCF1Metric'),
 ]
 val_dataloader = None

@@ -8,17 +8,11 @@ train_ann = 'train.json'
 # shot groups of the metric come from the test dataset's metainfo
 class_split = 'data/voc-mlt/class_split.json'
 img_scale = (224, 224)
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=img_scale),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='PackInputs', algorithm_keys=('gt_clean', )),
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=img_scale),
-    dict(type='PackInputs'),
-]
+# coco2017.py's pipelines at this scale
+train_pipeline = [dict(t, scale=img_scale) if t['type'] == 'Resize' else t
+                  for t in _base_.train_pipeline]
+test_pipeline = [dict(t, scale=img_scale) if t['type'] == 'Resize' else t
+                 for t in _base_.test_pipeline]
 train_dataloader = dict(
     batch_size=32,
     dataset=dict(data_root=data_root, ann_file=train_ann,

@@ -5,8 +5,5 @@ _base_ = ['../../_base_/recipes/r50_448.py']
 model = dict(head=dict(loss=dict(
     _delete_=True, type='SPLCLoss', tau=0.6, change_epoch=1, margin=1.0,
     gamma=2.0, correct='unknown_only', reduction='global_sum')))
-custom_hooks = [
-    dict(type='EMAHook', ema_type='StateAwareEMA', momentum=3e-4,
-         update_buffers=True, priority=49),
-    dict(type='SPLCEpochHook'),
-]
+# the recipe's EMA hook, then SPLC's epoch hook
+custom_hooks = [*_base_.custom_hooks, dict(type='SPLCEpochHook')]
