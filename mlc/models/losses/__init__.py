@@ -14,11 +14,16 @@ from .hill_loss import HillLoss, hill_loss
 from .masked_asl_loss import MaskedASLLoss, masked_asl_loss
 from .masked_bce_loss import MaskedBCELoss, masked_bce_loss
 from .masked_focal_loss import MaskedFocalLoss, masked_focal_loss
-from .mlc_loss_base import MLCLossBase, weight_reduce_loss
+from .mlc_loss_base import (
+    MLCLossBase,
+    MultiLabelLossBase,
+    weight_reduce_loss,
+)
 from .multi_focal_modifier_loss import (
     MultiFocalModifierLoss,
     multi_focal_modifier_loss,
 )
+from .pll_loss_base import PLLLossBase
 from .proden_loss import PRODENLoss, proden_loss
 from .pu_mixup_consistency_loss import (
     PUMixupConsistencyLoss,
@@ -33,7 +38,8 @@ __all__ = [
     'CORRLoss', 'DistributionBalancedLoss', 'HeadTailBalancerLoss',
     'HillLoss', 'load_class_freq', 'MaskedASLLoss', 'MaskedBCELoss',
     'MaskedFocalLoss', 'MLCLossBase', 'MultiFocalModifierLoss',
-    'PRODENLoss', 'PUMixupConsistencyLoss', 'RLCLoss', 'RLCState',
+    'MultiLabelLossBase', 'PLLLossBase', 'PRODENLoss',
+    'PUMixupConsistencyLoss', 'RLCLoss', 'RLCState',
     'SPLCLoss', 'SPLCState', 'VPULoss', 'WANLoss',
     'corr_loss', 'distribution_balanced_loss', 'head_tail_balancer_loss',
     'hill_loss', 'masked_asl_loss', 'masked_bce_loss', 'masked_focal_loss',

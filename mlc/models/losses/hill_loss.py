@@ -1,26 +1,18 @@
 """Hill loss for multi-label learning with missing labels (2112.07368)."""
-from typing import Optional
-
 import torch
 import torch.nn.functional as F
 
 from mlc.registry import MODELS
-from .mlc_loss_base import (
-    SumNegativeLossBase,
-    as_loss_inputs,
-    weight_reduce_loss,
-)
+from .masked_loss import masked_loss
+from .mlc_loss_base import SumNegativeLossBase
 
 
-def hill_loss(pred: torch.Tensor,
-              target: torch.Tensor,
-              weight: Optional[torch.Tensor] = None,
+@masked_loss(reduction='sum', unknown_as='negative')
+def hill_loss(z: torch.Tensor,
+              t: torch.Tensor,
               lamb: float = 1.5,
               margin: float = 1.0,
-              gamma: float = 2.0,
-              reduction: str = 'sum',
-              avg_factor: Optional[float] = None,
-              unknown_as: str = 'negative') -> torch.Tensor:
+              gamma: float = 2.0) -> torch.Tensor:
     """Hill loss (see :class:`HillLoss`; no input validation).
 
     Args:
@@ -30,16 +22,13 @@ def hill_loss(pred: torch.Tensor,
 
     The other arguments and the result: see :mod:`.mlc_loss_base`.
     """
-    z, t = as_loss_inputs(pred, target)
     # with a = margin - z: 1 - p_m = sigmoid(a), -log p_m = softplus(a)
     a = torch.rsub(z, margin)
     pos = torch.sigmoid(a).pow(gamma) * F.softplus(a)
     p = torch.sigmoid(z)
     neg = torch.rsub(p, lamb) * p * p
     # lerp with a 0/1 weight selects exactly (faster than where)
-    loss = torch.lerp(neg, pos, t.clamp(min=0))
-    return weight_reduce_loss(loss, t, weight, unknown_as, reduction,
-                              avg_factor)
+    return torch.lerp(neg, pos, t.clamp(min=0))
 
 
 @MODELS.register_module()

@@ -4,25 +4,18 @@ from typing import Optional
 import torch
 
 from mlc.registry import MODELS
-from .mlc_loss_base import (
-    SumNegativeLossBase,
-    as_loss_inputs,
-    prob_of_target,
-    weight_reduce_loss,
-)
+from .masked_loss import masked_loss
+from .mlc_loss_base import SumNegativeLossBase, prob_of_target
 
 
-def masked_asl_loss(pred: torch.Tensor,
-                    target: torch.Tensor,
-                    weight: Optional[torch.Tensor] = None,
+@masked_loss(reduction='sum', unknown_as='negative')
+def masked_asl_loss(z: torch.Tensor,
+                    t: torch.Tensor,
                     gamma_pos: float = 1.0,
                     gamma_neg: float = 4.0,
                     clip: float = 0.05,
                     eps: float = 1e-8,
-                    detach_focal: bool = True,
-                    reduction: str = 'sum',
-                    avg_factor: Optional[float] = None,
-                    unknown_as: str = 'negative') -> torch.Tensor:
+                    detach_focal: bool = True) -> torch.Tensor:
     """Asymmetric loss with the {1, 0, -1} convention (see
     :class:`MaskedASLLoss`; no input validation).
 
@@ -36,7 +29,6 @@ def masked_asl_loss(pred: torch.Tensor,
 
     The other arguments and the result: see :mod:`.mlc_loss_base`.
     """
-    z, t = as_loss_inputs(pred, target)
     y = t.clamp(min=0)
     # probability of the observed outcome (p or 1 - p), on negatives
     # shifted by clip and capped at 1. One clamp caps it at 1 and at eps
@@ -50,12 +42,9 @@ def masked_asl_loss(pred: torch.Tensor,
     focal = _focal(torch.rsub(pt.detach() if detach_focal else pt, 1), y,
                    neg, gamma_pos, gamma_neg)
     if focal is None:
-        loss = -pt.log()
-    else:
-        # the sign goes on the (usually detached) weight
-        loss = pt.log() * (focal.neg_() if detach_focal else -focal)
-    return weight_reduce_loss(loss, t, weight, unknown_as, reduction,
-                              avg_factor)
+        return -pt.log()
+    # the sign goes on the (usually detached) weight
+    return pt.log() * (focal.neg_() if detach_focal else -focal)
 
 
 def _focal(base: torch.Tensor, y: torch.Tensor, neg: torch.Tensor,

@@ -5,22 +5,14 @@ import torch
 import torch.nn.functional as F
 
 from mlc.registry import MODELS
-from .mlc_loss_base import (
-    MLCLossBase,
-    as_loss_inputs,
-    flip_sign,
-    prob_of_target,
-    weight_reduce_loss,
-)
+from .masked_loss import masked_loss
+from .mlc_loss_base import MLCLossBase, flip_sign, prob_of_target
 
 
-def masked_bce_loss(pred: torch.Tensor,
-                    target: torch.Tensor,
-                    weight: Optional[torch.Tensor] = None,
-                    eps: Optional[float] = None,
-                    reduction: str = 'mean',
-                    avg_factor: Optional[float] = None,
-                    unknown_as: str = 'negative') -> torch.Tensor:
+@masked_loss(reduction='mean', unknown_as='negative')
+def masked_bce_loss(z: torch.Tensor,
+                    t: torch.Tensor,
+                    eps: Optional[float] = None) -> torch.Tensor:
     """Sigmoid BCE with the {1, 0, -1} convention (see
     :class:`MaskedBCELoss`; no input validation).
 
@@ -30,16 +22,12 @@ def masked_bce_loss(pred: torch.Tensor,
 
     The other arguments and the result: see :mod:`.mlc_loss_base`.
     """
-    z, t = as_loss_inputs(pred, target)
     y = t.clamp(min=0)
     if eps is None:
         # -log p_t = softplus(-s z), s = 2y - 1 (the exact loss from
         # logits; faster on the CPU than binary_cross_entropy_with_logits)
-        loss = F.softplus(z * flip_sign(y))
-    else:
-        loss = -prob_of_target(z, y).clamp(min=eps).log()
-    return weight_reduce_loss(loss, t, weight, unknown_as, reduction,
-                              avg_factor)
+        return F.softplus(z * flip_sign(y))
+    return -prob_of_target(z, y).clamp(min=eps).log()
 
 
 @MODELS.register_module()

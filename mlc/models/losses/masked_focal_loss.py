@@ -1,21 +1,17 @@
 """Focal-loss baseline of the missing-label papers (no alpha balancing)."""
-from typing import Optional
-
 import torch
 
 from mlc.registry import MODELS
 from .masked_asl_loss import MaskedASLLoss, masked_asl_loss
+from .masked_loss import masked_loss
 
 
-def masked_focal_loss(pred: torch.Tensor,
-                      target: torch.Tensor,
-                      weight: Optional[torch.Tensor] = None,
+@masked_loss(reduction='sum', unknown_as='negative')
+def masked_focal_loss(z: torch.Tensor,
+                      t: torch.Tensor,
                       gamma: float = 2.0,
                       eps: float = 1e-8,
-                      detach_focal: bool = True,
-                      reduction: str = 'sum',
-                      avg_factor: Optional[float] = None,
-                      unknown_as: str = 'negative') -> torch.Tensor:
+                      detach_focal: bool = True) -> torch.Tensor:
     """Symmetric focal loss (see :class:`MaskedFocalLoss`): ASL with
     ``gamma_pos = gamma_neg = gamma`` and no clip; no input validation.
 
@@ -26,8 +22,9 @@ def masked_focal_loss(pred: torch.Tensor,
 
     The other arguments and the result: see :mod:`.mlc_loss_base`.
     """
-    return masked_asl_loss(pred, target, weight, gamma, gamma, 0., eps,
-                           detach_focal, reduction, avg_factor, unknown_as)
+    # ASL's element-wise core (masked_loss keeps it as __wrapped__)
+    return masked_asl_loss.__wrapped__(z, t, gamma, gamma, 0., eps,
+                                       detach_focal)
 
 
 @MODELS.register_module()

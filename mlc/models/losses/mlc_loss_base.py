@@ -9,12 +9,15 @@ does). The arguments common to all of them:
 - ``target`` (Tensor): (B, C) targets in {1, 0, -1}.
 - ``weight`` (Tensor, optional): (B,) or (B, C) non-negative weights.
 - ``reduction`` (str): ``'none'``, ``'sum'``, ``'global_sum'``, ``'mean'``
-  or ``'batchmean'`` (see :class:`MLCLossBase`).
+  or ``'batchmean'`` (see :class:`MultiLabelLossBase`).
 - ``avg_factor`` (float, optional): Denominator of ``'mean'``.
 - ``unknown_as`` (str): ``'negative'`` (-1 targets count as 0) or
   ``'ignore'`` (masked out), plus the modes a loss documents itself.
 
 Each returns a scalar, or the (B, C) loss with ``reduction='none'``.
+The losses whose function is only an element-wise formula define it as a
+core decorated with :func:`.masked_loss.masked_loss`, which adds these
+arguments.
 """
 import os
 from typing import Callable, Optional, Tuple
@@ -46,22 +49,24 @@ def check_values_now(checked: bool) -> bool:
 def check_loss_inputs(name: str, z: torch.Tensor, t: torch.Tensor,
                       weight: Optional[torch.Tensor],
                       unknown_as: str,
-                      values: bool = True) -> None:
+                      values: bool = True,
+                      target_values: str = 'observed') -> None:
     """Raise a ValueError naming loss ``name`` on malformed inputs.
 
-    Shapes are checked on every call (free). The value checks (targets in
-    {1, 0, -1}, finite logits, non-negative weights) synchronise with the
-    device and run only with ``values``; the unknown check of
+    Shapes are checked on every call (free). The value checks synchronise
+    with the device and run only with ``values``; the unknown check of
     ``unknown_as='error'`` runs on every call (that mode's contract, at the
     price of one synchronisation per call).
 
     Args:
         name (str): Loss name used in the messages.
         z (Tensor): (B, C) logits; must be finite.
-        t (Tensor): (B, C) targets; must be in {1, 0, -1}.
+        t (Tensor): (B, C) targets; must be in {1, 0, -1}, or in [0, 1]
+            with ``target_values='soft'``.
         weight (Tensor, optional): (B,) or (B, C) non-negative weights.
         unknown_as (str): With ``'error'``, any -1 target raises.
         values (bool): Also check the values. Defaults to True.
+        target_values (str): ``'observed'`` (default) or ``'soft'``.
     """
     if z.dim() != 2 or z.shape != t.shape:
         raise ValueError(f'{name}: logits {tuple(z.shape)} and targets '
@@ -71,7 +76,7 @@ def check_loss_inputs(name: str, z: torch.Tensor, t: torch.Tensor,
                          f'{tuple(weight.shape)} must be (B,) or '
                          f'(B, C) for logits {tuple(z.shape)}')
     if values:
-        _check_values(name, z, t, weight)
+        _check_values(name, z, t, weight, target_values)
     if unknown_as == 'error' and (t == -1).any():
         raise ValueError(
             f'{name}: targets contain {int((t == -1).sum())} unknown (-1) '
@@ -79,11 +84,16 @@ def check_loss_inputs(name: str, z: torch.Tensor, t: torch.Tensor,
 
 
 def _check_values(name: str, z: torch.Tensor, t: torch.Tensor,
-                  weight: Optional[torch.Tensor]) -> None:
-    """Targets in {1, 0, -1}, finite logits, non-negative weights."""
-    valid = torch.isin(t, t.new_tensor([1., 0., -1.]))
+                  weight: Optional[torch.Tensor],
+                  target_values: str = 'observed') -> None:
+    """Targets of ``target_values``, finite logits, non-negative weights."""
+    if target_values == 'soft':
+        valid, allowed = (t >= 0) & (t <= 1), '[0, 1]'  # NaN fails
+    else:
+        valid = torch.isin(t, t.new_tensor([1., 0., -1.]))
+        allowed = '{1, 0, -1}'
     if not valid.all():
-        raise ValueError(f'{name}: targets must be in {{1, 0, -1}}, '
+        raise ValueError(f'{name}: targets must be in {allowed}, '
                          f'found {t[~valid][0].item()}')
     if not torch.isfinite(z).all():
         raise ValueError(f'{name}: logits contain NaN or Inf (diverged '
@@ -141,15 +151,16 @@ def checked_inputs(loss: nn.Module, cls_score: torch.Tensor,
     module's first call (its ``_checked`` flag is then set) or on every call
     with ``MLC_CHECK_LOSS_INPUTS=1`` (no host-device sync in later steps).
     The first call also logs the number of unknowns under the module's
-    ``unknown_as``.
+    ``unknown_as`` (observed targets; see its ``target_values``).
     """
     name = type(loss).__name__
     check_choice(name, 'reduction', reduction, reductions)
     z, t = as_loss_inputs(cls_score, target)
     check_loss_inputs(name, z, t, weight, loss.unknown_as,
-                      check_values_now(loss._checked))
+                      check_values_now(loss._checked), loss.target_values)
     if not loss._checked:
-        log_unknowns(name, t == -1, loss.unknown_as)
+        if loss.target_values == 'observed':
+            log_unknowns(name, t == -1, loss.unknown_as)
         loss._checked = True
     return z, t
 
@@ -177,7 +188,7 @@ def unknown_mask(target: torch.Tensor, weight: Optional[torch.Tensor],
 
 def reduce_loss(loss: torch.Tensor, mask: Optional[torch.Tensor],
                 reduction: str, avg_factor: Optional[float]) -> torch.Tensor:
-    """Reduce a (B, C) masked loss (see :class:`MLCLossBase` for the
+    """Reduce a (B, C) masked loss (see :class:`MultiLabelLossBase` for the
     reductions); ``'mean'`` divides by ``avg_factor`` or by the number of
     entries with ``mask > 0`` (a device tensor: no host-device sync)."""
     if reduction == 'none':
@@ -224,52 +235,48 @@ def weight_reduce_loss(loss: torch.Tensor,
     return reduce_loss(loss, mask, reduction, avg_factor)
 
 
-class MLCLossBase(nn.Module):
-    """Base class of element-wise multi-label losses (docs/conventions.md,
-    section 4).
+class MultiLabelLossBase(nn.Module):
+    """Base class of the multi-label loss modules on (B, C) logits and
+    (B, C) targets (docs/conventions.md, section 4).
 
-    Every subclass has a pure functional form beside it (``hill_loss`` for
-    :class:`HillLoss`, ...: logits, targets, weight, the hyper-parameters,
-    ``reduction``, ``avg_factor``, ``unknown_as``) that resolves unknowns,
-    applies the mask ``M = expand(weight) * m_unknown`` (see
-    :func:`weight_reduce_loss`) and reduces. A subclass names that function
-    (``functional``) and the attributes holding its hyper-parameters, in
-    the function's order (``hyper_parameters``); :meth:`loss_function`
-    calls it with them (the stateful losses override
-    :meth:`loss_function`). :meth:`forward` validates the inputs (the
-    functional forms do not), calls :meth:`loss_function` and multiplies by
-    ``loss_weight``.
+    It holds the base arguments and the one checked :meth:`forward`: that
+    validates the inputs (:func:`checked_inputs`), calls
+    :meth:`loss_function` (the part a subclass defines) and multiplies by
+    ``loss_weight``. :class:`MLCLossBase` is the element-wise kind;
+    ``VPULoss`` (batch statistics, (C,) per-class terms with ``'none'``)
+    and ``PUMixupConsistencyLoss`` (soft targets) derive from this class.
 
-    Input values (targets in {1, 0, -1}, finite logits, non-negative
-    weights) are validated on the first call only, because each check
-    reads a result back from the device (a host-device synchronisation per
-    step on a GPU); set the environment variable ``MLC_CHECK_LOSS_INPUTS=1``
-    to validate every call while debugging. Shapes are checked on every
-    call. No step after the first synchronises, except with
-    ``unknown_as='error'``, whose check runs on every call.
+    Input values are validated on the first call only, shapes on every
+    call (see :func:`checked_inputs`; no host-device synchronisation in
+    later steps except with ``unknown_as='error'``). The class attribute
+    ``target_values`` says what the targets are: ``'observed'`` labels in
+    {1, 0, -1} (default), or ``'soft'`` probabilities in [0, 1] (NaN or a
+    value outside is refused), which have no unknowns: such a loss sets
+    ``unknown_modes = ('none',)`` and ``default_unknown_as = 'none'``.
 
-    Unknown (-1) entries are resolved by ``unknown_as``:
+    Observed unknown (-1) entries are resolved by ``unknown_as``, one of
+    the class attribute ``unknown_modes``:
 
     - ``'ignore'``: masked out (zero loss and zero gradient).
     - ``'negative'``: treated as 0 with weight 1.
     - ``'error'``: any -1 raises.
-    - a method-specific mode listed in ``extra_unknown_modes`` of the
-      subclass, which then handles ``t == -1`` itself.
+    - a method-specific mode a subclass adds to ``unknown_modes`` (and
+      then handles ``t == -1`` itself).
 
     Args:
-        reduction (str, optional): ``'none'``, ``'sum'``, ``'global_sum'``,
+        reduction (str, optional): One of the class attribute
+            ``reductions``: ``'none'``, ``'sum'``, ``'global_sum'``,
             ``'mean'`` (sum over the number of entries with ``M > 0``, or
-            over ``avg_factor``) or ``'batchmean'`` (sum / B); defaults to
-            the class attribute ``default_reduction``. ``'global_sum'``
-            is the sum over the batch of every process: the local sum times
-            the world size, so that DDP's gradient averaging yields the
-            gradient of the sum over all ranks' samples (the same objective
-            as one process on the whole batch, whatever the number of
-            processes); equal to ``'sum'`` in a single process. Its logged
-            value is the local sum times the world size.
+            over ``avg_factor``) or ``'batchmean'`` (sum / B); None (the
+            default) is the class attribute ``default_reduction``.
+            ``'global_sum'`` (also its logged value) is the local sum times
+            the world size: DDP's gradient averaging then yields the
+            gradient of the sum over all ranks' samples (one process on the
+            whole batch); ``'sum'`` in a single process.
         loss_weight (float): Multiplier of the reduced loss. Defaults to 1.0.
-        unknown_as (str, optional): Treatment of -1 entries; defaults to the
-            class attribute ``default_unknown_as`` (the paper's choice).
+        unknown_as (str, optional): Treatment of -1 entries; None (the
+            default) is the class attribute ``default_unknown_as`` (the
+            paper's choice).
 
     Subclasses take their own hyper-parameters and pass these three on
     (``**base_args``).
@@ -277,11 +284,10 @@ class MLCLossBase(nn.Module):
 
     default_reduction: str = 'mean'
     default_unknown_as: str = 'ignore'
-    extra_unknown_modes: Tuple[str, ...] = ()
-    #: the functional form (a ``staticmethod``) and the names of the module
-    #: attributes passed as its hyper-parameters, in its argument order
-    functional: Callable[..., torch.Tensor]
-    hyper_parameters: Tuple[str, ...] = ()
+    #: the accepted values of ``reduction`` and ``unknown_as``
+    reductions: Tuple[str, ...] = REDUCTIONS
+    unknown_modes: Tuple[str, ...] = ('ignore', 'negative', 'error')
+    target_values: str = 'observed'
 
     def __init__(self,
                  reduction: Optional[str] = None,
@@ -296,9 +302,8 @@ class MLCLossBase(nn.Module):
                             f'{sorted(unexpected)}')
         reduction = reduction or self.default_reduction
         unknown_as = unknown_as or self.default_unknown_as
-        modes = ('ignore', 'negative', 'error') + self.extra_unknown_modes
-        check_choice(name, 'unknown_as', unknown_as, modes)
-        check_choice(name, 'reduction', reduction, REDUCTIONS)
+        check_choice(name, 'unknown_as', unknown_as, self.unknown_modes)
+        check_choice(name, 'reduction', reduction, self.reductions)
         self.reduction = reduction
         self.loss_weight = loss_weight
         self.unknown_as = unknown_as
@@ -307,13 +312,12 @@ class MLCLossBase(nn.Module):
     def loss_function(self, z: torch.Tensor, t: torch.Tensor,
                       weight: Optional[torch.Tensor], reduction: str,
                       avg_factor: Optional[float], **ctx) -> torch.Tensor:
-        """The reduced loss (before ``loss_weight``) of the float logits
-        ``z`` (B, C) against the float observed targets ``t`` (B, C) in
-        {1, 0, -1}: ``functional`` called with the module's
-        ``hyper_parameters`` and ``unknown_as``."""
-        hyper = [getattr(self, name) for name in self.hyper_parameters]
-        return self.functional(z, t, weight, *hyper, reduction, avg_factor,
-                               self.unknown_as)
+        """The reduced loss (before ``loss_weight``) of the checked float
+        logits ``z`` (B, C) against the float targets ``t`` (B, C) (see
+        ``target_values``); ``ctx`` holds the method inputs of
+        :meth:`forward`."""
+        raise NotImplementedError(
+            f'{type(self).__name__} must define loss_function')
 
     def forward(self,
                 cls_score: torch.Tensor,
@@ -327,19 +331,60 @@ class MLCLossBase(nn.Module):
         Args:
             cls_score (Tensor): (B, C) logits (half precision is computed
                 in float32, float64 stays float64).
-            target (Tensor): (B, C) observed targets in {1, 0, -1}.
+            target (Tensor): (B, C) targets: in {1, 0, -1}, or in [0, 1]
+                with ``target_values='soft'``.
             weight (Tensor, optional): (B,) or (B, C) non-negative weights.
             avg_factor (float, optional): Denominator of ``'mean'``.
             reduction_override (str, optional): Overrides ``reduction``.
             **ctx: Method inputs (``epoch``, ``sample_idx``, ...).
 
         Returns:
-            Tensor: Scalar, or (B, C) with ``reduction='none'``.
+            Tensor: Scalar, or the unreduced loss with ``reduction='none'``
+            ((B, C) for an element-wise loss).
         """
         reduction = reduction_override or self.reduction
-        z, t = checked_inputs(self, cls_score, target, weight, reduction)
+        z, t = checked_inputs(self, cls_score, target, weight, reduction,
+                              self.reductions)
         loss = self.loss_function(z, t, weight, reduction, avg_factor, **ctx)
         return loss if self.loss_weight == 1 else self.loss_weight * loss
+
+
+class MLCLossBase(MultiLabelLossBase):
+    """Base class of element-wise multi-label losses (docs/conventions.md,
+    section 4): the inputs, checks, base arguments and unknown modes of
+    :class:`MultiLabelLossBase`, with a (B, C) loss per entry.
+
+    Every subclass has a pure functional form beside it (``hill_loss`` for
+    :class:`HillLoss`, ...: logits, targets, weight, the hyper-parameters,
+    ``reduction``, ``avg_factor``, ``unknown_as``) that resolves unknowns,
+    applies the mask ``M = expand(weight) * m_unknown`` (see
+    :func:`weight_reduce_loss`) and reduces. A subclass names that function
+    (``functional``) and the attributes holding its hyper-parameters, in
+    the function's order (``hyper_parameters``); :meth:`loss_function`
+    calls it with them (the stateful losses override
+    :meth:`loss_function`). The functional forms do not validate their
+    inputs; the inherited :meth:`forward` does.
+
+    Args: ``reduction``, ``loss_weight`` and ``unknown_as``, see
+    :class:`MultiLabelLossBase`; subclasses take their own
+    hyper-parameters and pass these three on (``**base_args``).
+    """
+
+    #: the functional form (a ``staticmethod``) and the names of the module
+    #: attributes passed as its hyper-parameters, in its argument order
+    functional: Callable[..., torch.Tensor]
+    hyper_parameters: Tuple[str, ...] = ()
+
+    def loss_function(self, z: torch.Tensor, t: torch.Tensor,
+                      weight: Optional[torch.Tensor], reduction: str,
+                      avg_factor: Optional[float], **ctx) -> torch.Tensor:
+        """The reduced loss (before ``loss_weight``) of the float logits
+        ``z`` (B, C) against the float observed targets ``t`` (B, C) in
+        {1, 0, -1}: ``functional`` called with the module's
+        ``hyper_parameters`` and ``unknown_as``."""
+        hyper = [getattr(self, name) for name in self.hyper_parameters]
+        return self.functional(z, t, weight, *hyper, reduction, avg_factor,
+                               self.unknown_as)
 
 
 class SumNegativeLossBase(MLCLossBase):

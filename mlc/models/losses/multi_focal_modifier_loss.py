@@ -13,11 +13,8 @@ from .comic_class_stats import (
     normalised_cooccurrence,
     read_class_counts,
 )
-from .mlc_loss_base import (
-    SumNegativeLossBase,
-    as_loss_inputs,
-    weight_reduce_loss,
-)
+from .masked_loss import masked_loss
+from .mlc_loss_base import SumNegativeLossBase
 
 
 @MODELS.register_module()
@@ -168,19 +165,16 @@ def cooccurrence_prior(y: torch.Tensor,
     return prior / prior.sum(1, keepdim=True).clamp(min=1e-12)
 
 
-def multi_focal_modifier_loss(pred: torch.Tensor,
-                              target: torch.Tensor,
-                              weight: Optional[torch.Tensor] = None,
+@masked_loss(reduction='sum', unknown_as='negative')
+def multi_focal_modifier_loss(z: torch.Tensor,
+                              t: torch.Tensor,
                               class_weight: Optional[torch.Tensor] = None,
                               cooc_norm: Optional[torch.Tensor] = None,
                               gamma_pos: float = 0.,
                               gamma_neg: float = 3.,
                               clip: float = 0.05,
                               neg_gain: float = 1.2,
-                              eps: float = 1e-8,
-                              reduction: str = 'sum',
-                              avg_factor: Optional[float] = None,
-                              unknown_as: str = 'negative') -> torch.Tensor:
+                              eps: float = 1e-8) -> torch.Tensor:
     """COMIC's Multi-Focal Modifier loss (see
     :class:`MultiFocalModifierLoss`; no input validation).
 
@@ -197,7 +191,6 @@ def multi_focal_modifier_loss(pred: torch.Tensor,
 
     The other arguments and the result: see :mod:`.mlc_loss_base`.
     """
-    z, t = as_loss_inputs(pred, target)
     y = t.clamp(min=0)
     w = z.new_ones(1, z.shape[1]) if class_weight is None else \
         class_weight.to(z)[None]
@@ -215,6 +208,4 @@ def multi_focal_modifier_loss(pred: torch.Tensor,
     gamma = y * gamma_pos + (1 - y) * (gamma_neg + (
         0 if class_weight is None else w))
     focal = (1 - pt).detach().pow(gamma)
-    loss = -w * focal * log_term
-    return weight_reduce_loss(loss, t, weight, unknown_as, reduction,
-                              avg_factor)
+    return -w * focal * log_term

@@ -1,13 +1,11 @@
 """PRODEN partial-label loss."""
-from typing import Optional, Sequence
+from typing import List, Optional
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 from mlc.registry import MODELS
-from .corr_loss import check_views, reduce_per_sample
-from .mlc_loss_base import check_values_now
+from .pll_loss_base import PLLLossBase, reduce_per_sample
 
 
 def proden_loss(pred: torch.Tensor,
@@ -38,10 +36,11 @@ def proden_loss(pred: torch.Tensor,
 
 
 @MODELS.register_module()
-class PRODENLoss(nn.Module):
+class PRODENLoss(PLLLossBase):
     """PRODEN: L = −(1/B) Σ_i Σ_j c_ij log p_ij on the first (weak) view.
 
-    :meth:`update_confidence` gives c ∝ mask ⊙ softmax(z) (RECORDS:
+    The confidence update (:meth:`PLLLossBase.update_confidence`, rule
+    :meth:`confidence_rows`) gives c ∝ mask ⊙ softmax(z) (RECORDS:
     softmax(z − log π̂)). The computation is :func:`proden_loss`.
 
     Args:
@@ -49,39 +48,18 @@ class PRODENLoss(nn.Module):
             ``'none'``.
         loss_weight (float): Multiplier of the reduced loss.
     """
-    views = 1
-
-    def __init__(self, reduction: str = 'batchmean',
-                 loss_weight: float = 1.) -> None:
-        super().__init__()
-        self.reduction, self.loss_weight = reduction, loss_weight
-        self._checked = False
-
-    def forward(self, cls_score, target: torch.Tensor,
-                weight: Optional[torch.Tensor] = None,
-                avg_factor: Optional[float] = None,
-                reduction_override: Optional[str] = None,
-                **kwargs) -> torch.Tensor:
-        """Loss of the first view's (B, C) logits against confidences."""
-        # confidence values on the first call only (no host-device sync
-        # in later steps; MLC_CHECK_LOSS_INPUTS=1 checks every call)
-        z = check_views(cls_score, target, type(self).__name__,
-                        check_values_now(self._checked))[0]
-        self._checked = True
-        return self.loss_weight * proden_loss(
-            z, target, weight, reduction_override or self.reduction,
-            avg_factor)
+    def loss_function(self, views: List[torch.Tensor], target: torch.Tensor,
+                      weight: Optional[torch.Tensor], reduction: str,
+                      avg_factor: Optional[float], **ctx) -> torch.Tensor:
+        """:func:`proden_loss` of the first checked (B, C) view against the
+        (B, C) confidences ``target``."""
+        return proden_loss(views[0], target, weight, reduction, avg_factor)
 
     @staticmethod
-    @torch.no_grad()
-    def update_confidence(cls_score: Sequence[torch.Tensor],
-                          mask: torch.Tensor,
-                          log_prior: Optional[torch.Tensor] = None
-                          ) -> torch.Tensor:
-        """c ∝ mask ⊙ softmax(z − log π̂) from the first view."""
-        z = cls_score[0].detach().float()
-        if log_prior is not None:
-            z = z - log_prior.float()
-        rows = mask.float() * F.softmax(z, 1)
+    def confidence_rows(logits: List[torch.Tensor], mask: torch.Tensor,
+                        debiased: bool) -> torch.Tensor:
+        """(B, C) rows c ∝ mask ⊙ softmax(z) of the first (debiased) view
+        (rows without mass stay 0)."""
+        rows = mask * F.softmax(logits[0], 1)
         return rows / rows.sum(1, keepdim=True).clamp_min(
             torch.finfo(rows.dtype).tiny)

@@ -2,20 +2,16 @@
 from typing import Optional, Tuple
 
 import torch
-import torch.nn as nn
 
 from mlc.registry import MODELS
-from mlc.utils.choices import check_choice
-from .mlc_loss_base import check_values_now
-
-MIX_REDUCTIONS = ('none', 'sum', 'mean', 'batchmean')
+from .mlc_loss_base import MultiLabelLossBase, check_loss_inputs
 
 
 def pu_mixup_consistency_loss(pred: torch.Tensor,
                               target: torch.Tensor,
                               weight: Optional[torch.Tensor] = None,
                               eps: float = 1e-10,
-                              reduction: str = 'batchmean',
+                              reduction: Optional[str] = 'batchmean',
                               avg_factor: Optional[float] = None
                               ) -> torch.Tensor:
     """``[log(t + eps) - log(sigmoid(z) + eps)] ** 2`` per entry (see
@@ -55,7 +51,7 @@ def pu_mixup_consistency_loss(pred: torch.Tensor,
 
 
 @MODELS.register_module()
-class PUMixupConsistencyLoss(nn.Module):
+class PUMixupConsistencyLoss(MultiLabelLossBase):
     """Squared log-ratio between mixed soft targets and mixed predictions.
 
     The model (``PUMLCClassifier``) builds the second batch with
@@ -65,35 +61,51 @@ class PUMixupConsistencyLoss(nn.Module):
     summed over classes and averaged over the mixed batch (``'batchmean'``;
     :func:`pu_mixup_consistency_loss`).
 
+    A :class:`MultiLabelLossBase` with soft targets
+    (``target_values = 'soft'``): the checked ``forward`` refuses mixed
+    targets outside [0, 1] on the first call, and there are no unknown
+    entries (``unknown_as`` is ``'none'``, not an argument).
+
     Args:
         mix_alpha (float): Beta(alpha, alpha) parameter of lambda. 0.3.
         detach_mix_targets (bool): Stop the gradient of the soft targets
             ``sigmoid(z)`` of the main logits. Default False (the code).
-        reduction (str): ``'batchmean'`` (paper: sum / B_mix), ``'sum'``,
-            ``'mean'`` (per entry, or / ``avg_factor``) or ``'none'``.
+        reduction (str, optional): ``'batchmean'`` (paper: sum / B_mix;
+            also None), ``'sum'``, ``'mean'`` (per entry, or /
+            ``avg_factor``) or ``'none'``.
         loss_weight (float): Weight of this term in the total loss.
             Defaults to 1.0.
         eps (float): Added inside both logs. Defaults to 1e-10.
     """
 
+    default_reduction = 'batchmean'
+    default_unknown_as = 'none'
+    reductions = ('none', 'sum', 'mean', 'batchmean')
+    unknown_modes = ('none', )
+    target_values = 'soft'
+
     def __init__(self,
                  mix_alpha: float = 0.3,
                  detach_mix_targets: bool = False,
-                 reduction: str = 'batchmean',
+                 reduction: Optional[str] = 'batchmean',
                  loss_weight: float = 1.0,
                  eps: float = 1e-10) -> None:
-        super().__init__()
-        if reduction not in MIX_REDUCTIONS:
-            raise ValueError(f'{type(self).__name__}: reduction must be one '
-                             f'of {MIX_REDUCTIONS}, got {reduction!r}')
+        super().__init__(reduction=reduction, loss_weight=loss_weight)
         if mix_alpha <= 0:
             raise ValueError(f'{type(self).__name__}: mix_alpha must be > 0')
         self.mix_alpha = mix_alpha
         self.detach_mix_targets = detach_mix_targets
-        self.reduction = reduction
-        self.loss_weight = loss_weight
         self.eps = eps
-        self._checked = False
+
+    def loss_function(self, z: torch.Tensor, t: torch.Tensor,
+                      weight: Optional[torch.Tensor], reduction: str,
+                      avg_factor: Optional[float], **ctx) -> torch.Tensor:
+        """:func:`pu_mixup_consistency_loss` of the checked float logits
+        ``z`` (B', C) of the mixed batch against its soft targets ``t``
+        (B', C) in [0, 1]: a scalar, or (B', C) with ``'none'`` (before
+        ``loss_weight``)."""
+        return pu_mixup_consistency_loss(z, t, weight, self.eps, reduction,
+                                         avg_factor)
 
     def soft_targets(self, cls_score: torch.Tensor,
                      target: torch.Tensor) -> torch.Tensor:
@@ -101,11 +113,8 @@ class PUMixupConsistencyLoss(nn.Module):
 
         Observed negatives and unknowns are both "unlabeled" for PU-MLC.
         """
-        name = type(self).__name__
-        if cls_score.shape != target.shape or cls_score.dim() != 2:
-            raise ValueError(f'{name}: logits {tuple(cls_score.shape)} and '
-                             f'targets {tuple(target.shape)} must both be '
-                             '(B, C)')
+        check_loss_inputs(type(self).__name__, cls_score, target, None,
+                          self.unknown_as, values=False)
         prob = torch.sigmoid(cls_score.float() if cls_score.dtype !=
                              torch.float64 else cls_score)
         if self.detach_mix_targets:
@@ -144,53 +153,3 @@ class PUMixupConsistencyLoss(nn.Module):
         t_mix = (lam * soft_target[:half][perm] +
                  (1 - lam) * soft_target[tail:])
         return x_mix, t_mix, lam
-
-    def forward(self,
-                mix_score: torch.Tensor,
-                mix_target: torch.Tensor,
-                weight: Optional[torch.Tensor] = None,
-                avg_factor: Optional[float] = None,
-                reduction_override: Optional[str] = None,
-                **ctx) -> torch.Tensor:
-        """Consistency of (B', C) mixed logits with (B', C) soft targets.
-
-        Args:
-            mix_score (Tensor): Logits of the mixed batch.
-            mix_target (Tensor): Mixed soft targets in [0, 1].
-            weight (Tensor, optional): (B',) or (B', C) non-negative.
-
-        Returns:
-            Tensor: Scalar, or (B', C) with ``'none'``.
-        """
-        name = type(self).__name__
-        reduction = reduction_override or self.reduction
-        check_choice(name, 'reduction', reduction, MIX_REDUCTIONS)
-        z = mix_score
-        if z.dtype != torch.float64:
-            z = z.float()  # half precision is computed in float32
-        if z.dim() != 2 or z.shape != mix_target.shape:
-            raise ValueError(f'{name}: logits {tuple(z.shape)} and targets '
-                             f'{tuple(mix_target.shape)} must both be (B, C)')
-        target = mix_target.to(z)
-        if weight is not None and weight.shape not in (z.shape[:1], z.shape):
-            raise ValueError(f'{name}: weight must be non-negative, (B,) '
-                             f'or (B, C), got {tuple(weight.shape)}')
-        # values on the first call only (MLC_CHECK_LOSS_INPUTS=1: always):
-        # no host-device sync in later steps
-        if check_values_now(self._checked):
-            self._check_values(z, target, weight)
-            self._checked = True
-        return self.loss_weight * pu_mixup_consistency_loss(
-            z, target, weight, self.eps, reduction, avg_factor)
-
-    def _check_values(self, z: torch.Tensor, target: torch.Tensor,
-                      weight: Optional[torch.Tensor]) -> None:
-        """Finite logits, targets in [0, 1], non-negative weights."""
-        name = type(self).__name__
-        if not torch.isfinite(z).all():
-            raise ValueError(f'{name}: logits contain NaN or Inf')
-        if not ((target >= 0) & (target <= 1)).all():  # NaN fails too
-            raise ValueError(f'{name}: mixed soft targets must be in [0, 1]')
-        if weight is not None and (weight < 0).any():
-            raise ValueError(f'{name}: weight must be non-negative, (B,) '
-                             f'or (B, C), got {tuple(weight.shape)}')

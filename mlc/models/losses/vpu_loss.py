@@ -4,16 +4,14 @@ from typing import Callable, Dict, Optional, Tuple
 
 import torch
 import torch.distributed as torch_dist
-import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.dist import get_world_size, is_distributed
 from mmengine.logging import print_log
 
 from mlc.registry import MODELS
+from mlc.utils.choices import check_choice
 from mlc.utils.dist import all_reduce_sum
-from .mlc_loss_base import checked_inputs
-
-VPU_REDUCTIONS = ('none', 'sum', 'mean')
+from .mlc_loss_base import MultiLabelLossBase
 
 
 def _global_sum(local: torch.Tensor) -> torch.Tensor:
@@ -36,7 +34,7 @@ def _gather_detached(x: torch.Tensor) -> torch.Tensor:
 
 
 @MODELS.register_module()
-class VPULoss(nn.Module):
+class VPULoss(MultiLabelLossBase):
     """Variational PU loss with temperature and re-balance exponent (PU-MLC).
 
     Per class c over the batch, with positives
@@ -53,8 +51,9 @@ class VPULoss(nn.Module):
     - loss ``L_U - L_P``.
 
     The loss is not element-wise (means over the batch inside a log), so it
-    is a plain module, not an :class:`MLCLossBase`; the computation is
-    :func:`vpu_loss`. A weight ``w_bc`` turns
+    is a :class:`MultiLabelLossBase` (its checked ``forward`` and base
+    arguments) but not an :class:`MLCLossBase`; the part it defines,
+    :meth:`loss_function`, is :func:`vpu_loss`. A weight ``w_bc`` turns
     both means into weighted means (weight 0 removes the entry from both);
     the temperature always uses the whole batch.
 
@@ -68,9 +67,11 @@ class VPULoss(nn.Module):
         negatives (str): ``'discard'`` (code: observed negatives are just
             unlabeled) or ``'exclude'`` (drop samples with t_bc = 0 from the
             unlabeled mean of class c).
-        unknown_as (str): ``'unlabeled'`` (the PU rule) or ``'error'``.
-        reduction (str): ``'sum'`` over classes (paper), ``'mean'`` over
-            classes (or / ``avg_factor``), ``'none'`` (C,) per-class terms.
+        unknown_as (str, optional): ``'unlabeled'`` (the PU rule; also
+            None) or ``'error'``.
+        reduction (str, optional): ``'sum'`` over classes (paper; also
+            None), ``'mean'`` over classes (or / ``avg_factor``), ``'none'``
+            (C,) per-class terms.
         loss_weight (float): Multiplier. Defaults to 1.0.
         sync_batch_stats (bool): Compute ``std_c``, ``m_c`` and the positive
             means over the global batch of all ranks (differentiable in the
@@ -82,29 +83,26 @@ class VPULoss(nn.Module):
             the 2 x 35 statistics of the code with one process of 70).
     """
 
+    default_reduction = 'sum'
+    default_unknown_as = 'unlabeled'
+    reductions = ('none', 'sum', 'mean')
+    unknown_modes = ('unlabeled', 'error')
+
     def __init__(self,
                  temp_scale: float = 1.0,
                  rebalance_gamma: float = 0.55,
                  temp_min: float = 1e-4,
                  negatives: str = 'discard',
-                 unknown_as: str = 'unlabeled',
-                 reduction: str = 'sum',
+                 unknown_as: Optional[str] = 'unlabeled',
+                 reduction: Optional[str] = 'sum',
                  loss_weight: float = 1.0,
                  sync_batch_stats: bool = False,
                  stat_chunk: Optional[int] = None,
                  eps: float = 1e-10) -> None:
-        super().__init__()
+        super().__init__(reduction=reduction, loss_weight=loss_weight,
+                         unknown_as=unknown_as)
         name = type(self).__name__
-        if negatives not in ('discard', 'exclude'):
-            raise ValueError(f"{name}: negatives must be 'discard' or "
-                             f"'exclude', got {negatives!r}")
-        if unknown_as not in ('unlabeled', 'error'):
-            raise ValueError(f"{name}: unknown_as must be 'unlabeled' or "
-                             f"'error', got {unknown_as!r}")
-        if reduction not in VPU_REDUCTIONS:
-            raise ValueError(f'{name}: reduction must be one of '
-                             f'{VPU_REDUCTIONS} (the loss is already a '
-                             f'per-batch mean), got {reduction!r}')
+        check_choice(name, 'negatives', negatives, ('discard', 'exclude'))
         if not 0 < temp_min <= 1:
             raise ValueError(f'{name}: temp_min must be in (0, 1]')
         if stat_chunk is not None and (stat_chunk < 1 or sync_batch_stats):
@@ -114,29 +112,29 @@ class VPULoss(nn.Module):
         self.rebalance_gamma = rebalance_gamma
         self.temp_min = temp_min
         self.negatives = negatives
-        self.unknown_as = unknown_as
-        self.reduction = reduction
-        self.loss_weight = loss_weight
         self.sync_batch_stats = sync_batch_stats
         self.stat_chunk = stat_chunk
         self.eps = eps
-        self._checked = False
         self._warned_single = False
 
-    def forward(self,
-                cls_score: torch.Tensor,
-                target: torch.Tensor,
-                weight: Optional[torch.Tensor] = None,
-                avg_factor: Optional[float] = None,
-                reduction_override: Optional[str] = None,
-                **ctx) -> torch.Tensor:
-        """Loss of (B, C) logits against (B, C) targets in {1, 0, -1}.
-
-        Returns:
-            Tensor: Scalar, or (C,) per-class terms with ``'none'``.
-        """
-        return self._compute(cls_score, target, weight, avg_factor,
-                             reduction_override, with_stats=False)[0]
+    def loss_function(self, z: torch.Tensor, t: torch.Tensor,
+                      weight: Optional[torch.Tensor], reduction: str,
+                      avg_factor: Optional[float],
+                      stats: Optional[Dict[str, torch.Tensor]] = None,
+                      **ctx) -> torch.Tensor:
+        """:func:`vpu_loss` of the checked float logits ``z`` (B, C) and
+        targets ``t`` (B, C): a scalar, or (C,) per-class terms with
+        ``'none'`` (before ``loss_weight``); a given ``stats`` dict receives
+        the diagnostics (see :meth:`loss_and_stats`)."""
+        loss, computed = vpu_loss(
+            z, t, weight, self.temp_scale, self.rebalance_gamma,
+            self.temp_min, self.negatives, self.sync_batch_stats,
+            self.stat_chunk, self.eps, reduction, avg_factor,
+            return_stats=stats is not None,
+            on_single_sample=self._warn_single_sample)
+        if stats is not None:
+            stats.update(computed)
+        return loss
 
     def loss_and_stats(
             self,
@@ -146,30 +144,17 @@ class VPULoss(nn.Module):
             avg_factor: Optional[float] = None,
             reduction_override: Optional[str] = None
     ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
-        """The loss and detached diagnostics.
+        """The loss (:meth:`forward`) and detached diagnostics.
 
         Diagnostic keys avoid the substring ``loss`` (mmengine sums those):
         ``pu_pos`` (L_P), ``pu_unl`` (L_U), ``pu_temp_mean``/``pu_temp_min``
         (s_c), ``pu_num_temp_floor`` (classes at ``temp_min``),
         ``pu_rebalance_mean`` (w_c), ``pu_num_cls_no_pos``.
         """
-        return self._compute(cls_score, target, weight, avg_factor,
-                             reduction_override, with_stats=True)
-
-    def _compute(self, cls_score: torch.Tensor, target: torch.Tensor,
-                 weight: Optional[torch.Tensor], avg_factor: Optional[float],
-                 reduction_override: Optional[str], with_stats: bool
-                 ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
-        """Validate the inputs and call :func:`vpu_loss`."""
-        reduction = reduction_override or self.reduction
-        z, t = checked_inputs(self, cls_score, target, weight, reduction,
-                              VPU_REDUCTIONS)
-        loss, stats = vpu_loss(
-            z, t, weight, self.temp_scale, self.rebalance_gamma,
-            self.temp_min, self.negatives, self.sync_batch_stats,
-            self.stat_chunk, self.eps, reduction, avg_factor,
-            return_stats=with_stats, on_single_sample=self._warn_single_sample)
-        return self.loss_weight * loss, stats
+        stats: Dict[str, torch.Tensor] = {}
+        loss = self.forward(cls_score, target, weight, avg_factor,
+                            reduction_override, stats=stats)
+        return loss, stats
 
     def _warn_single_sample(self) -> None:
         """Say once that a one-sample batch was not sharpened."""

@@ -5,23 +5,17 @@ import torch
 import torch.nn.functional as F
 
 from mlc.registry import MODELS
-from .mlc_loss_base import (
-    MLCLossBase,
-    as_loss_inputs,
-    flip_sign,
-    prob_of_target,
-    weight_reduce_loss,
-)
+from .masked_loss import masked_loss
+from .mlc_loss_base import MLCLossBase, flip_sign, prob_of_target
 
 
-def wan_loss(pred: torch.Tensor,
-             target: torch.Tensor,
-             weight: Optional[torch.Tensor] = None,
+@masked_loss(reduction='mean', unknown_as='weak_negative')
+def wan_loss(z: torch.Tensor,
+             t: torch.Tensor,
              weak_weight: Optional[float] = None,
              eps: Optional[float] = 1e-5,
-             reduction: str = 'mean',
-             avg_factor: Optional[float] = None,
-             unknown_as: str = 'weak_negative') -> torch.Tensor:
+             *,
+             unknown_as: str) -> torch.Tensor:
     """WAN loss (see :class:`WANLoss`; no input validation).
 
     Args:
@@ -34,19 +28,14 @@ def wan_loss(pred: torch.Tensor,
 
     The other arguments and the result: see :mod:`.mlc_loss_base`.
     """
-    z, t = as_loss_inputs(pred, target)
     y = t.clamp(min=0)
     weak = unknown_as == 'weak_negative'
     if eps is None:
         loss = F.softplus(z * flip_sign(y))  # exact -log p_t from logits
-        if weak:
-            loss = loss * _weak_weight(z, t, weak_weight, 1.)
-    else:
-        # the sign of the loss goes on the (no-grad) weight
-        log = (prob_of_target(z, y) + eps).log()
-        loss = log * _weak_weight(z, t, weak_weight, -1.) if weak else -log
-    return weight_reduce_loss(loss, t, weight, unknown_as, reduction,
-                              avg_factor)
+        return loss * _weak_weight(z, t, weak_weight, 1.) if weak else loss
+    # the sign of the loss goes on the (no-grad) weight
+    log = (prob_of_target(z, y) + eps).log()
+    return log * _weak_weight(z, t, weak_weight, -1.) if weak else -log
 
 
 def _weak_weight(z: torch.Tensor, t: torch.Tensor, w: Optional[float],
@@ -87,7 +76,7 @@ class WANLoss(MLCLossBase):
     """
 
     default_unknown_as = 'weak_negative'
-    extra_unknown_modes = ('weak_negative', )
+    unknown_modes = MLCLossBase.unknown_modes + ('weak_negative', )
     functional = staticmethod(wan_loss)
     hyper_parameters = ('weak_weight', 'eps')
 
