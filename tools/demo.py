@@ -35,7 +35,7 @@ from run_seeds import table  # noqa: E402
 
 import mlc  # noqa: E402,F401  (installs the safe checkpoint loader)
 from mlc.datasets.digitmosaic import build_digitmosaic  # noqa: E402
-from mlc.utils.cli import USER_ERRORS, build_runner, load_config  # noqa: E402
+from mlc.utils import cli  # noqa: E402
 from mlc.utils.progress import format_duration  # noqa: E402
 
 DEMO_CONFIGS = [
@@ -87,7 +87,7 @@ def train_and_test(config: str, work_dir: str, report: Report,
     args = argparse.Namespace(
         config=config, work_dir=work_dir, local_rank=0,
         cfg_options=[f'randomness.seed={SEED}', *cfg_options])
-    runner = build_runner(load_config(args), 'none')
+    runner = cli.build_runner(cli.load_config(args), 'none')
     runner.register_hook(ProgressHook(name, report))
     runner.train()
     report('test', f'{name}: testing the last and best checkpoints ...')
@@ -160,7 +160,7 @@ def main() -> None:
     report('start', f'imports done; {cores()} cores')
     try:
         build_data(configs, report)
-    except USER_ERRORS as err:
+    except cli.USER_ERRORS as err:
         sys.exit(f'error: {err}')
     todo = [c for c in configs if not osp.isfile(
         osp.join(run_dir(args.work_root, c), 'test_last.json'))]

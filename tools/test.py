@@ -11,13 +11,7 @@ import os
 import os.path as osp
 
 import mlc  # noqa: F401  (installs the safe checkpoint loader)
-from mlc.utils.cli import (
-    add_common_args,
-    build_runner,
-    check_output_file,
-    load_config,
-    run_cli,
-)
+from mlc.utils import cli
 from mlc.utils.strict_load import StrictLoadHook
 
 
@@ -30,7 +24,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--out', help='save per-sample scores and targets to this .npz file')
     parser.add_argument(
         '--metrics-out', help='save the returned metrics to this JSON file')
-    add_common_args(parser)
+    cli.add_common_args(parser)
     return parser.parse_args(argv)
 
 
@@ -46,10 +40,10 @@ def main(argv=None) -> None:
 
     def test() -> None:
         if args.out is not None:
-            check_output_file(args.out, '.npz', '--out')
+            cli.check_output_file(args.out, '.npz', '--out')
         if args.metrics_out is not None:
-            check_output_file(args.metrics_out, '.json', '--metrics-out')
-        cfg = load_config(args)
+            cli.check_output_file(args.metrics_out, '.json', '--metrics-out')
+        cfg = cli.load_config(args)
         cfg.load_from = args.checkpoint
         cfg.resume = False
         if args.out is not None:
@@ -58,13 +52,13 @@ def main(argv=None) -> None:
                 evaluator, (list, tuple)) else [evaluator]
             evaluator.append(dict(type='DumpPredictions', out_file=args.out))
             cfg.test_evaluator = evaluator
-        runner = build_runner(cfg, args.launcher)
+        runner = cli.build_runner(cfg, args.launcher)
         runner.register_hook(StrictLoadHook(args.checkpoint), 'LOWEST')
         metrics = runner.test()
         if args.metrics_out is not None and runner.rank == 0:
             dump_metrics(metrics, args.metrics_out)
 
-    run_cli(test, args.debug)
+    cli.run_cli(test, args.debug)
 
 
 if __name__ == '__main__':

@@ -11,7 +11,7 @@ from mmengine.config import Config
 
 import mlc  # noqa: F401  (installs the safe checkpoint loader)
 from mlc.engine.checkpoint_files import resume_checkpoint
-from mlc.utils.cli import add_common_args, build_runner, load_config, run_cli
+from mlc.utils import cli
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -26,7 +26,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='enable automatic mixed precision training')
     parser.add_argument('--no-validate', action='store_true',
                         help='do not evaluate during training')
-    add_common_args(parser)
+    cli.add_common_args(parser)
     return parser.parse_args(argv)
 
 
@@ -55,10 +55,10 @@ def main(argv=None) -> None:
     args = parse_args(argv)
 
     def train() -> None:
-        cfg = merge_args(load_config(args), args)
-        build_runner(cfg, args.launcher).train()
+        cfg = merge_args(cli.load_config(args), args)
+        cli.build_runner(cfg, args.launcher).train()
 
-    run_cli(train, args.debug)
+    cli.run_cli(train, args.debug)
 
 
 if __name__ == '__main__':

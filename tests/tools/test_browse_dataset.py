@@ -50,7 +50,7 @@ def test_browse_digitmosaic_train(tmp_path, monkeypatch):
 
 def test_label_lines_match_the_annotation(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
-    cfg = browse_dataset.load_config(browse_dataset.argparse.Namespace(
+    cfg = browse_dataset.cli.load_config(browse_dataset.argparse.Namespace(
         config=CONFIG, cfg_options=None, work_dir=str(tmp_path),
         local_rank=0))
     dataset = browse_dataset.build_dataset(cfg, 'train')
@@ -103,7 +103,7 @@ def test_browse_digitmosaic_pll_candidates(tmp_path, monkeypatch):
     out = browse_dataset.browse(config, 'train', str(tmp_path), num=6)
     assert _has_colour(out, KIND_COLOURS['candidates'])
     assert _has_colour(out, KIND_COLOURS['true'])
-    cfg = browse_dataset.load_config(browse_dataset.argparse.Namespace(
+    cfg = browse_dataset.cli.load_config(browse_dataset.argparse.Namespace(
         config=config, cfg_options=None, work_dir=str(tmp_path),
         local_rank=0))
     dataset = browse_dataset.build_dataset(cfg, 'train')

@@ -110,7 +110,7 @@ def main_block_calls(path: str) -> list:
 def test_converter_main_goes_through_run_converter(name):
     calls = main_block_calls(
         osp.join(ROOT, 'tools', 'dataset_converters', name))
-    assert calls == ['run_converter'], (name, calls)
+    assert calls == ['cli.run_converter'], (name, calls)
 
 
 def test_malformed_input_of_corrupt_labels_is_one_line(tmp_path,

@@ -224,7 +224,7 @@ def test_refused_pickle_in_a_converter_is_one_line(tmp_path, monkeypatch):
                                       str(tmp_path / 'out.json'),
                                       '--dataset', 'voc', '--debug'])
     with pytest.raises(UnsafePickleError, match='class_freq.pkl'):
-        converter.run_converter(converter.main)
+        converter.cli.run_converter(converter.main)
     assert not osp.exists(f'{pkl}.ran')
 
 

@@ -37,7 +37,7 @@ from log_analysis.per_class_ap import (  # noqa: E402
     train_class_freq,
 )
 
-from mlc.utils.cli import add_debug_flag, check_output_file, run_cli  # noqa: E402
+from mlc.utils import cli  # noqa: E402
 
 #: the readers and figures, importable from this tool as before the split
 __all__ = ['run_dirs', 'read_scalars', 'load_curves', 'plot_curve',
@@ -54,7 +54,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='output figure (.png, .pdf or .svg)')
     common.add_argument('--legend', nargs='+', help='one name per run')
     common.add_argument('--title', help='figure title')
-    add_debug_flag(common)
+    cli.add_debug_flag(common)
     curve = sub.add_parser('plot_curve', parents=[common],
                            help='learning curves of logged scalars')
     curve.add_argument('work_dirs', nargs='+')
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> str:
     if suffix not in ('.png', '.pdf', '.svg'):
         raise ValueError(f'--out must name a .png, .pdf or .svg file, got '
                          f'{args.out!r}')
-    check_output_file(args.out, suffix, '--out')
+    cli.check_output_file(args.out, suffix, '--out')
     if args.command == 'plot_curve':
         return plot_curve(args.work_dirs, args.keys, args.out, args.legend,
                           args.x, args.title)
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> str:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    run_cli(lambda: print(f'written {run(args)}'), args.debug)
+    cli.run_cli(lambda: print(f'written {run(args)}'), args.debug)
 
 
 if __name__ == '__main__':

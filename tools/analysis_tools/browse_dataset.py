@@ -26,12 +26,7 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
 from mlc.registry import DATASETS  # noqa: E402
-from mlc.utils.cli import (  # noqa: E402
-    add_debug_flag,
-    check_writable_dir,
-    load_config,
-    run_cli,
-)
+from mlc.utils import cli  # noqa: E402
 from mlc.utils.setup_env import register_all_modules  # noqa: E402
 from mlc.visualization.label_grid import GridCell, LabelLine, draw_label_grid  # noqa: E402
 
@@ -54,7 +49,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         choices=['png', 'pdf', 'svg'])
     parser.add_argument('--cfg-options', nargs='+', action='extend',
                         metavar='KEY=VALUE', help='override config settings')
-    add_debug_flag(parser)
+    cli.add_debug_flag(parser)
     return parser.parse_args(argv)
 
 
@@ -131,10 +126,10 @@ def browse(config: str, split: str, out_dir: str, num: int = 32,
     if num < 1 or start < 0:
         raise ValueError(f'--num must be >= 1 and --start >= 0, got '
                          f'{num} and {start}')
-    cfg = load_config(argparse.Namespace(
+    cfg = cli.load_config(argparse.Namespace(
         config=config, cfg_options=cfg_options, work_dir=out_dir,
         local_rank=0))
-    check_writable_dir(out_dir, '--out')
+    cli.check_writable_dir(out_dir, '--out')
     dataset = build_dataset(cfg, split)
     if start >= len(dataset):
         raise ValueError(f'--start {start}: the {split} split has '
@@ -163,7 +158,7 @@ def main(argv=None) -> None:
                       args.start, args.ncols, args.format, args.cfg_options)
         print(f'written {path}')
 
-    run_cli(run, args.debug)
+    cli.run_cli(run, args.debug)
 
 
 if __name__ == '__main__':

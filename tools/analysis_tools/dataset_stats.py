@@ -55,7 +55,7 @@ from mlc.evaluation.functional.shot_groups import (
     load_class_split,
     split_from_class_freq,
 )
-from mlc.utils.cli import add_debug_flag, run_cli
+from mlc.utils import cli
 
 FORMATS = ('standard', 'list', 'db_mlt', 'comic', 'coco')
 ALIASES = dict(json='standard', hill='list', nus_wide='list', db='db_mlt',
@@ -198,9 +198,9 @@ def main(argv=None) -> None:
                         help='standard files: add the toolkit audit')
     parser.add_argument('--rule', choices=('any', 'db'), default='any')
     parser.add_argument('--keep-unannotated', action='store_true')
-    add_debug_flag(parser)
+    cli.add_debug_flag(parser)
     args = parser.parse_args(argv)
-    run_cli(lambda: report(args), args.debug)
+    cli.run_cli(lambda: report(args), args.debug)
 
 
 def report(args: argparse.Namespace) -> None:

@@ -61,14 +61,7 @@ from mlc.evaluation.label_issues import (  # noqa: E402
     rank_issues,
     stratified_folds,
 )
-from mlc.utils.cli import (  # noqa: E402
-    add_debug_flag,
-    build_runner,
-    check_output_file,
-    check_writable_dir,
-    load_config,
-    run_cli,
-)
+from mlc.utils import cli  # noqa: E402
 from mlc.utils.launcher import prepare_distributed  # noqa: E402
 from mlc.utils.strict_load import StrictLoadHook  # noqa: E402
 from mlc.version import __version__  # noqa: E402
@@ -123,7 +116,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         '(fold training and scoring)')
     parser.add_argument('--launcher', choices=['none', 'pytorch'],
                         default='none', help='job launcher of the scoring')
-    add_debug_flag(parser)
+    cli.add_debug_flag(parser)
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     return parser.parse_args(argv)
 
@@ -144,9 +137,9 @@ def check_args(args: argparse.Namespace) -> None:
     if args.dry_run and not args.write_annotation:
         raise ValueError('--dry-run needs --write-annotation FILE')
     if args.write_annotation:
-        check_output_file(args.write_annotation, '.json',
-                          '--write-annotation')
-    check_writable_dir(args.out, '--out')
+        cli.check_output_file(args.write_annotation, '.json',
+                              '--write-annotation')
+    cli.check_writable_dir(args.out, '--out')
 
 
 def start_distributed(cfg: Config, launcher: str) -> None:
@@ -198,7 +191,7 @@ def score(cfg: Config, ann_file: str, checkpoint: str, out_file: str,
     cfg.test_cfg = cfg.get('test_cfg') or dict()
     cfg.load_from, cfg.resume = checkpoint, False
     cfg.work_dir = osp.join(osp.dirname(out_file), 'score_logs')
-    runner = build_runner(cfg, launcher)
+    runner = cli.build_runner(cfg, launcher)
     runner.register_hook(StrictLoadHook(checkpoint), 'LOWEST')
     runner.test()
 
@@ -271,7 +264,7 @@ def in_sample(cfg: Config, ann_path: str, observed: np.ndarray,
 def find_label_issues(args: argparse.Namespace) -> None:
     check_args(args)
     args.work_dir = osp.join(args.out, 'score_logs')
-    cfg = load_config(args)
+    cfg = cli.load_config(args)
     plain_cfg = copy.deepcopy(cfg)
     start_distributed(cfg, args.launcher)
     train_ds = innermost_dataset(cfg.train_dataloader, 'train_dataloader')
@@ -318,7 +311,7 @@ def find_label_issues(args: argparse.Namespace) -> None:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    run_cli(lambda: find_label_issues(args), args.debug)
+    cli.run_cli(lambda: find_label_issues(args), args.debug)
 
 
 if __name__ == '__main__':

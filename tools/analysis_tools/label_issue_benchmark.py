@@ -50,13 +50,7 @@ from mlc.evaluation.label_issues import (  # noqa: E402
     retarget,
 )
 from mlc.evaluation.label_issues.ranking_metrics import issue_report  # noqa: E402
-from mlc.utils.cli import (  # noqa: E402
-    add_debug_flag,
-    check_output_file,
-    check_writable_dir,
-    parse_cfg_options,
-    run_cli,
-)
+from mlc.utils import cli  # noqa: E402
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 VIEWS = (('missing', 'missing positives'), ('spurious', 'spurious positives'),
@@ -85,7 +79,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='overrides of every run (e.g. '
                         'train_cfg.max_epochs=2)')
-    add_debug_flag(parser)
+    cli.add_debug_flag(parser)
     return parser.parse_args(argv)
 
 
@@ -95,7 +89,7 @@ def variant_config(config: str, variant: str, options: List[str],
     training dataset reading ``train_ann``) to ``path``."""
     cfg = Config.fromfile(config)
     overrides = {f'{loader}.dataset.variant': variant for loader in LOADERS}
-    overrides.update(parse_cfg_options(options))
+    overrides.update(cli.parse_cfg_options(options))
     cfg.merge_from_dict(overrides)
     if train_ann is not None:
         ds = innermost_dataset(cfg.train_dataloader, 'train_dataloader')
@@ -204,10 +198,10 @@ def retrain_table(runs: Dict[str, List[dict]], seeds: List[int]) -> List[str]:
 def benchmark(args: argparse.Namespace, argv: List[str]) -> None:
     if not osp.isfile(args.config):
         raise FileNotFoundError(f'config not found: {args.config}')
-    parse_cfg_options(args.cfg_options)
-    check_writable_dir(args.work_root, '--work-root')
+    cli.parse_cfg_options(args.cfg_options)
+    cli.check_writable_dir(args.work_root, '--work-root')
     if args.out:
-        check_output_file(args.out, '.md', '--out')
+        cli.check_output_file(args.out, '.md', '--out')
     command = ('OMP_NUM_THREADS=1 python tools/analysis_tools/'
                'label_issue_benchmark.py ' + ' '.join(argv))
     text = ['# Label-issue report on DigitMosaic versus cleanlab', '',
@@ -266,7 +260,7 @@ def benchmark(args: argparse.Namespace, argv: List[str]) -> None:
 def main(argv=None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
-    run_cli(lambda: benchmark(args, argv), args.debug)
+    cli.run_cli(lambda: benchmark(args, argv), args.debug)
 
 
 if __name__ == '__main__':

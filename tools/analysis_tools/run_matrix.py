@@ -23,12 +23,7 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from matrix.definition import CONVERGENCE  # noqa: E402
 from matrix.driver import report, run_matrix, select  # noqa: E402
 
-from mlc.utils.cli import (  # noqa
-    add_debug_flag,
-    check_output_file,
-    check_writable_dir,
-    run_cli,
-)
+from mlc.utils import cli  # noqa
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -57,7 +52,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         '--out')
     parser.add_argument('--report-only', action='store_true',
                         help='write the report from the finished runs only')
-    add_debug_flag(parser)
+    cli.add_debug_flag(parser)
     return parser.parse_args(argv)
 
 
@@ -88,8 +83,8 @@ def main_(args: argparse.Namespace, argv: List[str]) -> None:
             raise ValueError(f'--max-epochs {args.max_epochs} is below the '
                              'matrix\'s minimum of '
                              f'{CONVERGENCE["min_epochs"]} epochs')
-    check_writable_dir(args.work_root, '--work-root')
-    check_output_file(args.out, '.md', '--out')
+    cli.check_writable_dir(args.work_root, '--work-root')
+    cli.check_output_file(args.out, '.md', '--out')
     failures = {}
     if not args.report_only:
         failures = run_matrix(selected, args.seeds, args.work_root,
@@ -106,7 +101,7 @@ def main_(args: argparse.Namespace, argv: List[str]) -> None:
 def main(argv=None) -> None:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parse_args(argv)
-    run_cli(lambda: main_(args, argv), args.debug)
+    cli.run_cli(lambda: main_(args, argv), args.debug)
 
 
 if __name__ == '__main__':

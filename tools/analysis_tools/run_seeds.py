@@ -26,13 +26,7 @@ from typing import Dict, List, Optional
 
 import numpy as np
 
-from mlc.utils.cli import (
-    add_debug_flag,
-    check_output_file,
-    check_writable_dir,
-    parse_cfg_options,
-    run_cli,
-)
+from mlc.utils import cli
 from mlc.utils.progress import format_duration, progress_line
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -49,7 +43,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--out', help='write the markdown table here too')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='extra overrides passed to every run')
-    add_debug_flag(parser)
+    cli.add_debug_flag(parser)
     return parser.parse_args(argv)
 
 
@@ -59,10 +53,10 @@ def check_args(args: argparse.Namespace) -> None:
     for config in args.configs:
         if not osp.isfile(config):
             raise FileNotFoundError(f'config not found: {config}')
-    parse_cfg_options(args.cfg_options)
+    cli.parse_cfg_options(args.cfg_options)
     if args.out:
-        check_output_file(args.out, '.md', '--out')
-    check_writable_dir(args.work_root, '--work-root')
+        cli.check_output_file(args.out, '.md', '--out')
+    cli.check_writable_dir(args.work_root, '--work-root')
 
 
 def run(cmd: List[str], log: str) -> None:
@@ -204,7 +198,7 @@ def sweep(args: argparse.Namespace) -> None:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    run_cli(lambda: sweep(args), args.debug)
+    cli.run_cli(lambda: sweep(args), args.debug)
 
 
 if __name__ == '__main__':

@@ -15,8 +15,8 @@ Example::
         --preset 0.4left
 """
 
-from converter_cli import add_output, converter_parser, run_converter
-from converter_utils import write_annotation
+import converter_cli as cli
+import converter_utils as utils
 
 from mlc.datasets.annotation import load_annotation
 from mlc.datasets.corruptions import drop_positives_hill, single_positive
@@ -25,9 +25,9 @@ PRESETS = {'0.75left': 2, '0.4left': 5}
 
 
 def main() -> None:
-    parser = converter_parser(__doc__)
+    parser = cli.converter_parser(__doc__)
     parser.add_argument('pool', help='full COCO-2014 train annotation')
-    add_output(parser)
+    cli.add_output(parser)
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument('--preset', choices=(*PRESETS, 'single'))
     group.add_argument('--keep-fraction', type=float)
@@ -48,8 +48,8 @@ def main() -> None:
     info = out['metainfo']['provenance'][-1].get('info')
     if info:
         print(f'op info: {info}')
-    write_annotation(args.out, out)
+    utils.write_annotation(args.out, out)
 
 
 if __name__ == '__main__':
-    run_converter(main)
+    cli.run_converter(main)

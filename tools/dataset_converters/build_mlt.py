@@ -21,8 +21,8 @@ Example::
 import os.path as osp
 import time
 
-from converter_cli import converter_parser, run_converter
-from converter_utils import write_annotation, write_json
+import converter_cli as cli
+import converter_utils as utils
 
 from mlc.datasets.annotation import load_annotation
 from mlc.datasets.corruptions import (
@@ -56,7 +56,7 @@ def select_ids(pool: dict, ids_file: str, dataset: str) -> dict:
 
 
 def main() -> None:
-    parser = converter_parser(__doc__)
+    parser = cli.converter_parser(__doc__)
     parser.add_argument('dataset', choices=('voc', 'coco'))
     parser.add_argument('pool', help='full training-pool annotation JSON')
     parser.add_argument('out_dir')
@@ -84,17 +84,17 @@ def main() -> None:
                                    n_min=1, b=args.b, seed=args.seed)
     print(f'      done in {time.time() - start:.1f} s')
     split = class_split(clean, counts='observed')
-    write_annotation(osp.join(args.out_dir, 'train.json'), clean, split)
+    utils.write_annotation(osp.join(args.out_dir, 'train.json'), clean, split)
     print('[2/3] class split (head >= 100, tail < 20)')
-    write_json(osp.join(args.out_dir, 'class_split.json'), split)
+    utils.write_json(osp.join(args.out_dir, 'class_split.json'), split)
     for num, rate in enumerate(args.noise, 1):
         print(f'[3/3] noise {num}/{len(args.noise)}: inject_noise(r={rate}, '
               f'spurious={args.spurious}) ...', flush=True)
         noisy = inject_noise(clean, r=rate, spurious=args.spurious,
                              seed=args.seed)
-        write_annotation(osp.join(args.out_dir, f'train_noise{rate}.json'),
-                         noisy, split)
+        utils.write_annotation(
+            osp.join(args.out_dir, f'train_noise{rate}.json'), noisy, split)
 
 
 if __name__ == '__main__':
-    run_converter(main)
+    cli.run_converter(main)

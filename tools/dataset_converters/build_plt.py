@@ -24,9 +24,9 @@ Example::
 import os.path as osp
 import time
 
+import converter_cli as cli
+import converter_utils as utils
 import numpy as np
-from converter_cli import converter_parser, run_converter
-from converter_utils import write_annotation, write_json
 
 from mlc.datasets.annotation import dense_labels, load_annotation
 from mlc.datasets.corruptions import (
@@ -39,7 +39,7 @@ PARETO_B = dict(coco=10, voc=12)
 
 
 def main() -> None:
-    parser = converter_parser(__doc__)
+    parser = cli.converter_parser(__doc__)
     parser.add_argument('dataset', choices=('coco', 'voc'))
     parser.add_argument('pool', help='full training-pool annotation JSON')
     parser.add_argument('out_dir')
@@ -60,16 +60,17 @@ def main() -> None:
     full = longtail_subsample(pool, profile='pareto', n_max=args.n_max,
                               n_min=args.n_min, b=b, seed=args.seed)
     print(f'      done in {time.time() - start:.1f} s')
-    write_annotation(osp.join(args.out_dir, 'train_full.json'), full,
-                     class_split(full, counts='observed'))
+    utils.write_annotation(osp.join(args.out_dir, 'train_full.json'), full,
+                           class_split(full, counts='observed'))
     print(f'[2/3] dropping positives (p_keep={args.p_keep}, min_keep=0) ...',
           flush=True)
     partial = keep_positives_bernoulli(full, p_keep=args.p_keep, min_keep=0,
                                        seed=args.seed)
     split = class_split(partial, counts='observed')
-    write_annotation(osp.join(args.out_dir, 'train.json'), partial, split)
+    utils.write_annotation(osp.join(args.out_dir, 'train.json'), partial,
+                           split)
     print('[3/3] class split (observed partial counts) and co-occurrence')
-    write_json(osp.join(args.out_dir, 'class_split.json'), split)
+    utils.write_json(osp.join(args.out_dir, 'class_split.json'), split)
     clean = dense_labels(full)[0].astype(np.int64)
     path = osp.join(args.out_dir, 'cooccurrence.npy')
     np.save(path, clean.T @ clean, allow_pickle=False)
@@ -77,4 +78,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    run_converter(main)
+    cli.run_converter(main)

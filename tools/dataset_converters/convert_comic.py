@@ -21,9 +21,9 @@ Example::
 """
 import os.path as osp
 
+import converter_cli as cli
+import converter_utils as utils
 import numpy as np
-from converter_cli import converter_parser, run_converter
-from converter_utils import converted_annotation, write_annotation, write_json
 
 from mlc.datasets.readers import (
     COCO_CLASSES,
@@ -36,7 +36,7 @@ from mlc.evaluation.functional.shot_groups import split_from_class_freq
 
 
 def main() -> None:
-    parser = converter_parser(__doc__)
+    parser = cli.converter_parser(__doc__)
     parser.add_argument('--dataset', choices=('coco', 'voc'), required=True)
     parser.add_argument('--train', required=True, help='partial LT_train'
                         '.json')
@@ -68,15 +68,15 @@ def main() -> None:
             parser.error(f'{args.train}: {int(extra.sum())} observed '
                          f'positives are not positive in {args.full}')
         inputs.append(args.full)
-    ann = converted_annotation(
+    ann = utils.converted_annotation(
         'convert_comic', dict(dataset=args.dataset, full=bool(args.full)),
         inputs, [prefix + n for n in names], observed, classes, unlisted=-1,
         source=f'plt-{args.dataset} train (COMIC)', clean=clean)
     counts = (observed == 1).sum(0)
     split = split_from_class_freq(counts.tolist(), args.many_min,
                                   args.few_max)
-    write_annotation(osp.join(args.out_dir, 'train.json'), ann, split)
-    write_json(osp.join(args.out_dir, 'class_split.json'), split)
+    utils.write_annotation(osp.join(args.out_dir, 'train.json'), ann, split)
+    utils.write_json(osp.join(args.out_dir, 'class_split.json'), split)
     if args.distribution:
         dist = read_distribution(args.distribution)
         print(f'{args.distribution} (last line) equals the partial training '
@@ -93,13 +93,13 @@ def main() -> None:
         print(f'wrote {out}')
     if args.test:
         test_names, test = read_comic_json(args.test, num)
-        test_ann = converted_annotation(
+        test_ann = utils.converted_annotation(
             'convert_comic', dict(dataset=args.dataset, split='test'),
             [args.test], [prefix + n for n in test_names], test, classes,
             unlisted=0, source=f'plt-{args.dataset} test (COMIC)',
             clean=test)
-        write_annotation(osp.join(args.out_dir, 'test.json'), test_ann)
+        utils.write_annotation(osp.join(args.out_dir, 'test.json'), test_ann)
 
 
 if __name__ == '__main__':
-    run_converter(main)
+    cli.run_converter(main)

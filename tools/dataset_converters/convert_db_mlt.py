@@ -15,15 +15,9 @@ Example::
 """
 import os.path as osp
 
+import converter_cli as cli
+import converter_utils as utils
 import numpy as np
-from converter_cli import (
-    add_image_check,
-    add_output,
-    check_requested_images,
-    converter_parser,
-    run_converter,
-)
-from converter_utils import converted_annotation, write_annotation, write_json
 
 from mlc.datasets.readers import COCO_CLASSES, VOC_CLASSES, read_db_folder
 
@@ -31,16 +25,16 @@ NAME_FORMATS = dict(voc='JPEGImages/{}.jpg', coco='{:0>12}.jpg')
 
 
 def main() -> None:
-    parser = converter_parser(__doc__)
+    parser = cli.converter_parser(__doc__)
     parser.add_argument('folder', help='folder with img_id.* and the pkls')
-    add_output(parser)
+    cli.add_output(parser)
     parser.add_argument('--dataset', choices=('voc', 'coco'), required=True)
     parser.add_argument('--noise-pkl', help='Stitch-Up class_freq_{r}noise'
                         '.pkl (file name inside FOLDER or a path)')
     parser.add_argument('--name-format', help='image path from the id '
                         '(default voc "JPEGImages/{}.jpg", coco '
                         '"{:0>12}.jpg")')
-    add_image_check(parser)
+    cli.add_image_check(parser)
     args = parser.parse_args()
 
     freq_file = None
@@ -68,23 +62,23 @@ def main() -> None:
                          'every class in exactly one of head/middle/tail')
     fmt = args.name_format or NAME_FORMATS[args.dataset]
     names = [fmt.format(i) for i in data['img_ids']]
-    check_requested_images(parser, args, names)
+    cli.check_requested_images(parser, args, names)
     clean = data['clean']
     if clean is None and data['label_key'] == 'gt_labels':
         clean = labels  # the clean DB file: full labels are clean
     params = dict(dataset=args.dataset, label_key=data['label_key'],
                   class_freq_file=osp.basename(data['class_freq_file']))
-    ann = converted_annotation(
+    ann = utils.converted_annotation(
         'convert_db_mlt', params, [data['id_file'], data['class_freq_file']],
         names, labels, classes, unlisted=0,
         source=f'{args.dataset}-mlt {osp.basename(data["class_freq_file"])}',
         clean=clean)
     stem = osp.dirname(osp.abspath(args.out))
-    write_annotation(args.out, ann, data['class_split'])
+    utils.write_annotation(args.out, ann, data['class_split'])
     for key in ('class_split', 'training_split'):
         if data[key] is not None:
-            write_json(osp.join(stem, f'{key}.json'), data[key])
+            utils.write_json(osp.join(stem, f'{key}.json'), data[key])
 
 
 if __name__ == '__main__':
-    run_converter(main)
+    cli.run_converter(main)

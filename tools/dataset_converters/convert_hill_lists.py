@@ -13,29 +13,23 @@ Example::
         coco_train_0.4left.txt data/coco2014/train_0.4left.json \\
         --classes coco --full coco_train_full.txt
 """
-from converter_cli import (
-    add_image_check,
-    add_output,
-    check_requested_images,
-    converter_parser,
-    run_converter,
-)
-from converter_utils import converted_annotation, write_annotation
+import converter_cli as cli
+import converter_utils as utils
 
 from mlc.datasets.readers import list_to_dense, read_list_file, resolve_classes
 from mlc.datasets.readers.list_file import align_clean
 
 
 def main() -> None:
-    parser = converter_parser(__doc__)
+    parser = cli.converter_parser(__doc__)
     parser.add_argument('list_file', help='IMAGE,<ids> list')
-    add_output(parser)
+    cli.add_output(parser)
     parser.add_argument('--classes', default='coco',
                         help='coco | nus_wide | voc | class-name file')
     parser.add_argument('--unlisted', type=int, choices=(-1, 0), default=-1)
     parser.add_argument('--full', help='full list giving clean_pos')
     parser.add_argument('--source', help='source text (default: file name)')
-    add_image_check(parser)
+    cli.add_image_check(parser)
     args = parser.parse_args()
 
     classes = resolve_classes(args.classes)
@@ -47,16 +41,16 @@ def main() -> None:
                                           args.list_file, labels),
                               len(classes), fill=0)
         inputs.append(args.full)
-    check_requested_images(parser, args, names)
+    cli.check_requested_images(parser, args, names)
     params = dict(classes=args.classes, unlisted=args.unlisted,
                   full=bool(args.full))
-    ann = converted_annotation(
+    ann = utils.converted_annotation(
         'convert_hill_lists', params, inputs, names,
         list_to_dense(labels, len(classes), fill=args.unlisted), classes,
         unlisted=args.unlisted,
         source=args.source or f'list {args.list_file}', clean=clean)
-    write_annotation(args.out, ann)
+    utils.write_annotation(args.out, ann)
 
 
 if __name__ == '__main__':
-    run_converter(main)
+    cli.run_converter(main)

@@ -12,13 +12,13 @@ Example::
         data/openimages/oidv6-class-descriptions.csv \\
         data/openimages/oidv6-classes-trainable.txt
 """
-from converter_cli import converter_parser, run_converter
+import converter_cli as cli
 
 from mlc.datasets.open_images import cached_open_images
 
 
 def main() -> None:
-    parser = converter_parser(__doc__)
+    parser = cli.converter_parser(__doc__)
     parser.add_argument('labels', help='image-level labels CSV (human)')
     parser.add_argument('classes', help='class descriptions CSV')
     parser.add_argument('trainable', help='trainable classes list')
@@ -41,4 +41,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    run_converter(main)
+    cli.run_converter(main)

@@ -14,9 +14,9 @@ Example::
 """
 import os.path as osp
 
+import converter_cli as cli
+import converter_utils as utils
 import numpy as np
-from converter_cli import converter_parser, run_converter
-from converter_utils import check_images, write_json
 
 from mlc.datasets.cifar_lt_pll import rank_class_split
 from mlc.datasets.corruptions import save_annotation
@@ -24,7 +24,7 @@ from mlc.datasets.pll_voc import read_pll_voc_csv
 
 
 def main(argv=None) -> None:
-    parser = converter_parser(__doc__)
+    parser = cli.converter_parser(__doc__)
     parser.add_argument('--train-csv', required=True)
     parser.add_argument('--test-csv', required=True)
     parser.add_argument('--out-dir', required=True)
@@ -39,8 +39,8 @@ def main(argv=None) -> None:
     for split, path in (('train', args.train_csv), ('test', args.test_csv)):
         ann, stats = read_pll_voc_csv(path, split)
         if args.check_images:
-            check_images([d['img_path'] for d in ann['data_list']],
-                         osp.join(osp.dirname(path), 'images'))
+            utils.check_images([d['img_path'] for d in ann['data_list']],
+                               osp.join(osp.dirname(path), 'images'))
         out = osp.join(args.out_dir, f'{split}.json')
         save_annotation(out, ann)
         sizes = [len(d['candidates']) for d in ann['data_list']]
@@ -51,9 +51,9 @@ def main(argv=None) -> None:
             counts = np.bincount([d['gt_label'] for d in ann['data_list']],
                                  minlength=len(ann['metainfo']['classes']))
             print(f'train true-label counts: {counts.tolist()}')
-    write_json(osp.join(args.out_dir, 'class_split.json'),
-               rank_class_split(counts, *args.split_sizes))
+    utils.write_json(osp.join(args.out_dir, 'class_split.json'),
+                     rank_class_split(counts, *args.split_sizes))
 
 
 if __name__ == '__main__':
-    run_converter(main)
+    cli.run_converter(main)

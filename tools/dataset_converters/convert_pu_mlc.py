@@ -18,18 +18,18 @@ Examples::
 """
 import os.path as osp
 
-from converter_cli import add_output, converter_parser, run_converter
-from converter_utils import converted_annotation, write_annotation
+import converter_cli as cli
+import converter_utils as utils
 
 from mlc.datasets.corruptions import keep_entries
 from mlc.datasets.readers import VOC_CLASSES, coco_labels, voc_xml_labels
 
 
 def main() -> None:
-    parser = converter_parser(__doc__)
+    parser = cli.converter_parser(__doc__)
     parser.add_argument('dataset', choices=('coco', 'voc'))
     parser.add_argument('source', help='COCO instances JSON or VOC folder')
-    add_output(parser)
+    cli.add_output(parser)
     parser.add_argument('--split', default='trainval', help='VOC split')
     parser.add_argument('--prob', type=float, default=0.5,
                         help='proportion of entries kept (README: 0.1)')
@@ -47,15 +47,15 @@ def main() -> None:
         inputs = [osp.join(args.source, 'ImageSets', 'Main',
                            f'{args.split}.txt')]
         source = f'{osp.basename(osp.normpath(args.source))} {args.split}'
-    ann = converted_annotation(
+    ann = utils.converted_annotation(
         'convert_pu_mlc', dict(dataset=args.dataset, split=args.split),
         inputs, names, labels, classes, unlisted=0, source=source,
         clean=labels)
     if args.prob != 1:
         ann = keep_entries(ann, p=args.prob, legacy_pu_mlc=True,
                            seed=args.seed)
-    write_annotation(args.out, ann)
+    utils.write_annotation(args.out, ann)
 
 
 if __name__ == '__main__':
-    run_converter(main)
+    cli.run_converter(main)

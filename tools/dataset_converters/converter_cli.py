@@ -10,9 +10,9 @@ import argparse
 import sys
 from typing import Callable, Optional, Sequence
 
-from converter_utils import check_images
+import converter_utils as utils
 
-from mlc.utils.cli import run_cli
+from mlc.utils import cli
 
 
 def converter_parser(doc: str) -> argparse.ArgumentParser:
@@ -49,7 +49,7 @@ def check_requested_images(parser: argparse.ArgumentParser,
     root = img_root or args.img_root
     if not root:
         parser.error('--check-images needs --img-root')
-    check_images(names, root)
+    utils.check_images(names, root)
 
 
 def run_converter(main: Callable[[], None]) -> None:
@@ -61,4 +61,4 @@ def run_converter(main: Callable[[], None]) -> None:
     debug = '--debug' in sys.argv[1:]
     if debug:
         sys.argv.remove('--debug')
-    run_cli(main, debug)
+    cli.run_cli(main, debug)

@@ -19,7 +19,7 @@ import os.path as osp
 import re
 from typing import Tuple
 
-from converter_cli import converter_parser, run_converter
+import converter_cli as cli
 
 from mlc.datasets.annotation import load_annotation
 from mlc.datasets.corruptions import (
@@ -66,7 +66,7 @@ def summary(ann: dict) -> str:
 
 
 def main() -> None:
-    parser = converter_parser(__doc__)
+    parser = cli.converter_parser(__doc__)
     parser.add_argument('input', help='input annotation JSON')
     parser.add_argument('output', help='output annotation JSON')
     parser.add_argument('--op', action='append', type=parse_op, required=True,
@@ -116,4 +116,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    run_converter(main)
+    cli.run_converter(main)

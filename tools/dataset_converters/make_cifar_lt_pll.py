@@ -29,7 +29,7 @@ from mlc.datasets.cifar_lt_pll import (
     default_name,
     make_cifar_lt_pll,
 )
-from mlc.utils.cli import add_debug_flag, run_cli
+from mlc.utils import cli
 
 
 def main(argv=None) -> None:
@@ -50,9 +50,9 @@ def main(argv=None) -> None:
         help="the authors' draw, i.e. the published samples (default); "
         '--no-legacy-rng draws a new benchmark from PCG64')
     parser.add_argument('--out-dir')
-    add_debug_flag(parser)
+    cli.add_debug_flag(parser)
     args = parser.parse_args(argv)
-    run_cli(lambda: build(args), args.debug)
+    cli.run_cli(lambda: build(args), args.debug)
 
 
 def build(args: argparse.Namespace) -> None:

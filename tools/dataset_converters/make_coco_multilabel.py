@@ -30,15 +30,9 @@ Example::
 import os.path as osp
 from typing import List
 
+import converter_cli as cli
+import converter_utils as utils
 import numpy as np
-from converter_cli import (
-    add_image_check,
-    add_output,
-    check_requested_images,
-    converter_parser,
-    run_converter,
-)
-from converter_utils import converted_annotation, write_annotation
 
 from mlc.datasets.readers import coco_labels
 
@@ -72,9 +66,9 @@ def clean_from(path: str, rule: str, names: List[str],
 
 
 def main() -> None:
-    parser = converter_parser(__doc__)
+    parser = cli.converter_parser(__doc__)
     parser.add_argument('instances', help='COCO-format instances JSON')
-    add_output(parser)
+    cli.add_output(parser)
     parser.add_argument('--year', help='COCO year (2014, 2017); names the '
                         'source only')
     parser.add_argument('--split', default='train', help='train | val')
@@ -86,7 +80,7 @@ def main() -> None:
     parser.add_argument('--clean', help='exhaustive instances JSON of the '
                         'same images: writes clean labels')
     parser.add_argument('--keep-unannotated', action='store_true')
-    add_image_check(parser)
+    cli.add_image_check(parser)
     args = parser.parse_args()
 
     names, classes, labels, info = coco_labels(args.instances, args.rule,
@@ -95,7 +89,7 @@ def main() -> None:
           f'{info["skipped_unannotated"]} skipped without annotations, '
           f'{info["excluded_annotations"]} annotations left out (rule '
           f'{args.rule})')
-    check_requested_images(parser, args, names)
+    cli.check_requested_images(parser, args, names)
     observed = np.where(labels == 1, 1, args.unlisted).astype(np.int8)
     if args.clean is not None:
         clean = clean_from(args.clean, args.rule, names, classes, observed)
@@ -108,11 +102,11 @@ def main() -> None:
     source = (f'coco{args.year} {args.split}' if args.year else
               f'{osp.basename(args.instances)} {args.split}')
     inputs = [args.instances] + ([args.clean] if args.clean else [])
-    ann = converted_annotation(
+    ann = utils.converted_annotation(
         'make_coco_multilabel', params, inputs, names, observed, classes,
         unlisted=args.unlisted, source=source, clean=clean, info=info)
-    write_annotation(args.out, ann)
+    utils.write_annotation(args.out, ann)
 
 
 if __name__ == '__main__':
-    run_converter(main)
+    cli.run_converter(main)

@@ -16,26 +16,20 @@ Example::
 """
 import os.path as osp
 
-from converter_cli import (
-    add_image_check,
-    add_output,
-    check_requested_images,
-    converter_parser,
-    run_converter,
-)
-from converter_utils import converted_annotation, write_annotation
+import converter_cli as cli
+import converter_utils as utils
 
 from mlc.datasets.readers import VOC_CLASSES, voc_flag_labels, voc_xml_labels
 
 
 def main() -> None:
-    parser = converter_parser(__doc__)
+    parser = cli.converter_parser(__doc__)
     parser.add_argument('voc_root', help='VOCdevkit/VOC2007 or VOC2012')
     parser.add_argument('split', help='train | val | trainval | test')
-    add_output(parser)
+    cli.add_output(parser)
     parser.add_argument('--difficult', default='negative',
                         choices=('negative', 'positive', 'unknown', 'flags'))
-    add_image_check(parser, img_root=False)
+    cli.add_image_check(parser, img_root=False)
     args = parser.parse_args()
 
     info = {}
@@ -50,16 +44,16 @@ def main() -> None:
               f'are present only as difficult -> {args.difficult}')
         inputs = [osp.join(args.voc_root, 'ImageSets', 'Main',
                            f'{args.split}.txt')]
-    check_requested_images(parser, args, names, args.voc_root)
+    cli.check_requested_images(parser, args, names, args.voc_root)
     unlisted = -1 if args.difficult == 'unknown' else 0
-    ann = converted_annotation(
+    ann = utils.converted_annotation(
         'make_voc_multilabel', dict(split=args.split,
                                     difficult=args.difficult),
         inputs, names, labels, VOC_CLASSES, unlisted=unlisted,
         source=f'{osp.basename(osp.normpath(args.voc_root))} {args.split}',
         clean=None if unlisted == -1 else labels, info=info)
-    write_annotation(args.out, ann)
+    utils.write_annotation(args.out, ann)
 
 
 if __name__ == '__main__':
-    run_converter(main)
+    cli.run_converter(main)

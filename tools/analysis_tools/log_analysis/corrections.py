@@ -10,15 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .common import (
-    RUN_COLOURS,
-    Series,
-    is_number,
-    read_scalars,
-    run_dirs,
-    run_labels,
-    save_figure,
-)
+from . import common
 
 #: one epoch of COMIC's RLC bookkeeping in the text log
 RLC_LINE = re.compile(
@@ -30,7 +22,7 @@ RLC_ITEM = re.compile(r'(\w+) ([\d.]+|nan) / ([\d.]+|nan)')
 RLC_SCALAR = re.compile(r'^rlc_(precision|recall)_(\w+?)_(\w+)$')
 
 
-def load_corrections(work_dir: str) -> Series:
+def load_corrections(work_dir: str) -> common.Series:
     """Per-epoch precision and recall of label corrections against the
     clean labels, ``name -> (epochs, values)``.
 
@@ -49,7 +41,7 @@ def load_corrections(work_dir: str) -> Series:
       iterations of each epoch.
     """
     points = defaultdict(dict)
-    for folder in run_dirs(work_dir):
+    for folder in common.run_dirs(work_dir):
         for log in sorted(glob.glob(osp.join(folder, '*.log'))):
             with open(log, encoding='utf-8', errors='replace') as f:
                 for line in f:
@@ -63,10 +55,10 @@ def load_corrections(work_dir: str) -> Series:
                         points[f'{key}_recall'][epoch] = float(rec)
         per_epoch = defaultdict(lambda: defaultdict(list))
         rlc_scalars = defaultdict(dict)
-        for record in read_scalars(osp.join(folder, 'vis_data',
-                                            'scalars.json')):
+        for record in common.read_scalars(osp.join(folder, 'vis_data',
+                                                   'scalars.json')):
             for key, value in record.items():
-                if not is_number(value):
+                if not common.is_number(value):
                     continue
                 if key.startswith('correction/') and key.endswith(
                         ('_precision', '_recall')):
@@ -96,7 +88,7 @@ def plot_corrections(work_dirs: Sequence[str], out: str,
                      title: Optional[str] = None) -> str:
     """Two panels (precision, recall) against the epoch; one line per run
     and correction series (COMIC: per branch, for the shot ``groups``)."""
-    labels = run_labels(work_dirs, legend)
+    labels = common.run_labels(work_dirs, legend)
     runs = [load_corrections(w) for w in work_dirs]
     if not any(runs):
         raise ValueError('no correction precision/recall logged in '
@@ -111,7 +103,8 @@ def plot_corrections(work_dirs: Sequence[str], out: str,
                  or n.rsplit('_', 1)[1] in groups] or names
         for name in names:
             colour = colours.setdefault(
-                name, RUN_COLOURS[len(colours) % len(RUN_COLOURS)])
+                name,
+                common.RUN_COLOURS[len(colours) % len(common.RUN_COLOURS)])
             for ax, what in zip(axes, ('precision', 'recall')):
                 key = f'{name}_{what}'
                 if key not in series:
@@ -133,7 +126,7 @@ def plot_corrections(work_dirs: Sequence[str], out: str,
     if title:
         fig.suptitle(title)
     fig.tight_layout(rect=(0, 0.06 + 0.04 * (len(names) // 3), 1, 1))
-    return save_figure(fig, out)
+    return common.save_figure(fig, out)
 
 
 def _series_name(name: str) -> str:

@@ -8,18 +8,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .common import (
-    RUN_COLOURS,
-    Series,
-    is_number,
-    read_scalars,
-    run_dirs,
-    run_labels,
-    save_figure,
-)
+from . import common
 
 
-def load_curves(work_dir: str, x_axis: str = 'epoch') -> Series:
+def load_curves(work_dir: str, x_axis: str = 'epoch') -> common.Series:
     """Every logged scalar of a run as ``key -> (x, y)``.
 
     Train records (with ``epoch`` and ``iter``) and validation records
@@ -30,9 +22,9 @@ def load_curves(work_dir: str, x_axis: str = 'epoch') -> Series:
     i / iterations per epoch (see :func:`_iters_per_epoch`).
     """
     train, val = {}, {}
-    for folder in run_dirs(work_dir):
-        for record in read_scalars(osp.join(folder, 'vis_data',
-                                            'scalars.json')):
+    for folder in common.run_dirs(work_dir):
+        for record in common.read_scalars(osp.join(folder, 'vis_data',
+                                                   'scalars.json')):
             if 'iter' in record:
                 train[record['iter']] = record
             else:
@@ -43,13 +35,14 @@ def load_curves(work_dir: str, x_axis: str = 'epoch') -> Series:
     for it, record in sorted(train.items()):
         x = it / iters_per_epoch if x_axis == 'epoch' and by_epoch else it
         for key, value in record.items():
-            if key not in ('epoch', 'iter', 'step') and is_number(value):
+            if key not in ('epoch', 'iter', 'step') and \
+                    common.is_number(value):
                 points[key].append((x, value))
     for step, record in sorted(val.items()):
         x = step * iters_per_epoch if (x_axis == 'iter' and by_epoch) \
             else step
         for key, value in record.items():
-            if key != 'step' and is_number(value):
+            if key != 'step' and common.is_number(value):
                 points[key].append((x, value))
     return {k: (np.array([p[0] for p in v], dtype=float),
                 np.array([p[1] for p in v], dtype=float))
@@ -87,7 +80,7 @@ def plot_curve(work_dirs: Sequence[str], keys: Sequence[str], out: str,
     """One panel per key (``key`` or ``*/key``), one line per run; a
     panel whose positive values span more than 100x is drawn on a log
     scale."""
-    labels = run_labels(work_dirs, legend)
+    labels = common.run_labels(work_dirs, legend)
     runs = [load_curves(w, x_axis) for w in work_dirs]
     fig, axes = plt.subplots(len(keys), 1, squeeze=False,
                              figsize=(6.4, 2.6 * len(keys)))
@@ -100,7 +93,8 @@ def plot_curve(work_dirs: Sequence[str], keys: Sequence[str], out: str,
             found = True
             x, y = series[name]
             ax.plot(x, y, marker='o' if len(x) <= 30 else None,
-                    markersize=3, color=RUN_COLOURS[i % len(RUN_COLOURS)],
+                    markersize=3,
+                    color=common.RUN_COLOURS[i % len(common.RUN_COLOURS)],
                     label=label)
         if not found:
             known = sorted(set().union(*runs))
@@ -120,10 +114,10 @@ def plot_curve(work_dirs: Sequence[str], keys: Sequence[str], out: str,
         ax.legend(fontsize=8)
     axes[0, 0].set_title(title or 'learning curves')
     fig.tight_layout()
-    return save_figure(fig, out)
+    return common.save_figure(fig, out)
 
 
-def _match_key(series: Series, key: str) -> Optional[str]:
+def _match_key(series: common.Series, key: str) -> Optional[str]:
     if key in series:
         return key
     matches = [k for k in series if k.endswith('/' + key)]

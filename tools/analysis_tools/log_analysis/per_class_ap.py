@@ -9,7 +9,7 @@ from typing import List, Optional, Sequence, Tuple
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .common import RUN_COLOURS, run_labels, save_figure
+from . import common
 
 GROUP_COLOURS = {'many': '#e8e8e8', 'medium': '#d0d0d0', 'few': '#b8b8b8'}
 
@@ -72,7 +72,7 @@ def plot_per_class_ap(runs: Sequence[str], train_ann: str, out: str,
     if not 1 <= len(runs) <= 2:
         raise ValueError(f'per_class_ap compares one or two runs, got '
                          f'{len(runs)}')
-    labels = run_labels(runs, legend)
+    labels = common.run_labels(runs, legend)
     tables = [read_per_class_ap(find_per_class_ap(r)) for r in runs]
     freq, kind = train_class_freq(train_ann)
     for run, rows in zip(runs, tables):
@@ -100,7 +100,8 @@ def plot_per_class_ap(runs: Sequence[str], train_ann: str, out: str,
     for i, (ap, label) in enumerate(zip(aps, labels)):
         mean = np.nanmean(ap) if np.isfinite(ap).any() else float('nan')
         ax.scatter(x, ap, s=22, zorder=2, marker='os'[i],
-                   color=RUN_COLOURS[i], label=f'{label} (mAP {mean:.1f})')
+                   color=common.RUN_COLOURS[i],
+                   label=f'{label} (mAP {mean:.1f})')
     if len(x) <= 30:
         top = np.nanmax(np.vstack(aps), axis=0)
         for row in tables[0]:
@@ -118,5 +119,5 @@ def plot_per_class_ap(runs: Sequence[str], train_ann: str, out: str,
     ax.set_title(title or 'per-class AP against training frequency',
                  pad=14)
     fig.tight_layout()
-    return save_figure(fig, out)
+    return common.save_figure(fig, out)
 
