@@ -196,7 +196,9 @@ _PRIOR_ADJUST = dict(tau_d=0.5, momentum=0.9)
 
 _SPLC_KEYS = r'^splc_pseudo_(precision|recall)$'
 _COMIC_KEYS = r'^rlc_(precision|recall)_[htb]_total$'
-_COLEARNING_KEYS = r'^correction/\w+_few_add_(precision|recall)$'
+# co-learning's two rules: head labels added, tail labels removed
+_COLEARNING_KEYS = (r'^correction/\w+_(many_add|few_remove)_'
+                    r'(precision|recall)$')
 _PLL_KEYS = r'^conf_acc(_few)?$'
 _BCE = 'configs/baselines/bce_r18_digitmosaic-pl40.py'
 #: reference rows of the frozen regimes
@@ -206,8 +208,8 @@ BCE_STAGE3 = 'BCE, stem..layer3 frozen'
 #: and its columns (clean and the missing-label ones: the compute budget)
 BCE_FINE_TUNED = 'BCE, fine-tuned'
 FINE_TUNED_SKIP = {
-    c: 'fine-tuning regime rows run in clean, missing and single only '
-       '(the missing-label claims; compute budget)'
+    c: 'the pre-trained-trunk rows of the missing-label claims run in '
+       'clean, missing and single only (compute budget)'
     for c in ('long-tail', 'plt', 'noise', 'lt-noise')}
 _HILL = 'configs/hill/hill_r18_digitmosaic-pl40.py'
 _SPLC = 'configs/splc/splc_r18_digitmosaic-pl40.py'
@@ -228,6 +230,12 @@ ML_ROWS = (
         baseline=BCE_FINE_TUNED),
     Row('SPLC, fine-tuned', _SPLC, frozen=FINE_TUNED, skip=FINE_TUNED_SKIP,
         correction_keys=_SPLC_KEYS, baseline=BCE_FINE_TUNED),
+    # Hill and SPLC on PU-MLC's partly frozen trunk: its claim in one regime
+    Row('Hill, stem..layer3 frozen', _HILL, frozen=BCE_STAGE3_FROZEN,
+        skip=FINE_TUNED_SKIP, baseline=BCE_STAGE3),
+    Row('SPLC, stem..layer3 frozen', _SPLC, frozen=BCE_STAGE3_FROZEN,
+        skip=FINE_TUNED_SKIP, correction_keys=_SPLC_KEYS,
+        baseline=BCE_STAGE3),
     Row('PU-MLC', 'configs/pu_mlc/pu-mlc_r18_digitmosaic-pl40.py',
         frozen=PU_MLC_FROZEN, baseline=BCE_STAGE3),
     Row('COMIC', 'configs/comic/comic_r18-frozen_digitmosaic-plt.py',
@@ -325,6 +333,7 @@ SHIFTED_COLUMNS = (Column('clean', 'full'), Column('missing', 'pl'),
 SHIFTED_ROWS = (
     *(row for row in ML_ROWS
       if row.name in ('BCE', BCE_FROZEN, BCE_STAGE3, 'Hill', 'SPLC',
+                      BCE_FINE_TUNED, 'Hill, fine-tuned', 'SPLC, fine-tuned',
                       'PU-MLC', 'COMIC')),
     Row('plain CNN', runner='plain_cnn'),
 )

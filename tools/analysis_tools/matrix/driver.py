@@ -10,6 +10,7 @@ from mmengine.logging import print_log
 from . import figures
 from .claims import claims_table
 from .definition import PRETRAIN, Block, Cell, blocks, cells
+from .diagnoses import diagnoses_section, schedule_roots
 from .runner import (
     Runner,
     cell_dir,
@@ -180,11 +181,16 @@ def report(selected: List[Block], seeds: Sequence[int], work_root: str,
     for block in selected:
         lines += block_section(block, results, failures or {}, notes,
                                TITLES, conv['max_epochs'])
+    cannot_run = skipped(blocks().values())
     lines += ['## Paper claims', '',
               'Verdict from the cells above: a claim holds when every '
               'listed delta is positive and larger than the seed std (the '
               'larger population std of the two cells, >= 2 seeds each).',
-              ''] + claims_table(results, skipped(blocks().values())) + ['']
+              ''] + claims_table(results, cannot_run) + ['']
+    checks = {n: collect(selected, seeds, root) for n, root in
+              schedule_roots(work_root, conv['max_epochs']).items()}
+    lines += diagnoses_section(results, checks, conv['max_epochs'],
+                               work_root, cannot_run)
     figs = draw(selected, results, fig_dir)
     rel = osp.relpath(fig_dir, osp.dirname(osp.abspath(out)))
     lines += ['## Figures', ''] + [

@@ -1,0 +1,272 @@
+"""Diagnoses of the paper claims, generated from the finished runs.
+
+Per claim of :data:`.claims.CLAIMS`: the cause of a failure (a schedule
+check is a sibling work root ``<work_root>-cap<N>`` of ``run_matrix.py
+--max-epochs N``, same layout: the cause is the schedule when every failing
+comparison is positive there), the epochs of its cells, the deltas on the
+shot groups of its long-tail columns, the last-epoch precision / recall of
+the label corrections against the clean labels, and its own extra
+measurements (:data:`EXTRAS`, e.g. the cost of the frozen layers).
+"""
+import glob
+import os.path as osp
+import re
+import shlex
+from functools import lru_cache
+from typing import Dict, List, Sequence, Tuple
+
+import numpy as np
+
+from .claims import CLAIMS, Claim, Comparison, fails, verdict
+from .definition import BCE_FINE_TUNED, BCE_STAGE3, Block, blocks
+from .figures import epoch_curves
+from .stats import Results, delta, epochs, stat
+from .tables import GROUPS
+
+#: (block, row, column) of a cell
+Key = Tuple[str, str, str]
+Comps = Tuple[Comparison, ...]
+#: a schedule check not run yet is suggested at this multiple of the cap
+CHECK_FACTOR = 3
+
+
+def _ml(row: str, base: str, columns: Sequence[str]) -> Comps:
+    """``row`` minus ``base`` on mAP in the multi-label ``columns``."""
+    return tuple(Comparison('multilabel', row, base, c, 'mAP')
+                 for c in columns)
+
+
+_MISSING = ('missing', 'single')
+#: claim paper -> (label, comparisons) its diagnosis shows beyond its own
+EXTRAS: Dict[str, Tuple[Tuple[str, Comps], ...]] = {
+    'Hill / SPLC, from scratch': (
+        ('Without missing labels (does Hill learn as fast as BCE from '
+         'scratch?)', _ml('Hill', 'BCE', ('clean', ))), ),
+    'PU-MLC': (
+        ('Regime: cost of the frozen layers (BCE fine-tuned minus BCE with '
+         'stem..layer3 frozen)', _ml(BCE_FINE_TUNED, BCE_STAGE3, _MISSING)),
+        ('Regime: PU-MLC on its own partly frozen trunk',
+         _ml('PU-MLC', BCE_STAGE3, _MISSING)),
+        ('Same trunk: PU-MLC against Hill and SPLC with stem..layer3 frozen',
+         _ml('PU-MLC', 'Hill, stem..layer3 frozen', _MISSING) +
+         _ml('PU-MLC', 'SPLC, stem..layer3 frozen', _MISSING))),
+    'Stitch-Up': (('The DB-focal loss alone, from scratch',
+                   _ml('DB-focal', 'BCE', ('lt-noise', ))), ),
+}
+
+
+def schedule_roots(work_root: str, cap: int) -> Dict[int, str]:
+    """N -> ``<work_root>-cap<N>``, by N: the schedule checks beside the
+    matrix whose cap N is longer than ``cap``."""
+    base = osp.normpath(work_root)
+    roots = {}
+    for path in glob.glob(glob.escape(base) + '-cap*'):
+        match = re.fullmatch(r'-cap(\d+)', path[len(base):])
+        if match and osp.isdir(path) and int(match.group(1)) > cap:
+            roots[int(match.group(1))] = path
+    return dict(sorted(roots.items()))
+
+
+@lru_cache(maxsize=None)
+def _block(name: str) -> Block:
+    """The matrix block ``name`` (built once)."""
+    return blocks()[name]
+
+
+def _cells(comps: Sequence[Comparison]) -> List[Key]:
+    """The cells the comparisons use, in order, once each."""
+    return list(dict.fromkeys((c.block, r, c.column) for c in comps
+                              for r in (c.row, c.base)))
+
+
+def _delta(comp: Comparison, results: Results) -> str:
+    """``+1.23 (n=2/2)`` (seeds of the row's / the base's cell), or
+    ``missing cell``."""
+    d = comp.delta(results)
+    n = '/'.join(str(len(results.get(key, []))) for key in _cells([comp]))
+    return 'missing cell' if d is None else f'{d.value:+.2f} (n={n})'
+
+
+def _long_tail(comp: Comparison) -> bool:
+    """Whether the comparison's column reports shot groups."""
+    return any(col.long_tail for col in _block(comp.block).columns
+               if col.name == comp.column)
+
+
+def _group_delta(comp: Comparison, group: str, results: Results) -> str:
+    """Delta on ``group`` with both means, or ``missing cell``."""
+    key = f'{_block(comp.block).metric}_{group}'
+    own, base = (stat(results.get(cell, []), key) for cell in _cells([comp]))
+    d = delta(own, base)
+    return ('missing cell' if d is None else
+            f'{d.value:+.2f} ({own.mean:.1f} vs {base.mean:.1f})')
+
+
+def _check_command(comps: Sequence[Comparison], work_root: str,
+                   cap: int) -> str:
+    """The schedule check of the comparisons' cells."""
+    n, cells = CHECK_FACTOR * cap, _cells(comps)
+    names = [' '.join(shlex.quote(name) for name in dict.fromkeys(
+        key[i] for key in cells)) for i in range(3)]
+    return (f'`tools/analysis_tools/run_matrix.py --max-epochs {n} '
+            f'--work-root {osp.normpath(work_root)}-cap{n} --blocks '
+            f'{names[0]} --rows {names[1]} --columns {names[2]} --out … '
+            '--fig-dir …`')
+
+
+def _summary(claim: Claim, failing: Sequence[Comparison],
+             results: Results) -> str:
+    """What the measurements below show, in one clause."""
+    parts = [f'{label}: ' + ', '.join(f'{c.column} {_delta(c, results)}'
+                                      for c in comps)
+             for label, comps in EXTRAS.get(claim.paper, ())]
+    parts += [f'{c.row} − {c.base}, {c.column}, few-group delta '
+              f'{_group_delta(c, "few", results)}' for c in failing
+              if _long_tail(c)]
+    return '; '.join(parts) or 'see the measurements below'
+
+
+def cause(claim: Claim, results: Results, checks: Dict[int, Results],
+          cap: int, work_root: str, skipped: Dict[Key, str]) -> str:
+    """The ``Cause: …`` line of ``claim`` (``checks``: N -> results of the
+    schedule check capped at N epochs)."""
+    if verdict(claim, results, skipped)[0] == 'holds':
+        return f'Cause: none: the claim holds at {cap} epochs (matrix cap).'
+    failing = [c for c in claim.comparisons if fails(c.delta(results))]
+    if not failing:
+        return ('Cause: not diagnosed: the claim is not tested yet (a cell '
+                'has fewer than 2 finished seeds).')
+    longer = {c: [(n, c.delta(res)) for n, res in checks.items()
+                  if c.delta(res) is not None] for c in failing}
+    for comp, found in longer.items():
+        if found and all(d.value <= 0 for _, d in found):
+            n = found[-1][0]
+            return (f'Cause: not the schedule: {comp.text()} is still '
+                    f'{_delta(comp, checks[n])} at {n} epochs against '
+                    f'{_delta(comp, results)} at {cap}; measured below: '
+                    f'{_summary(claim, failing, results)}.')
+    unchecked = [c for c, found in longer.items() if not found]
+    if unchecked:
+        return ('Cause: schedule not checked (run '
+                f'{_check_command(unchecked, work_root, cap)}).')
+    caps = sorted({next(n for n, d in found if d.value > 0)
+                   for found in longer.values()})
+    seeds = sorted({r['seed'] for n in caps for key in _cells(failing)
+                    for r in checks[n].get(key, []) if 'seed' in r})
+    return (f'Cause: the schedule (the claim holds at '
+            f'{"/".join(map(str, caps))} epochs, seed(s) '
+            f'{", ".join(map(str, seeds))}: every failing comparison is '
+            'positive there).')
+
+
+def schedule_lines(claim: Claim, results: Results,
+                   checks: Dict[int, Results], cap: int) -> List[str]:
+    """Epochs of the claim's cells, and its deltas at the longer caps."""
+    texts = [f'{key[1]} / {key[2]} ' + (
+        epochs(results[key], cap) or 'no epochs recorded'
+        if results.get(key) else 'missing cell')
+        for key in _cells(claim.comparisons)]
+    lines = [f'- Schedule (matrix cap {cap} epochs; epochs trained (best-on-'
+             'val epoch), mean over seeds; * = a seed\'s best epoch is the '
+             'cap, still improving when the cosine ended; '
+             f'{sum(t.endswith("*") for t in texts)} of {len(texts)} cells '
+             '*): ' + '; '.join(texts) + '.']
+    for n, res in checks.items():
+        both = [c for c in claim.comparisons if c.delta(res) is not None]
+        if both:
+            lines += [f'- Schedule check at {n} epochs:'] + [
+                f'  - {c.text()}: {_delta(c, res)} at {n} epochs, '
+                f'{_delta(c, results)} at {cap}' for c in both]
+    if len(lines) == 1:
+        lines.append('- Schedule check: none ran for this claim\'s cells.')
+    return lines
+
+
+def group_lines(claim: Claim, results: Results) -> List[str]:
+    """Per long-tail comparison: the deltas on many / medium / few."""
+    comps = list({(c.block, c.row, c.base, c.column): c
+                  for c in claim.comparisons if _long_tail(c)}.values())
+    if not comps:
+        return []
+    return [f'- Per-group {_block(comps[0].block).metric} (row − base, '
+            'both means):'] + [
+        f'  - {c.row} − {c.base}, {c.column}: ' + ', '.join(
+            f'{g} {_group_delta(c, g, results)}' for g in GROUPS)
+        for c in comps]
+
+
+def last_values(runs: List[dict], pattern: str) -> Tuple[dict, int]:
+    """(scalar key -> value at its last logged epoch, mean over the runs;
+    how many runs had a scalars file) of the keys matching ``pattern``."""
+    values: Dict[str, List[float]] = {}
+    read = 0
+    for run in runs:
+        if run.get('scalars') and osp.isfile(run['scalars']):
+            read += 1
+            for key, by_epoch in epoch_curves(run['scalars'],
+                                              pattern).items():
+                values.setdefault(key, []).append(by_epoch[max(by_epoch)])
+    return {k: float(np.mean(v)) for k, v in sorted(values.items())}, read
+
+
+def correction_lines(claim: Claim, results: Results) -> List[str]:
+    """Last-epoch correction scalars of the claim's correcting rows."""
+    lines = []
+    for key in _cells(claim.comparisons):
+        row = next(r for r in _block(key[0]).rows if r.name == key[1])
+        if not row.correction_keys:
+            continue
+        values, read = last_values(results.get(key, []),
+                                   row.correction_keys)
+        text = ', '.join(f'{k} {v:.3f}' for k, v in values.items())
+        lines.append(f'  - {key[1]} / {key[2]}: ' + (
+            'missing cell' if key not in results else
+            f'{text} (n={read})' if values else
+            'no correction scalars logged'))
+    return (['- Corrections vs the clean labels (last epoch, mean over '
+             'seeds):'] + lines) if lines else []
+
+
+#: the shifted geometry's clean BCE must reach this share of the plain CNN
+TRANSFER_TARGET = 0.9
+
+
+def transfer_line(results: Results) -> str:
+    """Clean BCE over the plain-PyTorch CNN on the shifted geometry
+    (test mAP, means over seeds) against :data:`TRANSFER_TARGET`."""
+    bce, cnn = (stat(results.get(('shifted', row, 'clean'), []), 'mAP')
+                for row in ('BCE', 'plain CNN'))
+    if bce is None or cnn is None:
+        return ('- Clean BCE against the plain CNN on the shifted geometry: '
+                'missing cell')
+    ratio = bce.mean / cnn.mean
+    return (f'- Clean BCE against the plain CNN on the shifted geometry: '
+            f'{bce.mean:.1f} / {cnn.mean:.1f} mAP = {100 * ratio:.1f} % '
+            f'(n={bce.n}/{cnn.n}; target >= {100 * TRANSFER_TARGET:.0f} %: '
+            f'{"met" if ratio >= TRANSFER_TARGET else "not met"})')
+
+
+def diagnoses_section(results: Results, checks: Dict[int, Results],
+                      cap: int, work_root: str,
+                      skipped: Dict[Key, str]) -> List[str]:
+    """The ``## Diagnoses`` section: one subsection per claim (``checks``:
+    see :func:`cause`; ``skipped``: cells that cannot run -> why)."""
+    lines = ['## Diagnoses', '',
+             'Per claim, from the same runs: the cause of a claim that does '
+             'not hold (a schedule check reruns cells with a longer cap N '
+             f'under `{osp.normpath(work_root)}-cap<N>`; the cause is the '
+             'schedule when every failing comparison is positive there), '
+             'then the measurements.', '']
+    for claim in CLAIMS:
+        lines += [f'### {claim.paper}', '', '- ' + cause(
+            claim, results, checks, cap, work_root, skipped)] + \
+            schedule_lines(claim, results, checks, cap) + group_lines(
+                claim, results) + correction_lines(claim, results)
+        lines += [line for label, comps in EXTRAS.get(claim.paper, ())
+                  for line in [f'- {label}:'] + [
+                      f'  - {c.text()}: {_delta(c, results)}'
+                      for c in comps]]
+        if claim.paper == 'Recipes carry over':
+            lines.append(transfer_line(results))
+        lines.append('')
+    return lines
