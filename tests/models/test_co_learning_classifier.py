@@ -221,6 +221,48 @@ def test_single_branch_and_bad_configs():
         MODELS.build(dict(copy.deepcopy(cfg), stitch='concat'))
 
 
+@pytest.mark.parametrize('name', ['random', 'balanced'])
+def test_single_branch_switch_equals_the_hand_built_model(name):
+    """``single_branch`` builds what deleting the other branch by hand
+    built: same modules, weights and loss; correction must be off."""
+    with pytest.raises(ValueError, match='correction needs both'):
+        build(stitch=None, single_branch=name)  # correction=True
+    switched = build(stitch=None, single_branch=name, correction=False)
+    cfg = model_cfg(stitch=None, correction=False)
+    cfg['branches'] = {name: cfg['branches'][name]}
+    torch.manual_seed(0)
+    by_hand = MODELS.build(cfg)
+    by_hand.init_weights()
+    assert switched.branch_names == (name, ) and not switched.correction
+    ref = by_hand.state_dict()
+    assert list(switched.state_dict()) == list(ref)
+    for key, value in switched.state_dict().items():
+        torch.testing.assert_close(value, ref[key], rtol=0, atol=0)
+    losses = []
+    for model in (switched, by_hand):
+        batch = dual_batch()[name]
+        batch['inputs'] = batch['inputs'][0]
+        torch.manual_seed(1)  # neck dropout
+        losses.append(model(**model.data_preprocessor(batch, True),
+                            mode='loss'))
+    assert set(losses[0]) == {f'loss_{name}'}
+    torch.testing.assert_close(losses[0], losses[1], rtol=0, atol=0)
+
+
+def test_single_branch_refuses_bad_names_in_one_line():
+    with pytest.raises(ValueError, match="single_branch must be one of "
+                       r"\('random', 'balanced'\), got 'both'"):
+        MODELS.build(model_cfg(single_branch='both'))
+    cfg = model_cfg(single_branch='random')
+    del cfg['branches']['random']
+    with pytest.raises(ValueError, match="single_branch 'random' is not "
+                       r"among the branches \['balanced'\]"):
+        MODELS.build(cfg)
+    with pytest.raises(ValueError, match='write_back'):
+        MODELS.build(model_cfg(single_branch='random', correction=False,
+                               write_back=True))
+
+
 def test_layer4_copies_load_pretrained_weights(tmp_path):
     ref = MODELS.build(resnet_cifar(18, 4))
     torch.nn.init.normal_(ref.layer4[0].conv1.weight)
@@ -262,6 +304,25 @@ def test_stitchup_configs_parse_and_voc_recipe_builds():
     model.eval()
     out = model.predict(torch.zeros(1, 3, 64, 64))
     assert out[0].pred_score.shape == (20, )
+
+
+@pytest.mark.parametrize('leaf,branch', [
+    ('stitchup_r18_digitmosaic-lt-noise50_bce.py', 'random'),
+    ('stitchup_r18_digitmosaic-lt-noise50_db.py', 'balanced'),
+    ('stitchup_r50_voc-mlt-noise50_db-only.py', 'balanced'),
+    ('stitchup_r50_coco-mlt-noise50_db-only.py', 'balanced')])
+def test_single_branch_leaves_use_the_switch(leaf, branch):
+    """The single-branch ablations keep the family's two branches and name
+    the one they train; no loader B, no metric of the missing branch."""
+    from conftest import ROOT
+    from mmengine.config import Config
+    cfg = Config.fromfile(f'{ROOT}/configs/stitchup/{leaf}')
+    assert cfg.model.single_branch == branch
+    assert set(cfg.model.branches) == {'random', 'balanced'}
+    assert cfg.model.stitch is None
+    assert cfg.train_cfg.dataloader_b is None
+    for metrics in (cfg.get('val_evaluator') or [], cfg.test_evaluator):
+        assert all(m.get('branch', branch) == branch for m in metrics)
 
 
 def test_write_back_memory_feeds_the_next_step():

@@ -14,6 +14,7 @@ from ..utils.co_learning_options import (
     check_options,
     check_thresholds,
     class_thresholds,
+    kept_branches,
     needs_class_groups,
 )
 from ..utils.norm_eval import freeze_bn_stats
@@ -56,6 +57,9 @@ class CoLearningClassifier(BaseModel):
             last stage becomes the branch copies.
         branches (dict): ``random`` and/or ``balanced``, each
             ``dict(neck=..., head=...)``. One branch = a plain single model.
+        single_branch (str, optional): Only this branch of ``branches``
+            (ablations; with no peer, ``correction`` must be False).
+            Defaults to None (all).
         stitch (str, optional): ``'feature_avg'``, ``'image_splice'`` or None.
         correction (bool): Cross correction (needs both branches).
         thresholds (dict): Any of the 12 ``{random,balance}_{head,medium,
@@ -87,6 +91,7 @@ class CoLearningClassifier(BaseModel):
     def __init__(self,
                  backbone: dict,
                  branches: Dict[str, dict],
+                 single_branch: Optional[str] = None,
                  stitch: Optional[str] = 'feature_avg',
                  correction: bool = True,
                  thresholds: Optional[Dict[str, float]] = None,
@@ -99,6 +104,7 @@ class CoLearningClassifier(BaseModel):
         preprocessor = build_data_preprocessor(data_preprocessor,
                                                'CoLearningDataPreprocessor')
         super().__init__(data_preprocessor=preprocessor, init_cfg=init_cfg)
+        branches = kept_branches(branches, single_branch)
         check_options(branches, stitch, correction, write_back)
         thresholds = check_thresholds(thresholds)
         self.backbone_cfg = copy.deepcopy(backbone)
@@ -113,9 +119,6 @@ class CoLearningClassifier(BaseModel):
         self.branches = nn.ModuleDict()
         for name in self.branch_names:
             cfg = branches[name]
-            if set(cfg) != {'neck', 'head'}:
-                raise KeyError(f'CoLearningClassifier: branch {name} needs '
-                               f'exactly neck and head, got {sorted(cfg)}')
             neck = MODELS.build(dict(cfg['neck'],
                                      partner_bn=stitch == 'feature_avg'))
             if sync_neck_bn:

@@ -16,14 +16,35 @@ GROUPS = (('head', 'many'), ('medium', 'medium'), ('tail', 'few'))
 TARGETS = (('random', 'balance'), ('balanced', 'random'))
 
 
-def check_options(branches: Dict[str, dict], stitch: Optional[str],
-                  correction: bool, write_back: bool) -> None:
-    """Raise on an impossible combination of options."""
-    check_choice('CoLearningClassifier', 'stitch', stitch, STITCH_MODES)
+def kept_branches(branches: Dict[str, dict], single_branch: Optional[str]
+                  ) -> Dict[str, dict]:
+    """The branch configs a model builds: all of ``branches``, or with
+    ``single_branch`` only that one (raises on an unknown name or a branch
+    that is not ``dict(neck=..., head=...)``)."""
     unknown = set(branches) - set(BRANCHES)
     if unknown or not branches:
         raise KeyError(f'CoLearningClassifier: branches must be among '
                        f'{BRANCHES}, got {sorted(branches)}')
+    for name, cfg in branches.items():
+        if set(cfg) != {'neck', 'head'}:
+            raise KeyError(f'CoLearningClassifier: branch {name} needs '
+                           f'exactly neck and head, got {sorted(cfg)}')
+    if single_branch is None:
+        return dict(branches)
+    check_choice('CoLearningClassifier', 'single_branch', single_branch,
+                 BRANCHES)
+    if single_branch not in branches:
+        raise ValueError(f'CoLearningClassifier: single_branch '
+                         f'{single_branch!r} is not among the branches '
+                         f'{sorted(branches)}')
+    return {single_branch: branches[single_branch]}
+
+
+def check_options(branches: Dict[str, dict], stitch: Optional[str],
+                  correction: bool, write_back: bool) -> None:
+    """Raise on an impossible combination of options (``branches`` as
+    :func:`kept_branches` returns them)."""
+    check_choice('CoLearningClassifier', 'stitch', stitch, STITCH_MODES)
     if correction and len(branches) != 2:
         raise ValueError('CoLearningClassifier: correction needs both '
                          'branches (set correction=False)')
