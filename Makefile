@@ -71,13 +71,28 @@ matrix: $(STAMP)
 	    --work-root work_dirs/matrix --out docs/results/matrix.md \
 	    --fig-dir docs/results/matrix $(MATRIX_ARGS)
 
-# Schedule check beside the matrix: the same cells capped at 16 epochs instead
-# of 8 (does a longer schedule change a row's standing?).
+# Schedule checks of the paper claims beside the matrix (read by the matrix
+# page's Diagnoses: <work root>-cap<N>): the claim cells rerun with a longer
+# cap, run seed 0 (MATRIX_ARGS e.g. `--seeds 0 1`).
+RUN_MATRIX = OMP_NUM_THREADS=1 $(PY) tools/analysis_tools/run_matrix.py --jobs 2
 matrix-schedule: $(STAMP)
-	OMP_NUM_THREADS=1 $(PY) tools/analysis_tools/run_matrix.py --max-epochs 16 \
-	    --work-root work_dirs/matrix-cap16 --out docs/results/matrix-cap16.md \
-	    --fig-dir docs/results/matrix-cap16 --blocks multilabel \
-	    --rows BCE Focal ASL Hill SPLC --columns missing $(MATRIX_ARGS)
+	$(RUN_MATRIX) --max-epochs 30 --work-root work_dirs/matrix-cap30 \
+	    --out docs/results/matrix-cap30.md --fig-dir docs/results/matrix-cap30 \
+	    --blocks pll --rows CORR RECORDS SoLar --columns lt-q0.3 lt-q0.5 \
+	    --seeds 0 $(MATRIX_ARGS)
+	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
+	    --out /tmp/matrix-cap24-plt.md --fig-dir /tmp/matrix-cap24-plt \
+	    --blocks multilabel --rows COMIC "COMIC w/o correction" \
+	    "COMIC w/o modification" "COMIC w/o balance" "BCE, frozen trunk" \
+	    --columns plt --seeds 0 $(MATRIX_ARGS)
+	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
+	    --out /tmp/matrix-cap24-lt-noise.md --fig-dir /tmp/matrix-cap24-lt-noise \
+	    --blocks multilabel --rows "Stitch-Up + co-learning" \
+	    "co-learning w/o Stitch-Up" "Stitch-Up w/o co-learning" \
+	    "BCE, stem..layer3 frozen" --columns lt-noise --seeds 0 $(MATRIX_ARGS)
+	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
+	    --out docs/results/matrix-cap24.md --fig-dir docs/results/matrix-cap24 \
+	    --blocks multilabel --seeds 0 --report-only
 
 clean-venv:
 	rm -rf $(VENV)

@@ -194,3 +194,22 @@ def test_transfer_line_compares_clean_bce_with_the_plain_cnn():
         '87.3 / 97.0 mAP = 90.0 % (n=1/2; target >= 90 %: met)')
     assert transfer_line(results(87.2)).endswith('not met)')
     assert transfer_line(results(None)).endswith('missing cell')
+
+
+def test_trunk_quality_says_when_the_pretraining_hit_the_cap(tmp_path):
+    """84.3 mAP with best epoch 8 of 8 is an unconverged trunk; 98.6 with
+    best epoch 18 of 21 is not flagged."""
+    ml = blocks()['multilabel']
+    folder = tmp_path / 'pretrain' / ml.geometry
+    folder.mkdir(parents=True)
+    assert 'not pre-trained yet' in driver.trunk_quality(
+        str(tmp_path), ml, 8)
+    for mAP, epochs, best, flagged in ((84.3, 8, 8, True),
+                                       (98.6, 21, 18, False)):
+        (folder / 'result.json').write_text(json.dumps(dict(
+            metrics={'multi-label/mAP': mAP}, epochs=epochs,
+            best_epoch=best)))
+        line = driver.trunk_quality(str(tmp_path), ml, 8 if flagged else 24)
+        assert f'test mAP {mAP}' in line
+        assert f'after {epochs} epochs, best epoch {best}' in line
+        assert ('still improving' in line) == flagged

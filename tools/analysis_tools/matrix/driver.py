@@ -20,7 +20,7 @@ from .runner import (
     pretrained_trunk,
     run_cell,
 )
-from .stats import Results
+from .stats import Results, stat
 from .tables import Footnotes, block_section, column_legend
 
 TITLES = dict(multilabel='Multi-label: method x imperfection',
@@ -198,16 +198,36 @@ def report(selected: List[Block], seeds: Sequence[int], work_root: str,
     lines += ['## Cost', ''] + cost_lines(selected, seeds, results) + ['']
     lines += [f'Frozen trunks: `{PRETRAIN["config"]}` on variant '
               f'`{PRETRAIN["variant"]}` of data seed {PRETRAIN["data_seed"]}'
-              ' in the block\'s geometry, converged like the cells, run '
+              ' in the block\'s geometry, under the cells\' stopping rule '
+              'and cap, run '
               f'seed {PRETRAIN["seed"]}, shared by all run seeds.'] + [
                   source_overlap(b) for b in selected
-                  if any(r.frozen for r in b.rows)] + ['']
+                  if any(r.frozen for r in b.rows)] + [
+                  trunk_quality(work_root, b, conv['max_epochs'])
+                  for b in selected if any(r.frozen for r in b.rows)] + ['']
     lines += ['## Notes', ''] + [f'- {n}' for n in notes.lines()] + ['']
     text = '\n'.join(lines)
     os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
     with open(out, 'w') as f:
         f.write(text)
     return text
+
+
+def trunk_quality(work_root: str, block: Block, cap: int) -> str:
+    """The pre-trained trunk of ``block``'s geometry as its own run
+    reports it: test mAP, epochs trained and best epoch (``cap`` reached
+    with the best epoch last: the trunk was still improving)."""
+    run = load_result(osp.join(work_root, 'pretrain',
+                               block.geometry or 'default'))
+    if run is None:
+        return f'- {block.name}: trunk not pre-trained yet.'
+    best, trained = run.get('best_epoch'), run.get('epochs')
+    still = (' (best epoch = the cap: still improving; the frozen and '
+             'fine-tuned rows start from an unconverged trunk)'
+             if best == trained == cap else '')
+    return (f'- {block.name}: the trunk reached test mAP '
+            f'{stat([run], "mAP").mean:.1f} on its own pre-training build '
+            f'after {trained} epochs, best epoch {best}{still}.')
 
 
 def source_overlap(block: Block) -> str:
