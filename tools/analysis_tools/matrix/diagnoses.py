@@ -13,13 +13,14 @@ import os.path as osp
 import re
 import shlex
 from functools import lru_cache
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from .claims import CLAIMS, Claim, Comparison, fails, verdict
 from .definition import BCE_FINE_TUNED, BCE_STAGE3, Block, blocks
 from .figures import epoch_curves
+from .runner import load_result
 from .stats import Results, delta, epochs, stat
 from .tables import GROUPS
 
@@ -149,19 +150,48 @@ def cause(claim: Claim, results: Results, checks: Dict[int, Results],
     if unchecked:
         return ('Cause: schedule not checked (run '
                 f'{_check_command(unchecked, work_root, cap)}).')
-    caps = sorted({next(n for n, d in found if d.value > 0)
-                   for found in longer.values()})
-    seeds = sorted({r['seed'] for n in caps for key in _cells(failing)
-                    for r in checks[n].get(key, []) if 'seed' in r})
-    return (f'Cause: the schedule (the claim holds at '
-            f'{"/".join(map(str, caps))} epochs, seed(s) '
-            f'{", ".join(map(str, seeds))}: every failing comparison is '
-            'positive there).')
+    for n, res in checks.items():
+        if any(c.delta(res) is None for c in failing):
+            continue
+        # the whole claim at N: a comparison that passed at the cap may
+        # fall at N (then the schedule does not explain the claim)
+        fallen = [c for c in claim.comparisons
+                  if c.delta(res) is not None and c.delta(res).value <= 0]
+        if fallen:
+            return (f'Cause: not the schedule: at {n} epochs '
+                    f'{fallen[0].text()} is {_delta(fallen[0], res)} '
+                    f'(at {cap}: {_delta(fallen[0], results)}); measured '
+                    f'below: {_summary(claim, failing, results)}.')
+        seeds = sorted({r['seed'] for key in _cells(claim.comparisons)
+                        for r in res.get(key, []) if 'seed' in r})
+        return (f'Cause: the schedule (at {n} epochs, seed(s) '
+                f'{", ".join(map(str, seeds))}, every comparison checked '
+                'there is positive).')
+    return ('Cause: not diagnosed: no single schedule check covers every '
+            'failing comparison.')
+
+
+def _trunk_note(root: Optional[str], comps: Sequence[Comparison]) -> str:
+    """`` (its pre-trained trunk: test mAP …)`` when a compared row starts
+    from the check's own pre-trained trunk, else ''."""
+    frozen = [c for c in comps for row in _block(c.block).rows
+              if row.name in (c.row, c.base) and row.frozen is not None]
+    if root is None or not frozen:
+        return ''
+    geometry = _block(frozen[0].block).geometry or 'default'
+    run = load_result(osp.join(root, 'pretrain', geometry))
+    if run is None:
+        return ''
+    return (f' (its pre-trained trunk: test mAP '
+            f'{stat([run], "mAP").mean:.1f} after {run.get("epochs")} '
+            f'epochs, best epoch {run.get("best_epoch")})')
 
 
 def schedule_lines(claim: Claim, results: Results,
-                   checks: Dict[int, Results], cap: int) -> List[str]:
-    """Epochs of the claim's cells, and its deltas at the longer caps."""
+                   checks: Dict[int, Results], cap: int,
+                   roots: Dict[int, str]) -> List[str]:
+    """Epochs of the claim's cells, and its deltas at the longer caps
+    (``roots``: N -> the check's work root)."""
     texts = [f'{key[1]} / {key[2]} ' + (
         epochs(results[key], cap) or 'no epochs recorded'
         if results.get(key) else 'missing cell')
@@ -174,7 +204,8 @@ def schedule_lines(claim: Claim, results: Results,
     for n, res in checks.items():
         both = [c for c in claim.comparisons if c.delta(res) is not None]
         if both:
-            lines += [f'- Schedule check at {n} epochs:'] + [
+            lines += [f'- Schedule check at {n} epochs'
+                      f'{_trunk_note(roots.get(n), both)}:'] + [
                 f'  - {c.text()}: {_delta(c, res)} at {n} epochs, '
                 f'{_delta(c, results)} at {cap}' for c in both]
     if len(lines) == 1:
@@ -260,7 +291,8 @@ def diagnoses_section(results: Results, checks: Dict[int, Results],
     for claim in CLAIMS:
         lines += [f'### {claim.paper}', '', '- ' + cause(
             claim, results, checks, cap, work_root, skipped)] + \
-            schedule_lines(claim, results, checks, cap) + group_lines(
+            schedule_lines(claim, results, checks, cap,
+                           schedule_roots(work_root, cap)) + group_lines(
                 claim, results) + correction_lines(claim, results)
         lines += [line for label, comps in EXTRAS.get(claim.paper, ())
                   for line in [f'- {label}:'] + [
