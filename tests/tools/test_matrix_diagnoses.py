@@ -220,3 +220,18 @@ def test_trunk_quality_says_when_the_pretraining_hit_the_cap(tmp_path):
         assert f'test mAP {mAP}' in line
         assert f'after {epochs} epochs, best epoch {best}' in line
         assert ('still improving' in line) == flagged
+
+
+def test_a_check_stopped_by_patience_tests_no_longer_schedule(tmp_path):
+    """A failing comparison still negative at the 24-epoch check whose runs
+    stopped after 6 and 7 epochs (the patience rule) says so."""
+    root = str(tmp_path / 'matrix')
+    comic_tree(root)
+    write_run(root + '-cap24', 'comic', 'plt', 0, 80.0, epochs=6, best=3)
+    write_run(root + '-cap24', 'comic-w-o-balance', 'plt', 0, 82.0,
+              epochs=7, best=4)
+    _, comic = section(root)
+    assert comic.splitlines()[1] == (
+        '- Cause: schedule not tested: at the 24-epoch check the runs of '
+        'COMIC − COMIC w/o balance, plt, mAP stopped after 6/7 epochs (the '
+        'patience rule, not more than the matrix cap 8).')
