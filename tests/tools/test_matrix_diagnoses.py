@@ -201,6 +201,11 @@ def test_transfer_line_compares_clean_bce_with_the_plain_cnn():
         '87.3 / 97.0 mAP = 90.0 % (n=1/2; target >= 90 %: met)')
     assert transfer_line(results(87.2)).endswith('not met)')
     assert transfer_line(results(None)).endswith('missing cell')
+    longer = {24: {('shifted', 'BCE', 'clean'): [
+        {'metrics': {'multi-label/mAP': 97.0}}]}}
+    assert transfer_line(results(87.2), longer).endswith(
+        'not met); at 24 epochs 97.0 / 97.0 mAP = 100.0 % (n=1/2; target '
+        '>= 90 %: met)')
 
 
 def test_trunk_quality_says_when_the_pretraining_hit_the_cap(tmp_path):
