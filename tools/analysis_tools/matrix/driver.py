@@ -187,10 +187,11 @@ def report(selected: List[Block], seeds: Sequence[int], work_root: str,
               'listed delta is positive and larger than the seed std (the '
               'larger population std of the two cells, >= 2 seeds each).',
               ''] + claims_table(results, cannot_run) + ['']
-    checks = {n: collect(selected, seeds, root) for n, root in
-              schedule_roots(work_root, conv['max_epochs']).items()}
-    lines += diagnoses_section(results, checks, conv['max_epochs'],
-                               work_root, cannot_run)
+    if max_epochs is None:  # a schedule check's page is read by the matrix
+        checks = {n: collect(selected, seeds, root) for n, root in
+                  schedule_roots(work_root, conv['max_epochs']).items()}
+        lines += diagnoses_section(results, checks, conv['max_epochs'],
+                                   work_root, cannot_run)
     figs = draw(selected, results, fig_dir)
     rel = osp.relpath(fig_dir, osp.dirname(osp.abspath(out)))
     lines += ['## Figures', ''] + [
