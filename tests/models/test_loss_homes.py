@@ -82,3 +82,15 @@ def test_confidence_updates_bit_for_bit_and_without_grad():
             torch.finfo(q.dtype).tiny)
         assert torch.equal(PRODENLoss.update_confidence(views[:1], mask,
                                                         prior), expected)
+
+
+def test_proden_update_reads_only_its_first_view():
+    """PRODEN's rule uses the weak view only: the other views of the step
+    are neither converted nor debiased (a placeholder there is never
+    touched), and the rows equal those of the first view alone."""
+    gen = torch.Generator().manual_seed(3)
+    z = torch.randn(4, 3, generator=gen)
+    mask = torch.ones(4, 3, dtype=torch.bool)
+    prior = torch.log(torch.tensor([0.5, 0.3, 0.2]))
+    assert torch.equal(PRODENLoss.update_confidence([z, None], mask, prior),
+                       PRODENLoss.update_confidence([z], mask, prior))

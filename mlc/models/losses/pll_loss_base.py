@@ -71,6 +71,9 @@ class PLLLossBase(nn.Module):
 
     #: the number of views the loss takes (the pipeline's ``num_views``)
     views: int = 1
+    #: the leading views :meth:`confidence_rows` reads (None: all of them);
+    #: the others are not converted or debiased in the step
+    rule_views: Optional[int] = None
 
     def __init__(self, reduction: str = 'batchmean',
                  loss_weight: float = 1.) -> None:
@@ -135,7 +138,8 @@ class PLLLossBase(nn.Module):
             Tensor: (B, C) float32 rows summing to 1 (see
             :meth:`confidence_rows`).
         """
-        logits = [z.detach().float() for z in cls_score]
+        logits = [z.detach().float()
+                  for z in list(cls_score)[:cls.rule_views]]
         if log_prior is not None:
             logits = [z - log_prior.float() for z in logits]
         return cls.confidence_rows(logits, mask.float(),

@@ -48,6 +48,8 @@ class PRODENLoss(PLLLossBase):
             ``'none'``.
         loss_weight (float): Multiplier of the reduced loss.
     """
+    rule_views = 1  # the update reads the first (weak) view only
+
     def loss_function(self, views: List[torch.Tensor], target: torch.Tensor,
                       weight: Optional[torch.Tensor], reduction: str,
                       avg_factor: Optional[float], **ctx) -> torch.Tensor:
