@@ -13,14 +13,14 @@ import os.path as osp
 import re
 import shlex
 from functools import lru_cache
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from .claims import CLAIMS, Claim, Comparison, fails, verdict
 from .definition import BCE_FINE_TUNED, BCE_STAGE3, Block, blocks
 from .figures import epoch_curves
-from .runner import load_result
+from .runner import trunk_text
 from .stats import Results, delta, epochs, stat
 from .tables import GROUPS
 
@@ -183,15 +183,9 @@ def _trunk_note(root: Optional[str], comps: Sequence[Comparison]) -> str:
     from the check's own pre-trained trunk, else ''."""
     frozen = [c for c in comps for row in _block(c.block).rows
               if row.name in (c.row, c.base) and row.frozen is not None]
-    if root is None or not frozen:
-        return ''
-    geometry = _block(frozen[0].block).geometry or 'default'
-    run = load_result(osp.join(root, 'pretrain', geometry))
-    if run is None:
-        return ''
-    return (f' (its pre-trained trunk: test mAP '
-            f'{stat([run], "mAP").mean:.1f} after {run.get("epochs")} '
-            f'epochs, best epoch {run.get("best_epoch")})')
+    text = None if root is None or not frozen else trunk_text(
+        root, _block(frozen[0].block).geometry)
+    return '' if text is None else f' (its pre-trained trunk: {text})'
 
 
 def schedule_lines(claim: Claim, results: Results,
@@ -293,6 +287,12 @@ def transfer_line(results: Results,
     return head + '; '.join(parts)
 
 
+#: claim paper -> measurements of its own beyond comparisons:
+#: (results, checks) -> one line
+EXTRA_LINES: Dict[str, Tuple[Callable[..., str], ...]] = {
+    'Recipes carry over': (transfer_line, )}
+
+
 def diagnoses_section(results: Results, checks: Dict[int, Results],
                       cap: int, work_root: str,
                       skipped: Dict[Key, str]) -> List[str]:
@@ -302,19 +302,19 @@ def diagnoses_section(results: Results, checks: Dict[int, Results],
              'Per claim, from the same runs: the cause of a claim that does '
              'not hold (a schedule check reruns cells with a longer cap N '
              f'under `{osp.normpath(work_root)}-cap<N>`; the cause is the '
-             'schedule when every failing comparison is positive there), '
+             'schedule when every failing comparison, and every other one '
+             'checked there, is positive), '
              'then the measurements.', '']
+    roots = schedule_roots(work_root, cap)
     for claim in CLAIMS:
         lines += [f'### {claim.paper}', '', '- ' + cause(
             claim, results, checks, cap, work_root, skipped)] + \
-            schedule_lines(claim, results, checks, cap,
-                           schedule_roots(work_root, cap)) + group_lines(
-                claim, results) + correction_lines(claim, results)
+            schedule_lines(claim, results, checks, cap, roots) + \
+            group_lines(claim, results) + correction_lines(claim, results)
         lines += [line for label, comps in EXTRAS.get(claim.paper, ())
                   for line in [f'- {label}:'] + [
                       f'  - {c.text()}: {_delta(c, results)}'
                       for c in comps]]
-        if claim.paper == 'Recipes carry over':
-            lines.append(transfer_line(results, checks))
-        lines.append('')
+        lines += [line(results, checks)
+                  for line in EXTRA_LINES.get(claim.paper, ())] + ['']
     return lines

@@ -19,8 +19,10 @@ from .runner import (
     load_result,
     pretrained_trunk,
     run_cell,
+    trunk_dir,
+    trunk_text,
 )
-from .stats import Results, stat
+from .stats import Results
 from .tables import Footnotes, block_section, column_legend
 
 TITLES = dict(multilabel='Multi-label: method x imperfection',
@@ -216,19 +218,17 @@ def report(selected: List[Block], seeds: Sequence[int], work_root: str,
 
 def trunk_quality(work_root: str, block: Block, cap: int) -> str:
     """The pre-trained trunk of ``block``'s geometry as its own run
-    reports it: test mAP, epochs trained and best epoch (``cap`` reached
-    with the best epoch last: the trunk was still improving)."""
-    run = load_result(osp.join(work_root, 'pretrain',
-                               block.geometry or 'default'))
-    if run is None:
+    reports it (:func:`.runner.trunk_text`); ``cap`` reached with the best
+    epoch last: the trunk was still improving."""
+    text = trunk_text(work_root, block.geometry)
+    if text is None:
         return f'- {block.name}: trunk not pre-trained yet.'
-    best, trained = run.get('best_epoch'), run.get('epochs')
+    run = load_result(trunk_dir(work_root, block.geometry))
     still = (' (best epoch = the cap: still improving; the frozen and '
              'fine-tuned rows start from an unconverged trunk)'
-             if best == trained == cap else '')
-    return (f'- {block.name}: the trunk reached test mAP '
-            f'{stat([run], "mAP").mean:.1f} on its own pre-training build '
-            f'after {trained} epochs, best epoch {best}{still}.')
+             if run.get('best_epoch') == run.get('epochs') == cap else '')
+    return (f'- {block.name}: on its own pre-training build the trunk '
+            f'reached {text}{still}.')
 
 
 def source_overlap(block: Block) -> str:

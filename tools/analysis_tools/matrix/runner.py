@@ -157,13 +157,28 @@ def _epoch(path: str) -> Optional[int]:
     return int(match.group(1)) if match else None
 
 
+def trunk_dir(work_root: str, geometry: Optional[str]) -> str:
+    """Work dir of the clean pre-training of the trunk in ``geometry``."""
+    return osp.join(work_root, 'pretrain', geometry or 'default')
+
+
+def trunk_text(work_root: str, geometry: Optional[str]) -> Optional[str]:
+    """``test mAP X after E epochs, best epoch B`` of that pre-training's
+    own run (None before it ran)."""
+    run = load_result(trunk_dir(work_root, geometry))
+    if run is None:
+        return None
+    mAP = next(v for k, v in run['metrics'].items() if k.endswith('mAP'))
+    return (f'test mAP {mAP:.1f} after {run.get("epochs")} epochs, best '
+            f'epoch {run.get("best_epoch")}')
+
+
 def pretrained_trunk(work_root: str, geometry: Optional[str],
                      smoke: int = 0, max_epochs: Optional[int] = None) -> str:
     """Best-on-val checkpoint of the clean pre-training on the other data
     seed, in ``geometry`` (trained once, converged, on first use;
     ``smoke``, ``max_epochs``: see :func:`default_runner`)."""
-    work_dir = osp.abspath(osp.join(work_root, 'pretrain',
-                                    geometry or 'default'))
+    work_dir = osp.abspath(trunk_dir(work_root, geometry))
     if load_result(work_dir) is None:
         print_log(f'[matrix] pre-training the trunk ({geometry or "default"}'
                   ' geometry)', logger='current')
