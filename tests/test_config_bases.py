@@ -123,3 +123,26 @@ def test_stitchup_metrics_take_the_test_sets_class_split(data):
                                        class_split=split)
             assert metric.resolve_class_split(3) == (
                 split, "dataset_meta['class_split']")
+
+
+def test_children_extend_and_rescale_base_values():
+    """``_base_.name`` reuse: SPLC appends its epoch hook after the recipe's
+    EMA hook (the list is extended, not replaced), and VOC-MLT runs
+    COCO 2017's pipelines with only the resize scale changed."""
+    splc = Config.fromfile(osp.join(CONFIGS, 'splc',
+                                    'splc_r50_coco2014-0.4left.py'))
+    assert [h['type'] for h in splc.custom_hooks] == ['EMAHook',
+                                                     'SPLCEpochHook']
+    assert splc.custom_hooks[0]['momentum'] == 3e-4
+    coco = Config.fromfile(osp.join(CONFIGS, '_base_', 'datasets',
+                                    'coco2017.py'))
+    voc = Config.fromfile(osp.join(CONFIGS, '_base_', 'datasets',
+                                   'voc-mlt.py'))
+    for key in ('train_pipeline', 'test_pipeline'):
+        assert [t['type'] for t in voc[key]] == [t['type'] for t in coco[key]]
+        for a, b in zip(voc[key], coco[key]):
+            if a['type'] == 'Resize':
+                assert (a['scale'], b['scale']) == ((224, 224), (448, 448))
+            else:
+                assert a == b
+    assert voc.train_dataloader.dataset.pipeline == voc.train_pipeline

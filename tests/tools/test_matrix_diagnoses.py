@@ -152,6 +152,9 @@ def test_holding_claim_and_regime_of_a_partial_matrix(tmp_path):
             '+4.00 (n=2/2)') in pu
     assert '  - PU-MLC − BCE, stem..layer3 frozen, missing, mAP: +1.00 ' \
         '(n=2/2)' in pu
+    # the same-trunk rows of the claim (not run here)
+    assert '  - PU-MLC − Hill, stem..layer3 frozen, missing, mAP: missing ' \
+        'cell' in pu
     assert 'Cause: schedule not checked' in pu
     # the fine-tuned Hill / SPLC claim: +2 and +3 in missing, single
     # missing: not tested; once single ran (+2, +3) it holds
