@@ -5,6 +5,7 @@ import importlib.util
 import json
 import os.path as osp
 import re
+import uuid
 
 import numpy as np
 import pytest
@@ -42,6 +43,10 @@ def tiny_comic(work_dir: str) -> dict:
     """COMIC (8-wide ResNet-18) on 32 DigitMosaic-PLT images, 2 epochs."""
     return dict(
         default_scope='mlc', work_dir=work_dir,
+        # mmengine keys its logger and visualizer by experiment name (a
+        # timestamp): a runner made in the same second elsewhere in this
+        # process would take over this run's visualizer
+        experiment_name=f'comic_{uuid.uuid4()}',
         model=comic_model_cfg(10),
         optim_wrapper=dict(optimizer=dict(type='Adam', lr=1e-3)),
         custom_hooks=[dict(type='ComicCorrectionHook')],
