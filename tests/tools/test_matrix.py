@@ -4,6 +4,7 @@ claims: test_matrix_claims.py).
 The driver runs with an injected fake runner that writes metrics (no
 training); the numbers are hand-computed.
 """
+import json
 import os.path as osp
 import sys
 
@@ -22,6 +23,7 @@ from matrix.definition import (  # noqa: E402
     Column,
     Row,
     blocks,
+    cells,
     pll_variant,
 )
 
@@ -355,8 +357,14 @@ def test_schedule_check_caps_runs_and_flags_its_own_cap(tmp_path):
     from matrix.runner import convergence
     rule = convergence(0, 16)
     assert rule['max_epochs'] == 16 and CONVERGENCE['max_epochs'] == 8
-    assert {k: v for k, v in rule.items() if k != 'max_epochs'} == {
-        k: v for k, v in CONVERGENCE.items() if k != 'max_epochs'}
+    # the earliest stop moves to 3/4 of the cap (12 of 16), never below 6
+    assert rule['min_epochs'] == 12 and convergence()['min_epochs'] == 6
+    assert [convergence(0, n)['min_epochs'] for n in (9, 24, 30)] == [
+        7, 18, 23]
+    assert {k: v for k, v in rule.items()
+            if k not in ('max_epochs', 'min_epochs')} == {
+        k: v for k, v in CONVERGENCE.items()
+        if k not in ('max_epochs', 'min_epochs')}
     block, root = small_block(), str(tmp_path / 'runs')
 
     def capped(cell, seed, work_dir):
@@ -370,3 +378,35 @@ def test_schedule_check_caps_runs_and_flags_its_own_cap(tmp_path):
     assert 'at most 16' in text and '| 16 (16)* |' in text
     text = driver.report([block], [0], root, str(tmp_path / 'f'), out)
     assert '| 16 (16) |' in text
+
+
+def test_run_stopped_before_the_rules_minimum_is_rerun(tmp_path):
+    """A run that stopped at epoch 7 (the old rule of a 30-epoch check) is
+    not a result of the 30-epoch rule (earliest stop 23): the report leaves
+    it out, the driver moves it to ``seed0.stale`` and reruns it; the
+    matrix rule (earliest stop 6) still reads it."""
+    from matrix.runner import cell_dir, convergence
+    block, root = small_block(), str(tmp_path / 'runs')
+    epochs = iter([7, 30])
+
+    def runner(cell, seed, work_dir):
+        n = next(epochs)
+        return dict(metrics={'multi-label/mAP': float(n)}, epochs=n,
+                    best_epoch=n, per_class=None, scalars=None)
+
+    driver.run_matrix([block], [0], root, runner=runner, rows=['BCE'],
+                      columns=['missing'])
+    cell = next(c for c in cells(block)
+                if (c.row.name, c.column.name) == ('BCE', 'missing'))
+    assert driver.collect([block], [0], root)  # matrix rule: kept
+    assert not driver.collect([block], [0], root, convergence(0, 30))
+    assert driver.todo([block], [0], root, ['BCE'], ['missing'],
+                       convergence(0, 30)) == [(cell, 0)]
+    driver.run_matrix([block], [0], root, runner=runner, rows=['BCE'],
+                      columns=['missing'], max_epochs=30)
+    runs = driver.collect([block], [0], root, convergence(0, 30))
+    assert [r['epochs'] for r in runs[('multilabel', 'BCE', 'missing')]] \
+        == [30]
+    stale = cell_dir(root, cell, 0) + '.stale'
+    with open(osp.join(stale, 'result.json')) as f:
+        assert json.load(f)['epochs'] == 7

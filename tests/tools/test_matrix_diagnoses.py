@@ -15,6 +15,7 @@ from matrix import driver  # noqa: E402
 from matrix.claims import CLAIMS  # noqa: E402
 from matrix.definition import blocks  # noqa: E402
 from matrix.diagnoses import diagnoses_section, schedule_roots  # noqa: E402
+from matrix.runner import convergence  # noqa: E402
 
 #: COMIC claim cells (plt): mAP per seed; only "COMIC w/o balance" wins:
 #: COMIC − w/o balance = 81 − 83 = −2.00 (the failing comparison)
@@ -68,7 +69,7 @@ def comic_tree(root):
 def section(root, seeds=(0, 1)):
     ml = [blocks()['multilabel']]
     results = driver.collect(ml, seeds, root)
-    checks = {n: driver.collect(ml, seeds, path)
+    checks = {n: driver.collect(ml, seeds, path, convergence(0, n))
               for n, path in schedule_roots(root, 8).items()}
     text = '\n'.join(diagnoses_section(results, checks, 8, root,
                                        driver.skipped(blocks().values())))
@@ -175,8 +176,9 @@ def test_report_appends_diagnoses_after_the_claims(tmp_path, monkeypatch):
     """driver.report finds the ``<work_root>-cap<N>`` siblings itself."""
     root = str(tmp_path / 'matrix')
     comic_tree(root)
-    write_run(root + '-cap24', 'comic', 'plt', 1, 85.0)
-    write_run(root + '-cap24', 'comic-w-o-balance', 'plt', 1, 84.0)
+    write_run(root + '-cap24', 'comic', 'plt', 1, 85.0, epochs=20)
+    write_run(root + '-cap24', 'comic-w-o-balance', 'plt', 1, 84.0,
+              epochs=18)
     monkeypatch.setattr(driver, 'draw', lambda *args: [])
     text = driver.report([blocks()['multilabel']], [0, 1], root,
                          str(tmp_path / 'figs'), str(tmp_path / 'm.md'))
@@ -230,16 +232,17 @@ def test_trunk_quality_says_when_the_pretraining_hit_the_cap(tmp_path):
         assert ('still improving' in line) == flagged
 
 
-def test_a_check_stopped_by_patience_tests_no_longer_schedule(tmp_path):
-    """A failing comparison still negative at the 24-epoch check whose runs
-    stopped after 6 and 7 epochs (the patience rule) says so."""
+def test_a_check_stopped_before_its_rules_minimum_is_no_check(tmp_path):
+    """Runs of the 24-epoch check that stopped after 6 and 7 epochs (an
+    older rule; the 24-epoch rule never stops before 18) are no results of
+    it: the schedule is not checked yet."""
     root = str(tmp_path / 'matrix')
     comic_tree(root)
     write_run(root + '-cap24', 'comic', 'plt', 0, 80.0, epochs=6, best=3)
     write_run(root + '-cap24', 'comic-w-o-balance', 'plt', 0, 82.0,
               epochs=7, best=4)
     _, comic = section(root)
-    assert comic.splitlines()[1] == (
-        '- Cause: schedule not tested: at the 24-epoch check the runs of '
-        'COMIC − COMIC w/o balance, plt, mAP stopped after 6/7 epochs (the '
-        'patience rule, not more than the matrix cap 8).')
+    assert comic.splitlines()[1].startswith(
+        '- Cause: schedule not checked (run `tools/analysis_tools/'
+        'run_matrix.py --max-epochs 24')
+    assert 'Schedule check at 24' not in comic

@@ -142,13 +142,6 @@ def cause(claim: Claim, results: Results, checks: Dict[int, Results],
     for comp, found in longer.items():
         if found and all(d.value <= 0 for _, d in found):
             n = found[-1][0]
-            trained = [r.get('epochs') or 0 for key in _cells([comp])
-                       for r in checks[n].get(key, [])]
-            if max(trained) <= cap:
-                return (f'Cause: schedule not tested: at the {n}-epoch '
-                        f'check the runs of {comp.text()} stopped after '
-                        f'{"/".join(map(str, trained))} epochs (the '
-                        f'patience rule, not more than the matrix cap {cap}).')
             return (f'Cause: not the schedule: {comp.text()} is still '
                     f'{_delta(comp, checks[n])} at {n} epochs against '
                     f'{_delta(comp, results)} at {cap}; measured below: '

@@ -9,6 +9,7 @@ on the best-on-val checkpoint, each in its own process).
 """
 import glob
 import json
+import math
 import os
 import os.path as osp
 import re
@@ -20,7 +21,7 @@ from typing import Any, Callable, Dict, Optional
 from mmengine.logging import print_log
 
 from .cell_config import cell_config
-from .definition import CONVERGENCE, PRETRAIN, Cell
+from .definition import CONVERGENCE, MIN_SHARE, PRETRAIN, Cell
 
 TOOLS = osp.dirname(osp.dirname(osp.abspath(__file__)))
 if TOOLS not in sys.path:
@@ -48,10 +49,31 @@ def load_result(work_dir: str) -> Optional[Dict[str, Any]]:
         return json.load(f)
 
 
-def run_cell(cell: Cell, seed: int, work_root: str,
-             runner: Runner) -> Dict[str, Any]:
-    """The result of (cell, seed): reused if finished, else run by
-    ``runner`` and saved.
+def follows(result: Dict[str, Any], cell: Cell,
+            rule: Dict[str, Any]) -> bool:
+    """Whether a finished run of ``cell`` obeyed the convergence ``rule``:
+    it trained at least the rule's ``min_epochs`` (or to its cap). A run
+    that stopped earlier, under an older rule, is not a result of this
+    one. The plain-CNN reference keeps its own schedule."""
+    epochs = result.get('epochs')
+    if cell.row.runner == 'plain_cnn' or epochs is None:
+        return True
+    return epochs >= min(rule.get('min_epochs', 1), rule['max_epochs'])
+
+
+def finished(work_root: str, cell: Cell, seed: int,
+             rule: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """The run of (cell, seed) if it finished under ``rule``, else None."""
+    done = load_result(cell_dir(work_root, cell, seed))
+    return done if done is not None and follows(done, cell, rule) else None
+
+
+def run_cell(cell: Cell, seed: int, work_root: str, runner: Runner,
+             rule: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """The result of (cell, seed): reused if finished under ``rule``
+    (default: the matrix rule), else run by ``runner`` and saved. A run
+    finished under another rule is moved aside to ``seed<k>.stale``
+    first.
 
     Returns:
         dict: ``metrics`` (test, best-on-val checkpoint), ``epochs``,
@@ -62,8 +84,14 @@ def run_cell(cell: Cell, seed: int, work_root: str,
     """
     work_dir = cell_dir(work_root, cell, seed)
     done = load_result(work_dir)
-    if done is not None:
+    if done is not None and follows(done, cell, rule or convergence()):
         return done
+    if done is not None:
+        print_log(f'[matrix] {cell.key} seed {seed}: its run stopped after '
+                  f'{done.get("epochs")} epochs, before this rule\'s '
+                  'minimum; moved to .stale, rerunning', logger='current')
+        shutil.rmtree(work_dir + '.stale', ignore_errors=True)
+        os.replace(work_dir, work_dir + '.stale')
     os.makedirs(work_dir, exist_ok=True)
     start = time.time()
     try:
@@ -85,11 +113,13 @@ SMOKE_CONVERGENCE = dict(max_epochs=2, patience=1, min_delta=0.1)
 def convergence(smoke: int = 0,
                 max_epochs: Optional[int] = None) -> Dict[str, Any]:
     """The convergence rule of the runs: :data:`CONVERGENCE` with its cap
-    replaced by ``max_epochs`` (a schedule check), or the smoke rule."""
+    replaced by ``max_epochs`` (a schedule check; its earliest stop moves
+    to :data:`MIN_SHARE` of the cap), or the smoke rule."""
     if smoke:
         return SMOKE_CONVERGENCE
-    return dict(CONVERGENCE, max_epochs=max_epochs or
-                CONVERGENCE['max_epochs'])
+    cap = max_epochs or CONVERGENCE['max_epochs']
+    return dict(CONVERGENCE, max_epochs=cap, min_epochs=max(
+        CONVERGENCE['min_epochs'], math.ceil(MIN_SHARE * cap)))
 
 
 def default_runner(work_root: str, smoke: int = 0,
