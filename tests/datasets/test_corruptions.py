@@ -155,6 +155,8 @@ def test_audit_hand_checked():
     s = audit(ann)
     assert s['observed_pos_per_class'] == [2, 1, 1, 1]
     assert s['clean_pos_per_class'] == [1, 2, 1, 1]
+    # class 0: image 0 (true), image 2 (false); class 1: image 2 (true)
+    assert s['true_pos_per_class'] == [1, 1, 1, 1]
     assert s['kept_fraction'] == pytest.approx(4 / 5)
     assert s['missing_rate'] == pytest.approx(1 / 5)
     assert s['flip_neg_to_pos'] == pytest.approx(1 / 7)

@@ -130,3 +130,35 @@ def test_make_digitmosaic_gives_pll_settings_no_geometry(tmp_path,
                'pll-bal', 'pll-q05', 'pretrain'])
     assert geometries['pll-bal'] is None and geometries['pll-q05'] is None
     assert geometries['pretrain']['grid'] == (3, 3)
+
+
+def _true_share(variant, target):
+    """(many, few) share of the train positives that are clean ones, and
+    the clean label sets, of ``variant`` at data seed 0."""
+    from mlc.datasets.corruptions import OPS
+    from mlc.datasets.digitmosaic.generator import CLASS_SPLIT, _annotation
+    spec = VARIANTS[variant]
+    _, draws = draw_variant(spec, 0, target)
+    ann = _annotation(spec, 'train', draws['train'], {})
+    for name, params in spec.ops:
+        ann = OPS[name](ann, seed=0, **params)
+    shares = []
+    for group in ('many', 'few'):
+        classes = set(CLASS_SPLIT[group])
+        pairs = [(k, set(s['clean_pos'])) for s in ann['data_list']
+                 for k in s['pos'] if k in classes]
+        shares.append(sum(k in clean for k, clean in pairs) / len(pairs))
+    return shares, [s['clean_pos'] for s in ann['data_list']]
+
+
+def test_lt_noise_prior_draws_spurious_labels_by_frequency(target):
+    """``lt-noise-prior`` flips the same images as ``lt-noise`` (same
+    clean labels, same number of positives per image); uniform spurious
+    positives leave the few classes mostly spurious, drawn by frequency
+    far fewer land in them (each flip rate is 0.5 in both). Seed 0: true
+    share of the few classes' positives 0.084 vs 0.309, of the many
+    classes' 0.797 vs 0.597."""
+    (u_many, u_few), u_clean = _true_share('lt-noise', target)
+    (p_many, p_few), p_clean = _true_share('lt-noise-prior', target)
+    assert u_clean == p_clean
+    assert u_few < 0.1 < 0.3 < p_few and u_many > 0.75 > p_many > 0.55

@@ -410,3 +410,19 @@ def test_run_stopped_before_the_rules_minimum_is_rerun(tmp_path):
     stale = cell_dir(root, cell, 0) + '.stale'
     with open(osp.join(stale, 'result.json')) as f:
         assert json.load(f)['epochs'] == 7
+
+
+def test_diagnosis_column_runs_only_its_rows():
+    """lt-noise-prior runs the four rows of the Stitch-Up claim (the two
+    ablations included); every other row skips it with one reason."""
+    block = blocks()['multilabel']
+    column = [c for c in cells(block) if c.column.name == 'lt-noise-prior']
+    assert {c.row.name for c in column if not c.skip} == {
+        'BCE, stem..layer3 frozen', 'Stitch-Up + co-learning',
+        'co-learning w/o Stitch-Up', 'Stitch-Up w/o co-learning'}
+    why = 'diagnosis column of the Stitch-Up claim (its rows only)'
+    assert sum(c.skip == why for c in column) >= 5  # BCE, Focal, ASL, ...
+    assert all(c.skip for c in column if c.row.name in ('BCE', 'Hill'))
+    # the COMIC ablations still run in plt only
+    comic = [c for c in cells(block) if c.row.name == 'COMIC w/o balance']
+    assert [c.column.name for c in comic if not c.skip] == ['plt']

@@ -44,6 +44,7 @@ def _audit_multilabel(ann: dict) -> dict:
             clean_labels_per_image=float(true.sum(1).mean()),
             clean_positives_per_image_hist=_hist(true.sum(1)),
             kept_fraction=_rate(int((pos & true).sum()), int(true.sum())),
+            true_pos_per_class=(pos & true).sum(0).tolist(),
             kept_fraction_per_class=[
                 _rate(int(k), int(n)) for k, n in
                 zip((pos & true).sum(0), true.sum(0))],

@@ -58,7 +58,9 @@ class DigitMosaic(MLCDataset):
     Args:
         data_root (str): Folder of the variants, e.g. ``data/digitmosaic``.
         variant (str): ``full``, ``pl``, ``single``, ``pu``, ``lt``,
-            ``plt``, ``noise``, ``lt-noise``, or ``pretrain`` (clean and
+            ``plt``, ``noise``, ``lt-noise``, ``lt-noise-prior`` (spurious
+            positives in proportion to the class frequency), or
+            ``pretrain`` (clean and
             balanced like ``full``, drawn only from the seed's train-pool
             source digits: pre-training for frozen trunks).
         split (str): ``'train'``, ``'val'`` or ``'test'``.

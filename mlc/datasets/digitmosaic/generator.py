@@ -100,6 +100,10 @@ VARIANTS: Dict[str, VariantSpec] = {
                          [['inject_noise', dict(r=0.5)]]),
     'lt-noise': VariantSpec('mosaic', 50, 1200, 150, 300,
                             [['inject_noise', dict(r=0.5)]]),
+    # the same flips, spurious positives drawn in proportion to the class
+    # frequency (uniform ones make 92 % of the tail's positives spurious)
+    'lt-noise-prior': VariantSpec('mosaic', 50, 1200, 150, 300, [[
+        'inject_noise', dict(r=0.5, spurious='prior')]]),
     'pretrain': VariantSpec('mosaic', 1, 700, 150, 300, source='train'),
     'pll': VariantSpec('single', 100, 1000, 50, 100,
                        [['candidates_uniform', dict(q=0.3)]]),

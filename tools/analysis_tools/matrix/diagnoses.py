@@ -9,9 +9,11 @@ the label corrections against the clean labels, and its own extra
 measurements (:data:`EXTRAS`, e.g. the cost of the frozen layers).
 """
 import glob
+import json
 import os.path as osp
 import re
 import shlex
+from dataclasses import replace
 from functools import lru_cache
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -51,9 +53,22 @@ EXTRAS: Dict[str, Tuple[Tuple[str, Comps], ...]] = {
         ('Same trunk: PU-MLC against Hill and SPLC with stem..layer3 frozen',
          _ml('PU-MLC', 'Hill, stem..layer3 frozen', _MISSING) +
          _ml('PU-MLC', 'SPLC, stem..layer3 frozen', _MISSING))),
-    'Stitch-Up': (('The DB-focal loss alone, from scratch',
-                   _ml('DB-focal', 'BCE', ('lt-noise', ))), ),
+    'Stitch-Up': (
+        ('The DB-focal loss alone, from scratch',
+         _ml('DB-focal', 'BCE', ('lt-noise', ))),
+        ('Noise model: the claim with spurious positives drawn by class '
+         'frequency (lt-noise-prior)',
+         _ml('Stitch-Up + co-learning', BCE_STAGE3, ('lt-noise-prior', )) +
+         _ml('Stitch-Up + co-learning', 'co-learning w/o Stitch-Up',
+             ('lt-noise-prior', )) +
+         _ml('Stitch-Up + co-learning', 'Stitch-Up w/o co-learning',
+             ('lt-noise-prior', )))),
 }
+#: claim paper -> (column, other column, what differs): the benchmark is
+#: the cause when every failing comparison of ``column`` holds in the other
+BENCHMARK_CHECKS: Dict[str, Tuple[str, str, str]] = {
+    'Stitch-Up': ('lt-noise', 'lt-noise-prior', 'spurious positives drawn '
+                  'by class frequency instead of uniformly')}
 
 
 def schedule_roots(work_root: str, cap: int) -> Dict[int, str]:
@@ -137,6 +152,9 @@ def cause(claim: Claim, results: Results, checks: Dict[int, Results],
     if not failing:
         return ('Cause: not diagnosed: the claim is not tested yet (a cell '
                 'has fewer than 2 finished seeds).')
+    bench = benchmark_cause(claim, failing, results)
+    if bench:
+        return bench
     longer = {c: [(n, c.delta(res)) for n, res in checks.items()
                   if c.delta(res) is not None] for c in failing}
     for comp, found in longer.items():
@@ -169,6 +187,23 @@ def cause(claim: Claim, results: Results, checks: Dict[int, Results],
                 'there is positive).')
     return ('Cause: not diagnosed: no single schedule check covers every '
             'failing comparison.')
+
+
+def benchmark_cause(claim: Claim, failing: Sequence[Comparison],
+                    results: Results) -> str:
+    """``Cause: the benchmark …`` when every failing comparison holds (both
+    cells >= 2 seeds, positive beyond the seed std) in the claim's other
+    column of :data:`BENCHMARK_CHECKS`, else ''."""
+    if claim.paper not in BENCHMARK_CHECKS:
+        return ''
+    column, other, what = BENCHMARK_CHECKS[claim.paper]
+    moved = [replace(c, column=other) for c in failing if c.column == column]
+    found = [c.delta(results) for c in moved]
+    if not moved or any(d is None or d.n < 2 or fails(d) for d in found):
+        return ''
+    return (f'Cause: the benchmark: with {what} ({other}) every failing '
+            'comparison holds: ' + '; '.join(
+                f'{c.text()} {_delta(c, results)}' for c in moved) + '.')
 
 
 def _trunk_note(root: Optional[str], comps: Sequence[Comparison]) -> str:
@@ -280,10 +315,48 @@ def transfer_line(results: Results,
     return head + '; '.join(parts)
 
 
+def true_positive_shares(folder: str) -> Dict[str, float]:
+    """Shot group -> share of the build's training positives that are
+    true (clean) ones, from its ``train.json`` and ``class_split.json``."""
+    from mlc.datasets.annotation import load_annotation
+    from mlc.datasets.corruptions import audit
+    stats = audit(load_annotation(osp.join(folder, 'train.json')))
+    true = np.asarray(stats['true_pos_per_class'])
+    seen = np.asarray(stats['observed_pos_per_class'])
+    with open(osp.join(folder, 'class_split.json')) as f:
+        split = json.load(f)
+    counts = {g: (true[split[g]].sum(), seen[split[g]].sum())
+              for g in GROUPS}
+    return {g: float(t / n) if n else float('nan')
+            for g, (t, n) in counts.items()}
+
+
+def noise_line(results: Results,
+               checks: Optional[Dict[int, Results]] = None) -> str:
+    """The true share of the training positives by shot group in the
+    noisy long-tail builds of the multi-label geometry (a data audit)."""
+    from mlc.datasets.digitmosaic.generator import variant_folder
+    from .runner import run_seeds
+    parts = []
+    for column in ('lt-noise', 'lt-noise-prior'):
+        variant = next(c.variant for c in _block('multilabel').columns
+                       if c.name == column)
+        folder = variant_folder(osp.join(run_seeds.ROOT, 'data/digitmosaic'),
+                                variant, _block('multilabel').geometry)
+        if not osp.isfile(osp.join(folder, 'train.json')):
+            parts.append(f'{column}: not built')
+            continue
+        shares = true_positive_shares(folder)
+        parts.append(f'{column}: ' + ', '.join(
+            f'{g} {100 * v:.1f} %' for g, v in shares.items()))
+    return ('- Training positives that are true (clean) ones, by shot group '
+            '(train.json against clean_pos): ' + '; '.join(parts))
+
+
 #: claim paper -> measurements of its own beyond comparisons:
 #: (results, checks) -> one line
 EXTRA_LINES: Dict[str, Tuple[Callable[..., str], ...]] = {
-    'Recipes carry over': (transfer_line, )}
+    'Recipes carry over': (transfer_line, ), 'Stitch-Up': (noise_line, )}
 
 
 def diagnoses_section(results: Results, checks: Dict[int, Results],

@@ -147,7 +147,7 @@ def block_section(block: Block, results: Results,
         out += ['', f'{block.metric} by shot group (long-tail columns):', '']
         out += group_table(block, results, main, notes)
     if ablations:
-        out += ['', 'Ablations of the paper claims (their one column):', '']
+        out += ['', 'Ablations of the paper claims (their columns):', '']
         out += _ablation_table(block, results, failures, notes, ablations)
     out += ['', 'Epochs trained (best-on-val epoch), mean over seeds; * = '
             'a seed reached the cap with its best epoch last:', '']
@@ -159,8 +159,8 @@ def _ablation_table(block: Block, results: Results,
                     failures: Dict[str, str], notes: Footnotes,
                     rows: List[Row]) -> List[str]:
     body = []
-    for row in rows:
-        column = next(c for c in block.columns if c.name not in row.skip)
+    for row, column in [(r, c) for r in rows for c in block.columns
+                        if c.name not in r.skip]:
         cell = Cell(block, row, column)
         state = _state(cell, results, failures, notes)
         runs = results.get((block.name, row.name, column.name), [])
