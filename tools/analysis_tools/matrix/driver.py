@@ -209,7 +209,10 @@ def report(selected: List[Block], seeds: Sequence[int], work_root: str,
               f'`{PRETRAIN["variant"]}` of data seed {PRETRAIN["data_seed"]}'
               ' in the block\'s geometry, under the cells\' stopping rule '
               'and cap, run '
-              f'seed {PRETRAIN["seed"]}, shared by all run seeds.'] + [
+              f'seed {PRETRAIN["seed"]}, shared by all run seeds. Their '
+              'features are not cached: every recipe augments its training '
+              'images (a new random crop each epoch; docs/benchmarks.md, '
+              '"Evidence matrix").'] + [
                   source_overlap(b) for b in selected
                   if any(r.frozen for r in b.rows)] + [
                   trunk_quality(work_root, b, conv['max_epochs'])
