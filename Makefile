@@ -64,7 +64,9 @@ results-missing-labels: $(STAMP)
 # The DigitMosaic evidence matrix (docs/results/matrix.md and its PNGs in
 # docs/results/matrix/): every cell trained to convergence, 3 run seeds,
 # resumable (finished runs are reused, so seeds accumulate over sittings).
-# MATRIX_ARGS e.g. `--seeds 0 --jobs 2 --blocks multilabel`.
+# Two cells train at a time (--jobs 2, one thread each: the fastest set-up,
+# benchmarks/matrix_parallel.py). MATRIX_ARGS e.g. `--seeds 0 --blocks
+# multilabel`.
 MATRIX_ARGS ?=
 matrix: $(STAMP)
 	OMP_NUM_THREADS=1 $(PY) tools/analysis_tools/run_matrix.py \
