@@ -294,3 +294,26 @@ def test_true_positive_shares_by_shot_group(tmp_path):
         json.dump(dict(many=[0], medium=[], few=[1]), f)
     shares = true_positive_shares(str(tmp_path))
     assert shares['many'] == pytest.approx(2 / 3) and shares['few'] == 0
+
+
+def test_benchmark_check_of_two_columns_moves_each_comparison_once(tmp_path):
+    """PU-MLC trails fine-tuned Hill and SPLC in missing and single; both
+    columns map to ``pu``, where it leads them (87 vs 86 / 85.5, seed std
+    0): the cause names the benchmark with each comparison once."""
+    root = str(tmp_path / 'matrix')
+    for slug, values in PU_MLC.items():
+        for seed, value in enumerate(values):
+            for column in ('missing', 'single'):
+                write_run(root, slug, column, seed, value)
+    pu_values = {'pu-mlc': 87.0, 'hill-fine-tuned': 86.0,
+                 'splc-fine-tuned': 85.5}
+    for slug, value in pu_values.items():
+        for seed in (0, 1):
+            write_run(root, slug, 'pu', seed, value)
+    text, _ = section(root)
+    pu = text.split('### PU-MLC\n')[1].split('###')[0]
+    assert pu.splitlines()[1] == (
+        "- Cause: the benchmark: with the PU-MLC paper's protocol (40 % of "
+        'all entries kept, positives and negatives alike) (pu) every failing '
+        'comparison holds: PU-MLC − Hill, fine-tuned, pu, mAP +1.00 '
+        '(n=2/2); PU-MLC − SPLC, fine-tuned, pu, mAP +1.50 (n=2/2).')

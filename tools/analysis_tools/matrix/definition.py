@@ -195,6 +195,13 @@ ML_COLUMNS = (
     Column('plt', 'plt', long_tail=True),
     Column('noise', 'noise'),
     Column('lt-noise', 'lt-noise', long_tail=True),
+    # the PU-MLC claim in its paper's protocol: 40 % of all entries kept,
+    # positives and negatives alike (the rest unknown)
+    Column('pu', 'pu', rows=(
+        'PU-MLC', 'Hill, fine-tuned', 'SPLC, fine-tuned',
+        'BCE, stem..layer3 frozen', 'Hill, stem..layer3 frozen',
+        'SPLC, stem..layer3 frozen'),
+        why='diagnosis column of the PU-MLC claim (its rows only)'),
     # the Stitch-Up claim under another noise model: spurious positives
     # drawn by class frequency, so fewer of the tail's positives are false
     Column('lt-noise-prior', 'lt-noise-prior', long_tail=True,
@@ -202,7 +209,7 @@ ML_COLUMNS = (
                  'co-learning w/o Stitch-Up', 'Stitch-Up w/o co-learning'),
            why='diagnosis column of the Stitch-Up claim (its rows only)'),
 )
-_BALANCED = ('clean', 'missing', 'single', 'noise')
+_BALANCED = ('clean', 'missing', 'single', 'noise', 'pu')
 _NO_UNKNOWN = ('long-tail', 'lt-noise', 'lt-noise-prior')
 #: prior adjustment: a no-op under a uniform training prior, and the SPLC /
 #: COMIC correctors only act on unlisted entries

@@ -46,6 +46,12 @@ EXTRAS: Dict[str, Tuple[Tuple[str, Comps], ...]] = {
         ('Without missing labels (does Hill learn as fast as BCE from '
          'scratch?)', _ml('Hill', 'BCE', ('clean', ))), ),
     'PU-MLC': (
+        ('Protocol: the claim in the PU-MLC paper\'s own protocol (pu)',
+         _ml('PU-MLC', 'Hill, fine-tuned', ('pu', )) +
+         _ml('PU-MLC', 'SPLC, fine-tuned', ('pu', )) +
+         _ml('PU-MLC', BCE_STAGE3, ('pu', )) +
+         _ml('PU-MLC', 'Hill, stem..layer3 frozen', ('pu', )) +
+         _ml('PU-MLC', 'SPLC, stem..layer3 frozen', ('pu', ))),
         ('Regime: cost of the frozen layers (BCE fine-tuned minus BCE with '
          'stem..layer3 frozen)', _ml(BCE_FINE_TUNED, BCE_STAGE3, _MISSING)),
         ('Regime: PU-MLC on its own partly frozen trunk',
@@ -64,11 +70,14 @@ EXTRAS: Dict[str, Tuple[Tuple[str, Comps], ...]] = {
          _ml('Stitch-Up + co-learning', 'Stitch-Up w/o co-learning',
              ('lt-noise-prior', )))),
 }
-#: claim paper -> (column, other column, what differs): the benchmark is
-#: the cause when every failing comparison of ``column`` holds in the other
-BENCHMARK_CHECKS: Dict[str, Tuple[str, str, str]] = {
-    'Stitch-Up': ('lt-noise', 'lt-noise-prior', 'spurious positives drawn '
-                  'by class frequency instead of uniformly')}
+#: claim paper -> ({column: other column}, what differs): the benchmark is
+#: the cause when every failing comparison holds in its other column
+BENCHMARK_CHECKS: Dict[str, Tuple[Dict[str, str], str]] = {
+    'PU-MLC': ({'missing': 'pu', 'single': 'pu'}, 'the PU-MLC paper\'s '
+               'protocol (40 % of all entries kept, positives and negatives '
+               'alike)'),
+    'Stitch-Up': ({'lt-noise': 'lt-noise-prior'}, 'spurious positives '
+                  'drawn by class frequency instead of uniformly')}
 
 
 def schedule_roots(work_root: str, cap: int) -> Dict[int, str]:
@@ -196,12 +205,14 @@ def benchmark_cause(claim: Claim, failing: Sequence[Comparison],
     column of :data:`BENCHMARK_CHECKS`, else ''."""
     if claim.paper not in BENCHMARK_CHECKS:
         return ''
-    column, other, what = BENCHMARK_CHECKS[claim.paper]
-    moved = [replace(c, column=other) for c in failing if c.column == column]
+    columns, what = BENCHMARK_CHECKS[claim.paper]
+    moved = list(dict.fromkeys(replace(c, column=columns[c.column])
+                               for c in failing if c.column in columns))
     found = [c.delta(results) for c in moved]
     if not moved or any(d is None or d.n < 2 or fails(d) for d in found):
         return ''
-    return (f'Cause: the benchmark: with {what} ({other}) every failing '
+    others = ', '.join(dict.fromkeys(c.column for c in moved))
+    return (f'Cause: the benchmark: with {what} ({others}) every failing '
             'comparison holds: ' + '; '.join(
                 f'{c.text()} {_delta(c, results)}' for c in moved) + '.')
 
