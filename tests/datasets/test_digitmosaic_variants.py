@@ -134,7 +134,8 @@ def test_make_digitmosaic_gives_pll_settings_no_geometry(tmp_path,
 
 def _true_share(variant, target):
     """(many, few) share of the train positives that are clean ones, and
-    the clean label sets, of ``variant`` at data seed 0."""
+    per image (clean label set, number of noisy positives), of ``variant``
+    at data seed 0."""
     from mlc.datasets.corruptions import OPS
     from mlc.datasets.digitmosaic.generator import CLASS_SPLIT, _annotation
     spec = VARIANTS[variant]
@@ -148,16 +149,17 @@ def _true_share(variant, target):
         pairs = [(k, set(s['clean_pos'])) for s in ann['data_list']
                  for k in s['pos'] if k in classes]
         shares.append(sum(k in clean for k, clean in pairs) / len(pairs))
-    return shares, [s['clean_pos'] for s in ann['data_list']]
+    return shares, [(s['clean_pos'], len(s['pos']))
+                    for s in ann['data_list']]
 
 
 def test_lt_noise_prior_draws_spurious_labels_by_frequency(target):
-    """``lt-noise-prior`` flips the same images as ``lt-noise`` (same
-    clean labels, same number of positives per image); uniform spurious
-    positives leave the few classes mostly spurious, drawn by frequency
-    far fewer land in them (each flip rate is 0.5 in both). Seed 0: true
-    share of the few classes' positives 0.084 vs 0.309, of the many
-    classes' 0.797 vs 0.597."""
+    """``lt-noise-prior`` corrupts the same images as ``lt-noise`` (same
+    clean labels, as many positives per image) at the same flip rate 0.5;
+    uniform spurious positives leave the few classes mostly spurious, drawn
+    by frequency far fewer land in them. Seed 0: true share of the few
+    classes' positives 0.084 vs 0.309, of the many classes' 0.797 vs
+    0.597."""
     (u_many, u_few), u_clean = _true_share('lt-noise', target)
     (p_many, p_few), p_clean = _true_share('lt-noise-prior', target)
     assert u_clean == p_clean

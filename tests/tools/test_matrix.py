@@ -426,3 +426,89 @@ def test_diagnosis_column_runs_only_its_rows():
     # the COMIC ablations still run in plt only
     comic = [c for c in cells(block) if c.row.name == 'COMIC w/o balance']
     assert [c.column.name for c in comic if not c.skip] == ['plt']
+
+
+def test_smoke_report_shows_the_smoke_runs(tmp_path):
+    """A ``--smoke`` run (2 epochs under the smoke rule) is a finished run
+    of its own page: the report reads it under the smoke rule, not as a run
+    that stopped before the matrix rule's epoch 6."""
+    import pathlib
+
+    import run_matrix
+    from matrix.runner import cell_dir
+    block, root = blocks()['multilabel'], str(tmp_path / 'smoke')
+    cell = next(c for c in cells(block)
+                if (c.row.name, c.column.name) == ('BCE', 'missing'))
+    folder = cell_dir(root, cell, 0)
+    pathlib.Path(folder).mkdir(parents=True)
+    with open(osp.join(folder, 'result.json'), 'w') as f:
+        json.dump(dict(metrics={'multi-label/mAP': 50.0}, epochs=2,
+                       best_epoch=2, seed=0, per_class=None, scalars=None),
+                  f)
+    out = str(tmp_path / 'smoke.md')
+    run_matrix.main(['--smoke', '8', '--work-root', root, '--out', out,
+                     '--fig-dir', str(tmp_path / 'f'), '--report-only',
+                     '--blocks', 'multilabel', '--seeds', '0'])
+    text = open(out).read()
+    assert cell_text(text, 'BCE', 2) == '50.0 (n=1)'  # column 'missing'
+    assert 'never before epoch 1 (at most 2;' in text
+
+
+def test_pretrained_trunk_stopped_before_the_rules_minimum_is_refused(
+        tmp_path):
+    """A trunk pre-trained for 11 epochs (an older rule of a 30-epoch
+    check) is no trunk of the 30-epoch rule (earliest stop 23): the frozen
+    cells are not trained on it; the matrix rule (earliest stop 6) still
+    uses it."""
+    import pathlib
+
+    from matrix.runner import pretrained_trunk, trunk_dir
+    folder = trunk_dir(str(tmp_path), 'hard')
+    pathlib.Path(folder).mkdir(parents=True)
+    with open(osp.join(folder, 'result.json'), 'w') as f:
+        json.dump(dict(metrics={'multi-label/mAP': 90.0}, epochs=11,
+                       best_epoch=8), f)
+    open(osp.join(folder, 'best_multi-label_mAP_epoch_8.pth'), 'w').close()
+    with pytest.raises(ValueError, match='stopped after 11 epochs, before '
+                       'this rule.s minimum of 23'):
+        pretrained_trunk(str(tmp_path), 'hard', max_epochs=30)
+    assert pretrained_trunk(str(tmp_path), 'hard').endswith('epoch_8.pth')
+
+
+def test_two_drivers_pre_train_a_missing_trunk_once(tmp_path, monkeypatch):
+    """Two ``run_matrix.py`` processes on one work root (here two threads,
+    each opening the lock itself) that both need the missing trunk: one
+    trains it, the other waits and reuses it (unguarded, the second one's
+    ``train_config`` wiped the first one's run mid-training)."""
+    import pathlib
+    import threading
+    import time
+
+    from matrix import runner
+    calls = []
+
+    def fake_train(cfg, seed, work_dir):
+        calls.append(work_dir)
+        pathlib.Path(work_dir).mkdir(parents=True, exist_ok=True)
+        time.sleep(0.5)  # training
+        open(osp.join(work_dir, 'best_multi-label_mAP_epoch_6.pth'),
+             'w').close()
+        return dict(metrics={'multi-label/mAP': 90.0}, epochs=6,
+                    best_epoch=6)
+
+    monkeypatch.setattr(runner, 'cell_config', lambda *args, **kw: None)
+    monkeypatch.setattr(runner, 'train_config', fake_train)
+    start = threading.Barrier(2)
+    found = []
+
+    def driver_process():
+        start.wait()
+        found.append(runner.pretrained_trunk(str(tmp_path), 'hard'))
+
+    threads = [threading.Thread(target=driver_process) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and len(found) == 2
+    assert all(p.endswith('epoch_6.pth') for p in found)

@@ -96,7 +96,7 @@ def main_(args: argparse.Namespace, argv: List[str]) -> None:
     command = ('OMP_NUM_THREADS=1 python tools/analysis_tools/run_matrix.py '
                + ' '.join(shlex.quote(a) for a in argv))
     report(selected, args.seeds, args.work_root, args.fig_dir, args.out,
-           failures, args.max_epochs, command)
+           failures, args.max_epochs, command, args.smoke)
     print(f'[matrix] report written to {args.out}')
 
 

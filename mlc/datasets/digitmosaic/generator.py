@@ -100,8 +100,9 @@ VARIANTS: Dict[str, VariantSpec] = {
                          [['inject_noise', dict(r=0.5)]]),
     'lt-noise': VariantSpec('mosaic', 50, 1200, 150, 300,
                             [['inject_noise', dict(r=0.5)]]),
-    # the same flips, spurious positives drawn in proportion to the class
-    # frequency (uniform ones make 92 % of the tail's positives spurious)
+    # the same images and flip rate (its own random flips), spurious
+    # positives drawn in proportion to the class frequency (uniform ones
+    # make 92 % of the tail's positives spurious)
     'lt-noise-prior': VariantSpec('mosaic', 50, 1200, 150, 300, [[
         'inject_noise', dict(r=0.5, spurious='prior')]]),
     'pretrain': VariantSpec('mosaic', 1, 700, 150, 300, source='train'),

@@ -85,7 +85,8 @@ class Row:
         runner (str): ``'mmengine'`` (tools/train.py) or ``'plain_cnn'``
             (tools/analysis_tools/plain_cnn_baseline.py).
         ablation_of (str): For a claim's ablation, the full method's row
-            (ablations run in one column and get their own table).
+            (ablations run in their claim's columns only and get their own
+            table).
         baseline (str): Row the deltas of this row are taken against
             ('' = the block's baseline); a frozen-trunk row names the BCE
             row of the same regime, so its delta measures the method, not

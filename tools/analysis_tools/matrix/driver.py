@@ -159,12 +159,13 @@ def cost_lines(selected: List[Block], seeds: Sequence[int],
 def report(selected: List[Block], seeds: Sequence[int], work_root: str,
            fig_dir: str, out: str,
            failures: Optional[Dict[str, str]] = None,
-           max_epochs: Optional[int] = None, command: str = '') -> str:
+           max_epochs: Optional[int] = None, command: str = '',
+           smoke: int = 0) -> str:
     """Write the markdown report (and the figures) from the finished runs
-    (trained with the cap ``max_epochs``, default :data:`CONVERGENCE`'s;
-    ``command``: what produced them, default ``make matrix``); returns its
-    text."""
-    conv = convergence(0, max_epochs)
+    (trained with the cap ``max_epochs``, default :data:`CONVERGENCE`'s, or
+    under the smoke rule when ``smoke``; ``command``: what produced them,
+    default ``make matrix``); returns its text."""
+    conv = convergence(smoke, max_epochs)
     results = collect(selected, seeds, work_root, conv)
     notes = Footnotes()
     lines = [

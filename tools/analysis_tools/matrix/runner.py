@@ -7,6 +7,7 @@ over sittings. Training and testing go through
 ``run_seeds.train_and_test_in`` (``tools/train.py`` then ``tools/test.py``
 on the best-on-val checkpoint, each in its own process).
 """
+import fcntl
 import glob
 import json
 import math
@@ -55,10 +56,15 @@ def follows(result: Dict[str, Any], cell: Cell,
     it trained at least the rule's ``min_epochs`` (or to its cap). A run
     that stopped earlier, under an older rule, is not a result of this
     one. The plain-CNN reference keeps its own schedule."""
+    return cell.row.runner == 'plain_cnn' or trained_enough(result, rule)
+
+
+def trained_enough(result: Dict[str, Any], rule: Dict[str, Any]) -> bool:
+    """Whether a finished run trained at least ``rule``'s ``min_epochs``
+    (or to its cap; True when it recorded no epochs)."""
     epochs = result.get('epochs')
-    if cell.row.runner == 'plain_cnn' or epochs is None:
-        return True
-    return epochs >= min(rule.get('min_epochs', 1), rule['max_epochs'])
+    return epochs is None or epochs >= min(rule.get('min_epochs', 1),
+                                           rule['max_epochs'])
 
 
 def finished(work_root: str, cell: Cell, seed: int,
@@ -107,7 +113,8 @@ def run_cell(cell: Cell, seed: int, work_root: str, runner: Runner,
 
 
 #: ``--smoke``: the driver's plumbing on tiny runs (not results)
-SMOKE_CONVERGENCE = dict(max_epochs=2, patience=1, min_delta=0.1)
+SMOKE_CONVERGENCE = dict(max_epochs=2, min_epochs=1, patience=1,
+                         min_delta=0.1)
 
 
 def convergence(smoke: int = 0,
@@ -207,22 +214,36 @@ def pretrained_trunk(work_root: str, geometry: Optional[str],
                      smoke: int = 0, max_epochs: Optional[int] = None) -> str:
     """Best-on-val checkpoint of the clean pre-training on the other data
     seed, in ``geometry`` (trained once, converged, on first use;
-    ``smoke``, ``max_epochs``: see :func:`default_runner`)."""
+    ``smoke``, ``max_epochs``: see :func:`default_runner`). A trunk that
+    stopped before this rule's minimum is refused: the frozen cells trained
+    on it would be no results of the rule either."""
     work_dir = osp.abspath(trunk_dir(work_root, geometry))
-    if load_result(work_dir) is None:
-        print_log(f'[matrix] pre-training the trunk ({geometry or "default"}'
-                  ' geometry)', logger='current')
-        build = dict(data_root=PRETRAIN['data_root'],
-                     seed=PRETRAIN['data_seed'])
-        if smoke:
-            build['indices'] = smoke
-        cfg = cell_config(osp.join(run_seeds.ROOT, PRETRAIN['config']),
-                          PRETRAIN['variant'], geometry, MONITOR['mAP'],
-                          convergence(smoke, max_epochs),
-                          build=build)
-        result = train_config(cfg, PRETRAIN['seed'], work_dir)
-        with open(osp.join(work_dir, 'result.json'), 'w') as f:
-            json.dump(result, f, indent=1)
+    rule = convergence(smoke, max_epochs)
+    os.makedirs(osp.dirname(work_dir), exist_ok=True)
+    # another run_matrix.py process on this work root may be pre-training
+    # the same trunk: wait for it, then reuse its run
+    with open(work_dir + '.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = load_result(work_dir)
+        if done is not None and not trained_enough(done, rule):
+            raise ValueError(
+                f'{work_dir}/result.json: the pre-trained trunk stopped '
+                f'after {done["epochs"]} epochs, before this rule\'s minimum '
+                f'of {rule["min_epochs"]}: move it and the frozen-trunk '
+                'cells trained on it aside, then rerun')
+        if done is None:
+            print_log('[matrix] pre-training the trunk '
+                      f'({geometry or "default"} geometry)', logger='current')
+            build = dict(data_root=PRETRAIN['data_root'],
+                         seed=PRETRAIN['data_seed'])
+            if smoke:
+                build['indices'] = smoke
+            cfg = cell_config(osp.join(run_seeds.ROOT, PRETRAIN['config']),
+                              PRETRAIN['variant'], geometry, MONITOR['mAP'],
+                              rule, build=build)
+            result = train_config(cfg, PRETRAIN['seed'], work_dir)
+            with open(osp.join(work_dir, 'result.json'), 'w') as f:
+                json.dump(result, f, indent=1)
     return sorted(glob.glob(osp.join(work_dir, 'best_*.pth')))[-1]
 
 
