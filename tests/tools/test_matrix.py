@@ -181,21 +181,31 @@ def test_converge_never_stops_before_min_epochs():
         converge(cfg, 'multi-label/mAP', 5, 3, 0.1, min_epochs=6)
 
 
-def test_converge_two_stage_keeps_stage1_and_validates_stage2():
+def two_stage(stage1=1, max_epochs=4):
+    return dict(train_cfg=dict(type='TwoStageTrainLoop',
+                               stage1_epochs=stage1, max_epochs=max_epochs,
+                               val_interval=2,
+                               stage_cosine=dict(eta_min=1e-5)),
+                param_scheduler=None)
+
+
+def test_converge_two_stage_keeps_stage1_share_and_validates_stage2():
     """SoLar's loop builds its restarted cosine from the stage lengths
-    (``stage_cosine``): converging only moves ``max_epochs`` (stage 2 then
-    lasts 19 epochs) and validates from stage 2 on."""
-    cfg = dict(train_cfg=dict(type='TwoStageTrainLoop', stage1_epochs=1,
-                              max_epochs=4, val_interval=2,
-                              stage_cosine=dict(eta_min=1e-5)),
-               param_scheduler=None)
+    (``stage_cosine``): converging stretches both stages, stage 1 keeping
+    its share of the recipe (1 of 4 -> 5 of 20, 2 of 8, 8 of 30 rounding
+    7.5 to even; never below 1), and validates from stage 2 on."""
+    cfg = two_stage()
     converge(cfg, 'pll/top1', 20, 3, 0.1)
-    assert cfg['train_cfg']['val_begin'] == 2
+    assert cfg['train_cfg']['val_begin'] == 6
     assert cfg['train_cfg']['max_epochs'] == 20
-    assert cfg['train_cfg']['stage1_epochs'] == 1
+    assert cfg['train_cfg']['stage1_epochs'] == 5
     assert cfg['param_scheduler'] is None
+    for cap, stage1 in ((8, 2), (30, 8), (3, 1)):
+        cfg = two_stage()
+        converge(cfg, 'pll/top1', cap, 3, 0.1)
+        assert cfg['train_cfg']['stage1_epochs'] == stage1
     with pytest.raises(ValueError, match='no epoch after'):
-        converge(cfg, 'pll/top1', 1, 3, 0.1)
+        converge(two_stage(), 'pll/top1', 1, 3, 0.1)
 
 
 def test_select_build_reaches_wrapped_datasets():

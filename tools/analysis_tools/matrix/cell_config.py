@@ -62,12 +62,18 @@ def converge(cfg: Dict[str, Any], monitor: str, max_epochs: int,
     ``max_epochs``. No run stops before ``min_epochs``: validation begins
     at epoch ``min_epochs - patience`` (at least 1), so the first validation
     sets the best and ``patience`` more are needed to stop. SoLar's
-    two-stage loop validates from stage 2 on (stage 1 only estimates the
-    prior; its model is discarded).
+    two-stage loop keeps its stage-1 share of the recipe (stage 1 of 1 in 4
+    epochs becomes 2 of 8: the prior it estimates comes from a model
+    trained as long, relative to the run, as the recipe's) and validates
+    from stage 2 on (stage 1 only estimates the prior; its model is
+    discarded).
     """
     train_cfg = cfg['train_cfg']
     old_max = train_cfg['max_epochs']
     stage1 = train_cfg.get('stage1_epochs', 0)
+    if stage1:
+        stage1 = max(1, round(stage1 * max_epochs / old_max))
+        train_cfg['stage1_epochs'] = stage1
     if max_epochs <= stage1:
         raise ValueError(f'max_epochs {max_epochs} leaves no epoch after '
                          f'the {stage1} stage-1 epochs')
