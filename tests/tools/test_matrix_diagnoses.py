@@ -340,3 +340,22 @@ def test_benchmark_is_no_cause_when_a_passing_comparison_falls_there(
     text, _ = section(root)
     stitch = text.split('### Stitch-Up\n')[1].split('###')[0]
     assert stitch.splitlines()[1].startswith('- Cause: schedule not checked')
+
+
+def test_prior_line_reads_the_last_logged_kl(tmp_path):
+    """Mean over seeds of the last epoch's prior_kl_true (0.2 and 0.4 ->
+    0.300); a run without it says so, a cell without runs too."""
+    from matrix.diagnoses import prior_line
+    runs = []
+    for seed, kl in enumerate((0.2, 0.4)):
+        path = tmp_path / f's{seed}.json'
+        path.write_text('\n'.join(json.dumps(r) for r in (
+            {'prior_kl_true': 0.9, 'epoch': 1, 'step': 10},
+            {'prior_kl_true': kl, 'epoch': 2, 'step': 20})))
+        runs.append(dict(scalars=str(path)))
+    results = {('pll', 'SoLar', 'lt-q0.3'): runs,
+               ('pll', 'RECORDS', 'lt-q0.3'): [dict(scalars=None)]}
+    line = prior_line(results)
+    assert 'SoLar / lt-q0.3 0.300 (n=2)' in line
+    assert 'RECORDS / lt-q0.3 not logged' in line
+    assert 'SoLar / lt-q0.5 missing cell' in line

@@ -370,10 +370,29 @@ def noise_line(results: Results,
             '(train.json against clean_pos): ' + '; '.join(parts))
 
 
+def prior_line(results: Results,
+               checks: Optional[Dict[int, Results]] = None) -> str:
+    """KL divergence of the estimated class prior from the true training
+    prior (the last logged epoch, mean over seeds) of the PLL rows that
+    estimate one, per long-tail column."""
+    parts = []
+    for row in ('RECORDS', 'SoLar'):
+        for column in ('lt-q0.3', 'lt-q0.5'):
+            runs = results.get(('pll', row, column), [])
+            values, read = last_values(runs, r'^prior_kl_true$')
+            parts.append(f'{row} / {column} ' + (
+                'missing cell' if not runs else
+                f'{values["prior_kl_true"]:.3f} (n={read})'
+                if 'prior_kl_true' in values else 'not logged'))
+    return ('- Estimated class prior against the true training prior (KL, '
+            'last epoch): ' + '; '.join(parts))
+
+
 #: claim paper -> measurements of its own beyond comparisons:
 #: (results, checks) -> one line
 EXTRA_LINES: Dict[str, Tuple[Callable[..., str], ...]] = {
-    'Recipes carry over': (transfer_line, ), 'Stitch-Up': (noise_line, )}
+    'Recipes carry over': (transfer_line, ), 'Stitch-Up': (noise_line, ),
+    'SoLar': (prior_line, )}
 
 
 def diagnoses_section(results: Results, checks: Dict[int, Results],

@@ -179,7 +179,8 @@ def report(selected: List[Block], seeds: Sequence[int], work_root: str,
         f'has not improved by {conv["min_delta"]} for {conv["patience"]} '
         f'epochs, never before epoch {conv["min_epochs"]} (at most '
         f'{conv["max_epochs"]}; cosine schedules end at '
-        'that cap); the best-on-val checkpoint is tested. Each row keeps '
+        'that cap, and SoLar\'s stage 1 keeps its share of the recipe\'s '
+        'epochs); the best-on-val checkpoint is tested. Each row keeps '
         'one recipe (its base config) in every column; the column only '
         'changes the DigitMosaic variant.', '']
     for block in selected:
