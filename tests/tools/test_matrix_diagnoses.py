@@ -359,3 +359,18 @@ def test_prior_line_reads_the_last_logged_kl(tmp_path):
     assert 'SoLar / lt-q0.3 0.300 (n=2)' in line
     assert 'RECORDS / lt-q0.3 not logged' in line
     assert 'SoLar / lt-q0.5 missing cell' in line
+
+
+def test_branch_line_reads_each_branch():
+    """Means over seeds of the fused and per-branch test mAP (and few)."""
+    from matrix.diagnoses import branch_line
+    runs = [dict(metrics={'multi-label/mAP': 60.0 + s,
+                          'multi-label/mAP_few': 40.0,
+                          'random/mAP': 58.0, 'random/mAP_few': 42.0 + 2 * s,
+                          'balanced/mAP': 50.0, 'balanced/mAP_few': 30.0})
+            for s in (0, 1)]
+    line = branch_line({('multilabel', 'Stitch-Up + co-learning',
+                         'lt-noise'): runs})
+    assert ('lt-noise: fused 60.5 (few 40.0), random branch 58.0 (few '
+            '43.0), balanced branch 50.0 (few 30.0) (n=2)') in line
+    assert 'lt-noise-prior: missing cell' in line

@@ -370,6 +370,31 @@ def noise_line(results: Results,
             '(train.json against clean_pos): ' + '; '.join(parts))
 
 
+def branch_line(results: Results,
+                checks: Optional[Dict[int, Results]] = None) -> str:
+    """Test mAP (and few-group mAP) of Stitch-Up + co-learning's fused
+    output and of each branch (``random``: uniform sampler, BCE;
+    ``balanced``: class-aware sampler, DB-focal), means over seeds, per
+    noisy long-tail column."""
+    parts = []
+    for column in ('lt-noise', 'lt-noise-prior'):
+        runs = results.get(('multilabel', 'Stitch-Up + co-learning',
+                            column), [])
+        texts = []
+        for name, prefix in (('fused', 'multi-label/'),
+                             ('random branch', 'random/'),
+                             ('balanced branch', 'balanced/')):
+            total, few = (stat(runs, prefix + key)
+                          for key in ('mAP', 'mAP_few'))
+            if total is not None and few is not None:
+                texts.append(f'{name} {total.mean:.1f} (few {few.mean:.1f})')
+        n = len(runs)
+        parts.append(f'{column}: ' + (', '.join(texts) + f' (n={n})'
+                                      if texts else 'missing cell'))
+    return ('- Stitch-Up + co-learning, its fused output and each branch '
+            '(test mAP): ' + '; '.join(parts))
+
+
 def prior_line(results: Results,
                checks: Optional[Dict[int, Results]] = None) -> str:
     """KL divergence of the estimated class prior from the true training
@@ -391,7 +416,8 @@ def prior_line(results: Results,
 #: claim paper -> measurements of its own beyond comparisons:
 #: (results, checks) -> one line
 EXTRA_LINES: Dict[str, Tuple[Callable[..., str], ...]] = {
-    'Recipes carry over': (transfer_line, ), 'Stitch-Up': (noise_line, ),
+    'Recipes carry over': (transfer_line, ),
+    'Stitch-Up': (branch_line, noise_line),
     'SoLar': (prior_line, )}
 
 
