@@ -294,6 +294,7 @@ def _ablation(name: str, config: str, of: str, columns: Tuple[str, ...],
 _COMIC = 'configs/comic/comic_r18-frozen_digitmosaic-plt_no-'
 _STITCH = 'configs/stitchup/stitchup_r18_digitmosaic-lt-noise50_no-'
 _NOISY_LT = ('lt-noise', 'lt-noise-prior')
+_SINGLE = 'configs/stitchup/stitchup_r18_digitmosaic-lt-noise50_'
 #: the ablations the paper claims compare against (same regime)
 ML_ABLATIONS = (
     _ablation('COMIC w/o correction', _COMIC + 'correction.py', 'COMIC',
@@ -306,6 +307,11 @@ ML_ABLATIONS = (
               'Stitch-Up + co-learning', _NOISY_LT, STITCHUP_FROZEN),
     _ablation('Stitch-Up w/o co-learning', _STITCH + 'colearning.py',
               'Stitch-Up + co-learning', _NOISY_LT, STITCHUP_FROZEN),
+    # each branch alone (no Stitch-Up, no co-learning) on the same trunk
+    _ablation('BCE branch alone', _SINGLE + 'bce.py',
+              'Stitch-Up + co-learning', ('lt-noise', ), STITCHUP_FROZEN),
+    _ablation('DB-focal branch alone', _SINGLE + 'db.py',
+              'Stitch-Up + co-learning', ('lt-noise', ), STITCHUP_FROZEN),
 )
 
 # ---------------------------------------------------------------- PLL block

@@ -62,6 +62,11 @@ EXTRAS: Dict[str, Tuple[Tuple[str, Comps], ...]] = {
     'Stitch-Up': (
         ('The DB-focal loss alone, from scratch',
          _ml('DB-focal', 'BCE', ('lt-noise', ))),
+        ('Each branch alone on the same trunk (BCE with the uniform '
+         'sampler, DB-focal with the class-aware sampler; no Stitch-Up, no '
+         'co-learning)',
+         _ml('BCE branch alone', BCE_STAGE3, ('lt-noise', )) +
+         _ml('DB-focal branch alone', BCE_STAGE3, ('lt-noise', ))),
         ('Noise model: the claim with spurious positives drawn by class '
          'frequency (lt-noise-prior)',
          _ml('Stitch-Up + co-learning', BCE_STAGE3, ('lt-noise-prior', )) +
