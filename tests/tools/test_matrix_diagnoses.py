@@ -261,8 +261,11 @@ STITCH = {'stitch-up-co-learning': ([60.0, 62.0], [70.0, 71.0]),
            'frequency instead of uniformly (lt-noise-prior) every failing '
            'comparison holds: Stitch-Up + co-learning − BCE, stem..layer3 '
            'frozen, lt-noise-prior, mAP +4.50 (n=2/2).'),
-    # 70.5 - 72 < 0: the noise model does not explain it
-    (72.0, '- Cause: schedule not checked'),
+    # 70.5 - 72 < 0: the noise model does not explain it, and says so
+    (72.0, '- Cause: not the benchmark variant (spurious positives drawn by '
+           'class frequency instead of uniformly): Stitch-Up + co-learning − '
+           'BCE, stem..layer3 frozen, lt-noise-prior, mAP is -1.50 (n=2/2) '
+           'too; schedule not checked'),
 ])
 def test_benchmark_check_names_the_benchmark(tmp_path, prior_bce, expected):
     """Stitch-Up − BCE fails on lt-noise (61 − 65); the cause is the

@@ -169,6 +169,16 @@ def cause(claim: Claim, results: Results, checks: Dict[int, Results],
     bench = benchmark_cause(claim, failing, results)
     if bench:
         return bench
+    text = _schedule_cause(claim, failing, results, checks, cap, work_root)
+    excluded = benchmark_excluded(claim, failing, results)
+    return (f'Cause: {excluded}; ' + text[len('Cause: '):] if excluded
+            else text)
+
+
+def _schedule_cause(claim: Claim, failing: Sequence[Comparison],
+                    results: Results, checks: Dict[int, Results], cap: int,
+                    work_root: str) -> str:
+    """The schedule part of :func:`cause` (``Cause: …``)."""
     longer = {c: [(n, c.delta(res)) for n, res in checks.items()
                   if c.delta(res) is not None] for c in failing}
     for comp, found in longer.items():
@@ -226,6 +236,23 @@ def benchmark_cause(claim: Claim, failing: Sequence[Comparison],
     return (f'Cause: the benchmark: with {what} ({others}) every failing '
             'comparison holds: ' + '; '.join(
                 f'{c.text()} {_delta(c, results)}' for c in moved) + '.')
+
+
+def benchmark_excluded(claim: Claim, failing: Sequence[Comparison],
+                       results: Results) -> str:
+    """``not the benchmark variant: …`` when a failing comparison, moved
+    to its column of :data:`BENCHMARK_CHECKS`, is tested there (both cells
+    >= 2 seeds) and fails too, else ''."""
+    if claim.paper not in BENCHMARK_CHECKS:
+        return ''
+    columns, what = BENCHMARK_CHECKS[claim.paper]
+    for comp in failing:
+        if comp.column in columns:
+            moved = replace(comp, column=columns[comp.column])
+            if fails(moved.delta(results)):
+                return (f'not the benchmark variant ({what}): '
+                        f'{moved.text()} is {_delta(moved, results)} too')
+    return ''
 
 
 def _trunk_note(root: Optional[str], comps: Sequence[Comparison]) -> str:
