@@ -147,9 +147,9 @@ def _check_command(comps: Sequence[Comparison], work_root: str,
 def _summary(claim: Claim, failing: Sequence[Comparison],
              results: Results) -> str:
     """What the measurements below show, in one clause."""
-    parts = [f'{label}: ' + ', '.join(f'{c.column} {_delta(c, results)}'
-                                      for c in comps)
-             for label, comps in EXTRAS.get(claim.paper, ())]
+    parts = [f'{label}: ' + ', '.join(
+        f'{c.row} − {c.base}, {c.column} {_delta(c, results)}'
+        for c in comps) for label, comps in EXTRAS.get(claim.paper, ())]
     parts += [f'{c.row} − {c.base}, {c.column}, few-group delta '
               f'{_group_delta(c, "few", results)}' for c in failing
               if _long_tail(c)]
