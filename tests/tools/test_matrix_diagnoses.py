@@ -191,7 +191,7 @@ def test_report_appends_diagnoses_after_the_claims(tmp_path, monkeypatch):
 def test_transfer_line_compares_clean_bce_with_the_plain_cnn():
     """87.3 / 97.0 = 90.0 % meets the 90 % target; 87.2 does not; a
     missing cell says so."""
-    from matrix.diagnoses import transfer_line
+    from matrix.measurements import transfer_line
 
     def results(bce):
         cells = {('shifted', 'plain CNN', 'clean'): [
@@ -286,7 +286,7 @@ def test_benchmark_check_names_the_benchmark(tmp_path, prior_bce, expected):
 
 def test_true_positive_shares_by_shot_group(tmp_path):
     """many = class 0: 2 of 3 positives true; few = class 1: 0 of 1."""
-    from matrix.diagnoses import true_positive_shares
+    from matrix.measurements import true_positive_shares
     ann = dict(metainfo=dict(classes=['a', 'b'], unlisted=0), data_list=[
         dict(img_path='0.png', pos=[0], neg=[], clean_pos=[0]),
         dict(img_path='1.png', pos=[0, 1], neg=[], clean_pos=[0]),
@@ -348,7 +348,7 @@ def test_benchmark_is_no_cause_when_a_passing_comparison_falls_there(
 def test_prior_line_reads_the_last_logged_kl(tmp_path):
     """Mean over seeds of the last epoch's prior_kl_true (0.2 and 0.4 ->
     0.300); a run without it says so, a cell without runs too."""
-    from matrix.diagnoses import prior_line
+    from matrix.measurements import prior_line
     runs = []
     for seed, kl in enumerate((0.2, 0.4)):
         path = tmp_path / f's{seed}.json'
@@ -366,7 +366,7 @@ def test_prior_line_reads_the_last_logged_kl(tmp_path):
 
 def test_branch_line_reads_each_branch():
     """Means over seeds of the fused and per-branch test mAP (and few)."""
-    from matrix.diagnoses import branch_line
+    from matrix.measurements import branch_line
     runs = [dict(metrics={'multi-label/mAP': 60.0 + s,
                           'multi-label/mAP_few': 40.0,
                           'random/mAP': 58.0, 'random/mAP_few': 42.0 + 2 * s,

@@ -26,19 +26,15 @@ PRETRAIN = dict(config='configs/comic/bce_r18_digitmosaic-pretrain.py',
                 variant='pretrain', data_root='data/digitmosaic',
                 data_seed=0, seed=0)
 
-#: convergence: validate every epoch from ``min_epochs - patience`` on,
-#: stop after ``patience`` validations
-#: without a ``min_delta`` gain of the monitored metric, never before
-#: ``min_epochs``, at most ``max_epochs`` (the recipes' cosine is stretched
-#: or shrunk to end there; the tables flag runs still improving at the cap).
-#: The one place to trade convergence for time. Measured on the ``hard``
-#: full build (clean BCE, r18 recipe, seed 0): the old initialisation sat at
-#: chance for 3 epochs (val mAP 28.1 / 28.5 / 30.7, then 38.6), the fixed one
-#: still climbs at epoch 6 (41.3 / 54.3 / 66.7 / 74.1 / 87.8 / 91.5; an
-#: earlier variant dipped once, 57.7 -> 56.5), so no stop before epoch 6 and
-#: a patience of 3 (one dip is not a plateau); the cap of 8 (~20 CPU-s per
-#: BCE epoch) keeps one multi-label seed (77 cells) near 2-2.5 hours of 2
-#: idle cores; an hour would stop every cell mid-climb (~3-4 epochs).
+#: convergence: validate every epoch from ``min_epochs - patience`` on, stop
+#: after ``patience`` validations without a ``min_delta`` gain, never before
+#: ``min_epochs``, at most ``max_epochs`` (the recipes' cosine ends there;
+#: the tables flag runs still improving at the cap). Measured on the
+#: ``hard`` full build (clean BCE, r18 recipe, seed 0): val mAP still climbs
+#: at epoch 6 (41.3 / 54.3 / 66.7 / 74.1 / 87.8 / 91.5; an earlier variant
+#: dipped once, 57.7 -> 56.5), so no stop before epoch 6 and a patience of 3;
+#: the cap of 8 (~20 CPU-s per BCE epoch) costs about 3.5 hours of 2 idle
+#: cores per multi-label seed; an hour would stop every cell mid-climb.
 CONVERGENCE = dict(max_epochs=8, min_epochs=6, patience=3, min_delta=0.1)
 #: a longer cap (a schedule check) also moves the earliest stop: no run
 #: stops before this share of its cap, so early stopping only acts in the

@@ -9,19 +9,16 @@ the label corrections against the clean labels, and its own extra
 measurements (:data:`EXTRAS`, e.g. the cost of the frozen layers).
 """
 import glob
-import json
 import os.path as osp
 import re
 import shlex
 from dataclasses import replace
 from functools import lru_cache
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
-
-import numpy as np
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from .claims import CLAIMS, Claim, Comparison, fails, verdict
 from .definition import BCE_FINE_TUNED, BCE_STAGE3, Block, blocks
-from .figures import epoch_curves
+from .measurements import EXTRA_LINES, last_values
 from .runner import trunk_text
 from .stats import Results, delta, epochs, stat
 from .tables import GROUPS
@@ -213,25 +210,30 @@ def _schedule_cause(claim: Claim, failing: Sequence[Comparison],
             'failing comparison.')
 
 
+def _moved(claim: Claim, comps: Sequence[Comparison]) -> List[Comparison]:
+    """``comps`` moved to their diagnosis column of
+    :data:`BENCHMARK_CHECKS` (those with one), each once."""
+    columns = BENCHMARK_CHECKS.get(claim.paper, ({}, ''))[0]
+    return list(dict.fromkeys(replace(c, column=columns[c.column])
+                              for c in comps if c.column in columns))
+
+
 def benchmark_cause(claim: Claim, failing: Sequence[Comparison],
                     results: Results) -> str:
     """``Cause: the benchmark …`` when every failing comparison holds (both
     cells >= 2 seeds, positive beyond the seed std) in the claim's other
     column of :data:`BENCHMARK_CHECKS` and no other comparison of the claim
     fails there, else ''."""
-    if claim.paper not in BENCHMARK_CHECKS:
-        return ''
-    columns, what = BENCHMARK_CHECKS[claim.paper]
-    moved = list(dict.fromkeys(replace(c, column=columns[c.column])
-                               for c in failing if c.column in columns))
+    moved = _moved(claim, failing)
     found = [c.delta(results) for c in moved]
     if not moved or any(d is None or d.n < 2 or fails(d) for d in found):
         return ''
     # a comparison that held may fall there: then the claim fails under
     # both benchmarks, and the benchmark does not explain it
-    if any(fails(replace(c, column=columns[c.column]).delta(results))
-           for c in claim.comparisons if c.column in columns):
+    if any(fails(c.delta(results))
+           for c in _moved(claim, claim.comparisons)):
         return ''
+    what = BENCHMARK_CHECKS[claim.paper][1]
     others = ', '.join(dict.fromkeys(c.column for c in moved))
     return (f'Cause: the benchmark: with {what} ({others}) every failing '
             'comparison holds: ' + '; '.join(
@@ -243,15 +245,11 @@ def benchmark_excluded(claim: Claim, failing: Sequence[Comparison],
     """``not the benchmark variant: …`` when a failing comparison, moved
     to its column of :data:`BENCHMARK_CHECKS`, is tested there (both cells
     >= 2 seeds) and fails too, else ''."""
-    if claim.paper not in BENCHMARK_CHECKS:
-        return ''
-    columns, what = BENCHMARK_CHECKS[claim.paper]
-    for comp in failing:
-        if comp.column in columns:
-            moved = replace(comp, column=columns[comp.column])
-            if fails(moved.delta(results)):
-                return (f'not the benchmark variant ({what}): '
-                        f'{moved.text()} is {_delta(moved, results)} too')
+    for moved in _moved(claim, failing):
+        if fails(moved.delta(results)):
+            return (f'not the benchmark variant '
+                    f'({BENCHMARK_CHECKS[claim.paper][1]}): {moved.text()} '
+                    f'is {_delta(moved, results)} too')
     return ''
 
 
@@ -304,20 +302,6 @@ def group_lines(claim: Claim, results: Results) -> List[str]:
         for c in comps]
 
 
-def last_values(runs: List[dict], pattern: str) -> Tuple[dict, int]:
-    """(scalar key -> value at its last logged epoch, mean over the runs;
-    how many runs had a scalars file) of the keys matching ``pattern``."""
-    values: Dict[str, List[float]] = {}
-    read = 0
-    for run in runs:
-        if run.get('scalars') and osp.isfile(run['scalars']):
-            read += 1
-            for key, by_epoch in epoch_curves(run['scalars'],
-                                              pattern).items():
-                values.setdefault(key, []).append(by_epoch[max(by_epoch)])
-    return {k: float(np.mean(v)) for k, v in sorted(values.items())}, read
-
-
 def correction_lines(claim: Claim, results: Results) -> List[str]:
     """Last-epoch correction scalars of the claim's correcting rows."""
     lines = []
@@ -334,123 +318,6 @@ def correction_lines(claim: Claim, results: Results) -> List[str]:
             'no correction scalars logged'))
     return (['- Corrections vs the clean labels (last epoch, mean over '
              'seeds):'] + lines) if lines else []
-
-
-#: the shifted geometry's clean BCE must reach this share of the plain CNN
-TRANSFER_TARGET = 0.9
-
-
-def transfer_line(results: Results,
-                  checks: Optional[Dict[int, Results]] = None) -> str:
-    """Clean BCE over the plain-PyTorch CNN on the shifted geometry
-    (test mAP, means over seeds) against :data:`TRANSFER_TARGET`, at the
-    matrix cap and at each schedule check (``checks``: N -> results; the
-    plain CNN keeps its own schedule)."""
-    head = '- Clean BCE against the plain CNN on the shifted geometry: '
-    cnn = stat(results.get(('shifted', 'plain CNN', 'clean'), []), 'mAP')
-    parts = []
-    for n, res in [(None, results), *sorted((checks or {}).items())]:
-        bce = stat(res.get(('shifted', 'BCE', 'clean'), []), 'mAP')
-        if bce is None or cnn is None:
-            if n is None:
-                parts.append('missing cell')
-            continue
-        ratio = bce.mean / cnn.mean
-        parts.append(
-            ('' if n is None else f'at {n} epochs ') +
-            f'{bce.mean:.1f} / {cnn.mean:.1f} mAP = {100 * ratio:.1f} % '
-            f'(n={bce.n}/{cnn.n}; target >= {100 * TRANSFER_TARGET:.0f} %: '
-            f'{"met" if ratio >= TRANSFER_TARGET else "not met"})')
-    return head + '; '.join(parts)
-
-
-def true_positive_shares(folder: str) -> Dict[str, float]:
-    """Shot group -> share of the build's training positives that are
-    true (clean) ones, from its ``train.json`` and ``class_split.json``."""
-    from mlc.datasets.annotation import load_annotation
-    from mlc.datasets.corruptions import audit
-    stats = audit(load_annotation(osp.join(folder, 'train.json')))
-    true = np.asarray(stats['true_pos_per_class'])
-    seen = np.asarray(stats['observed_pos_per_class'])
-    with open(osp.join(folder, 'class_split.json')) as f:
-        split = json.load(f)
-    counts = {g: (true[split[g]].sum(), seen[split[g]].sum())
-              for g in GROUPS}
-    return {g: float(t / n) if n else float('nan')
-            for g, (t, n) in counts.items()}
-
-
-def noise_line(results: Results,
-               checks: Optional[Dict[int, Results]] = None) -> str:
-    """The true share of the training positives by shot group in the
-    noisy long-tail builds of the multi-label geometry (a data audit)."""
-    from mlc.datasets.digitmosaic.generator import variant_folder
-    from .runner import run_seeds
-    parts = []
-    for column in ('lt-noise', 'lt-noise-prior'):
-        variant = next(c.variant for c in _block('multilabel').columns
-                       if c.name == column)
-        folder = variant_folder(osp.join(run_seeds.ROOT, 'data/digitmosaic'),
-                                variant, _block('multilabel').geometry)
-        if not osp.isfile(osp.join(folder, 'train.json')):
-            parts.append(f'{column}: not built')
-            continue
-        shares = true_positive_shares(folder)
-        parts.append(f'{column}: ' + ', '.join(
-            f'{g} {100 * v:.1f} %' for g, v in shares.items()))
-    return ('- Training positives that are true (clean) ones, by shot group '
-            '(train.json against clean_pos): ' + '; '.join(parts))
-
-
-def branch_line(results: Results,
-                checks: Optional[Dict[int, Results]] = None) -> str:
-    """Test mAP (and few-group mAP) of Stitch-Up + co-learning's fused
-    output and of each branch (``random``: uniform sampler, BCE;
-    ``balanced``: class-aware sampler, DB-focal), means over seeds, per
-    noisy long-tail column."""
-    parts = []
-    for column in ('lt-noise', 'lt-noise-prior'):
-        runs = results.get(('multilabel', 'Stitch-Up + co-learning',
-                            column), [])
-        texts = []
-        for name, prefix in (('fused', 'multi-label/'),
-                             ('random branch', 'random/'),
-                             ('balanced branch', 'balanced/')):
-            total, few = (stat(runs, prefix + key)
-                          for key in ('mAP', 'mAP_few'))
-            if total is not None and few is not None:
-                texts.append(f'{name} {total.mean:.1f} (few {few.mean:.1f})')
-        n = len(runs)
-        parts.append(f'{column}: ' + (', '.join(texts) + f' (n={n})'
-                                      if texts else 'missing cell'))
-    return ('- Stitch-Up + co-learning, its fused output and each branch '
-            '(test mAP): ' + '; '.join(parts))
-
-
-def prior_line(results: Results,
-               checks: Optional[Dict[int, Results]] = None) -> str:
-    """KL divergence of the estimated class prior from the true training
-    prior (the last logged epoch, mean over seeds) of the PLL rows that
-    estimate one, per long-tail column."""
-    parts = []
-    for row in ('RECORDS', 'SoLar'):
-        for column in ('lt-q0.3', 'lt-q0.5'):
-            runs = results.get(('pll', row, column), [])
-            values, read = last_values(runs, r'^prior_kl_true$')
-            parts.append(f'{row} / {column} ' + (
-                'missing cell' if not runs else
-                f'{values["prior_kl_true"]:.3f} (n={read})'
-                if 'prior_kl_true' in values else 'not logged'))
-    return ('- Estimated class prior against the true training prior (KL, '
-            'last epoch): ' + '; '.join(parts))
-
-
-#: claim paper -> measurements of its own beyond comparisons:
-#: (results, checks) -> one line
-EXTRA_LINES: Dict[str, Tuple[Callable[..., str], ...]] = {
-    'Recipes carry over': (transfer_line, ),
-    'Stitch-Up': (branch_line, noise_line),
-    'SoLar': (prior_line, )}
 
 
 def diagnoses_section(results: Results, checks: Dict[int, Results],
