@@ -63,7 +63,10 @@ results-missing-labels: $(STAMP)
 
 # The DigitMosaic evidence matrix (docs/results/matrix.md and its PNGs in
 # docs/results/matrix/): every cell trained to convergence, 3 run seeds,
-# resumable (finished runs are reused, so seeds accumulate over sittings).
+# resumable (finished runs are reused, so seeds accumulate over sittings;
+# each finished run is a line of docs/results/runs/<work root>.jsonl, kept
+# with the repository: a fresh checkout restores them and trains only what
+# they lack).
 # Two cells train at a time (--jobs 2, one thread each: the fastest set-up,
 # benchmarks/matrix_parallel.py). MATRIX_ARGS e.g. `--seeds 0 --blocks
 # multilabel`.
@@ -71,12 +74,14 @@ MATRIX_ARGS ?=
 matrix: $(STAMP)
 	OMP_NUM_THREADS=1 $(PY) tools/analysis_tools/run_matrix.py \
 	    --work-root work_dirs/matrix --out docs/results/matrix.md \
-	    --fig-dir docs/results/matrix $(MATRIX_ARGS)
+	    --fig-dir docs/results/matrix --records docs/results/runs \
+	    $(MATRIX_ARGS)
 
 # Schedule checks of the paper claims beside the matrix (read by the matrix
 # page's Diagnoses: <work root>-cap<N>): the claim cells rerun with a longer
 # cap, run seed 0 (MATRIX_ARGS e.g. `--seeds 0 1`).
-RUN_MATRIX = OMP_NUM_THREADS=1 $(PY) tools/analysis_tools/run_matrix.py --jobs 2
+RUN_MATRIX = OMP_NUM_THREADS=1 $(PY) tools/analysis_tools/run_matrix.py --jobs 2 \
+	--records docs/results/runs
 matrix-schedule: $(STAMP)
 	$(RUN_MATRIX) --max-epochs 30 --work-root work_dirs/matrix-cap30 \
 	    --out docs/results/matrix-cap30.md --fig-dir docs/results/matrix-cap30 \

@@ -50,7 +50,7 @@ class FakeRunner:
         self.calls.append((cell.row.name, cell.column.name, seed))
         value = MAP[(cell.row.name, cell.column.name)][seed]
         return dict(metrics={'multi-label/mAP': value}, epochs=7,
-                    best_epoch=4, per_class=None, scalars=None)
+                    best_epoch=4)
 
 
 def cell_text(text: str, row: str, column: int) -> str:
@@ -108,7 +108,7 @@ def test_frozen_row_delta_is_against_its_own_reference(tmp_path):
     def runner(cell, seed, work_dir):
         return dict(metrics={'multi-label/mAP':
                              maps[(cell.row.name, cell.column.name)][seed]},
-                    epochs=7, best_epoch=4, per_class=None, scalars=None)
+                    epochs=7, best_epoch=4)
 
     driver.run_matrix([block], [0], root, runner=runner)
     text = driver.report([block], [0], root, str(tmp_path / 'figs'),
@@ -379,7 +379,7 @@ def test_schedule_check_caps_runs_and_flags_its_own_cap(tmp_path):
 
     def capped(cell, seed, work_dir):
         return dict(metrics={'multi-label/mAP': 60.0}, epochs=16,
-                    best_epoch=16, per_class=None, scalars=None)
+                    best_epoch=16)
 
     driver.run_matrix([block], [0], root, runner=capped, rows=['BCE'])
     out = str(tmp_path / 'm.md')
@@ -402,7 +402,7 @@ def test_run_stopped_before_the_rules_minimum_is_rerun(tmp_path):
     def runner(cell, seed, work_dir):
         n = next(epochs)
         return dict(metrics={'multi-label/mAP': float(n)}, epochs=n,
-                    best_epoch=n, per_class=None, scalars=None)
+                    best_epoch=n)
 
     driver.run_matrix([block], [0], root, runner=runner, rows=['BCE'],
                       columns=['missing'])
@@ -453,7 +453,7 @@ def test_smoke_report_shows_the_smoke_runs(tmp_path):
     pathlib.Path(folder).mkdir(parents=True)
     with open(osp.join(folder, 'result.json'), 'w') as f:
         json.dump(dict(metrics={'multi-label/mAP': 50.0}, epochs=2,
-                       best_epoch=2, seed=0, per_class=None, scalars=None),
+                       best_epoch=2, seed=0),
                   f)
     out = str(tmp_path / 'smoke.md')
     run_matrix.main(['--smoke', '8', '--work-root', root, '--out', out,

@@ -11,7 +11,7 @@ from conftest import ROOT
 
 sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis_tools'))
 
-from matrix import driver  # noqa: E402
+from matrix import driver, records  # noqa: E402
 from matrix.claims import CLAIMS  # noqa: E402
 from matrix.definition import blocks  # noqa: E402
 from matrix.diagnoses import diagnoses_section, schedule_roots  # noqa: E402
@@ -37,14 +37,14 @@ def write_run(root, slug, column, seed, value, scalars=None, groups=None,
     metrics = {'multi-label/mAP': value}
     for group, v in (groups or {}).items():
         metrics[f'multi-label/mAP_{group}'] = v
-    path = None
+    result = dict(metrics=metrics, epochs=epochs, best_epoch=best, seed=seed)
     if scalars is not None:
         path = osp.join(folder, 'scalars.json')
         with open(path, 'w') as f:
             f.write('\n'.join(json.dumps(r) for r in scalars))
+        result['epoch_scalars'] = records.epoch_curves(path, '')
     with open(osp.join(folder, 'result.json'), 'w') as f:
-        json.dump(dict(metrics=metrics, epochs=epochs, best_epoch=best,
-                       seed=seed, per_class=None, scalars=path), f)
+        json.dump(result, f)
 
 
 def comic_tree(root):
@@ -355,9 +355,9 @@ def test_prior_line_reads_the_last_logged_kl(tmp_path):
         path.write_text('\n'.join(json.dumps(r) for r in (
             {'prior_kl_true': 0.9, 'epoch': 1, 'step': 10},
             {'prior_kl_true': kl, 'epoch': 2, 'step': 20})))
-        runs.append(dict(scalars=str(path)))
+        runs.append(dict(epoch_scalars=records.epoch_curves(str(path), '')))
     results = {('pll', 'SoLar', 'lt-q0.3'): runs,
-               ('pll', 'RECORDS', 'lt-q0.3'): [dict(scalars=None)]}
+               ('pll', 'RECORDS', 'lt-q0.3'): [dict(metrics={})]}
     line = prior_line(results)
     assert 'SoLar / lt-q0.3 0.300 (n=2)' in line
     assert 'RECORDS / lt-q0.3 not logged' in line

@@ -3,9 +3,14 @@
 Every (cell, run seed) trains until val mAP (PLL: top-1) stops improving,
 tests its best-on-val checkpoint and leaves ``result.json`` in
 ``<work-root>/<block>/<row>/<column>/seed<k>``; a rerun reuses finished
-runs, so the seeds can accumulate over several sittings. The report
-(``--out``) and its PNGs (``--fig-dir``) are rewritten from the finished
-runs every time (``--report-only``: without training anything).
+runs, so the seeds can accumulate over several sittings. With
+``--records DIR`` every finished run is also a line of
+``DIR/<work-root name>.jsonl`` (``matrix/records.py``; ``make matrix``
+keeps them in ``docs/results/runs/``, with the repository): a fresh
+checkout restores them as finished runs and trains only what they
+lack. The report (``--out``) and its PNGs (``--fig-dir``) are rewritten
+from the finished runs every time (``--report-only``: without training
+anything).
 
 Example::
 
@@ -20,6 +25,7 @@ from typing import List
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
+from matrix import records  # noqa: E402
 from matrix.definition import CONVERGENCE  # noqa: E402
 from matrix.driver import report, run_matrix, select  # noqa: E402
 
@@ -33,6 +39,11 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='matrix blocks to run and report')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--work-root', default='work_dirs/matrix')
+    parser.add_argument('--records', default=None, metavar='DIR',
+                        help='folder of the runs\' records, '
+                        '<work-root name>.jsonl: restored into --work-root '
+                        '(and its -cap<N> schedule checks) first, each new '
+                        'run appended')
     parser.add_argument('--out', default='docs/results/matrix.md')
     parser.add_argument('--fig-dir', default='docs/results/matrix')
     parser.add_argument('--jobs', type=int, default=2, choices=[1, 2],
@@ -87,12 +98,21 @@ def main_(args: argparse.Namespace, argv: List[str]) -> None:
                              f'{CONVERGENCE["min_epochs"]} epochs')
     cli.check_writable_dir(args.work_root, '--work-root')
     cli.check_output_file(args.out, '.md', '--out')
+    if args.records:
+        cli.check_writable_dir(args.records, '--records')
+        for path, (restored, saved) in records.sync_with_checks(
+                args.records, args.work_root).items():
+            print(f'[matrix] {path}: {restored} runs restored, {saved} '
+                  'runs of the work root saved')
     failures = {}
     if not args.report_only:
         failures = run_matrix(selected, args.seeds, args.work_root,
                               args.jobs, smoke=args.smoke, rows=args.rows,
                               columns=args.columns,
-                              max_epochs=args.max_epochs)
+                              max_epochs=args.max_epochs,
+                              record_file=args.records
+                              and records.record_file(args.records,
+                                                      args.work_root))
     command = ('OMP_NUM_THREADS=1 python tools/analysis_tools/run_matrix.py '
                + ' '.join(shlex.quote(a) for a in argv))
     report(selected, args.seeds, args.work_root, args.fig_dir, args.out,

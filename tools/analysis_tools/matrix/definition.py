@@ -224,6 +224,8 @@ _COMIC_KEYS = r'^rlc_(precision|recall)_[htb]_total$'
 _COLEARNING_KEYS = (r'^correction/\w+_(many_add|few_remove)_'
                     r'(precision|recall)$')
 _PLL_KEYS = r'^conf_acc(_few)?$'
+#: SoLar's error of its estimated class prior (KL from the true one)
+PRIOR_KL_KEY = r'^prior_kl_true$'
 _BCE = 'configs/baselines/bce_r18_digitmosaic-pl40.py'
 #: reference rows of the frozen regimes
 BCE_FROZEN = 'BCE, frozen trunk'

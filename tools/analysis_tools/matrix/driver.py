@@ -7,12 +7,13 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from mmengine.logging import print_log
 
-from . import figures
+from . import figures, records
 from .claims import claims_table
 from .definition import PRETRAIN, Block, Cell, blocks, cells
 from .diagnoses import diagnoses_section, schedule_roots
 from .runner import (
     Runner,
+    cell_dir,
     convergence,
     default_runner,
     finished,
@@ -59,10 +60,12 @@ def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
                jobs: int = 1, runner: Optional[Runner] = None,
                smoke: int = 0, rows: Sequence[str] = (),
                columns: Sequence[str] = (),
-               max_epochs: Optional[int] = None) -> Dict[str, str]:
+               max_epochs: Optional[int] = None,
+               record_file: Optional[str] = None) -> Dict[str, str]:
     """Run every unfinished (cell, seed), ``jobs`` at a time (``smoke``,
     ``max_epochs``: see :func:`.runner.default_runner`; ``rows`` /
-    ``columns``: see :func:`todo`).
+    ``columns``: see :func:`todo`), each finished run saved to
+    ``record_file`` (:mod:`.records`) as soon as it ends.
 
     With the real runner the frozen trunks are pre-trained first (once per
     geometry), so parallel cells never race for them.
@@ -77,6 +80,9 @@ def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
         for geometry in sorted({c.block.geometry or '' for c, _ in pending
                                 if c.row.frozen is not None}):
             pretrained_trunk(work_root, geometry or None, smoke, max_epochs)
+            if record_file:
+                records.save(record_file, work_root,
+                             [trunk_dir(work_root, geometry or None)])
         runner = default_runner(work_root, smoke, max_epochs)
     failures: Dict[str, str] = {}
 
@@ -84,6 +90,9 @@ def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
         cell, seed = item
         print_log(f'[matrix] {cell.key} seed {seed}', logger='current')
         result = run_cell(cell, seed, work_root, runner, rule)
+        if record_file and 'error' not in result:
+            records.save(record_file, work_root,
+                         [cell_dir(work_root, cell, seed)])
         if 'error' in result:
             failures[cell.key] = result['error']
             print_log(f'[matrix] {cell.key} seed {seed} failed: '

@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from .definition import Block, Row, baseline_of  # noqa: E402
+from .records import curves  # noqa: E402
 from .stats import Results, delta, stat  # noqa: E402
 
 
@@ -86,15 +87,9 @@ def train_frequency(folder: str) -> np.ndarray:
 
 
 def per_class_ap(runs: List[dict]) -> Optional[np.ndarray]:
-    """(C,) per-class test AP, mean over the seeds that wrote it."""
-    tables = []
-    for run in runs:
-        path = run.get('per_class')
-        if path and osp.isfile(path):
-            with open(path) as f:
-                classes = json.load(f)['classes']
-            tables.append([np.nan if c['ap'] is None else c['ap']
-                           for c in classes])
+    """(C,) per-class test AP, mean over the seeds that recorded it."""
+    tables = [[np.nan if ap is None else ap for ap in run['per_class_ap']]
+              for run in runs if run.get('per_class_ap')]
     return np.nanmean(np.array(tables), 0) if tables else None
 
 
@@ -121,27 +116,6 @@ def per_class_plot(block: Block, column: str, freq: np.ndarray,
     return _save(fig, out_dir, f'per_class_ap_{block.name}_{column}.png')
 
 
-def epoch_curves(path: str, pattern: str) -> Dict[str, Dict[int, float]]:
-    """key -> epoch -> mean value of the scalars matching ``pattern``.
-
-    Iteration lines carry ``epoch``; per-epoch lines written with
-    ``add_scalars(step=epoch)`` carry only ``step``.
-    """
-    regex = re.compile(pattern)
-    sums: Dict[str, Dict[int, List[float]]] = defaultdict(
-        lambda: defaultdict(list))
-    with open(path) as f:
-        for line in f:
-            record = json.loads(line)
-            epoch = record.get('epoch', record.get('step'))
-            for key, value in record.items():
-                if regex.search(key) and value is not None and np.isfinite(
-                        value):
-                    sums[key][int(epoch)].append(float(value))
-    return {k: {e: float(np.mean(v)) for e, v in by_epoch.items()}
-            for k, by_epoch in sums.items()}
-
-
 def correction_plot(block: Block, row: Row, results: Results,
                     out_dir: str) -> Optional[str]:
     """Correction precision / recall over epochs, one panel per column
@@ -151,11 +125,9 @@ def correction_plot(block: Block, row: Row, results: Results,
         merged: Dict[str, Dict[int, List[float]]] = defaultdict(
             lambda: defaultdict(list))
         for run in results.get((block.name, row.name, column.name), []):
-            if run.get('scalars') and osp.isfile(run['scalars']):
-                curves = epoch_curves(run['scalars'], row.correction_keys)
-                for key, by_epoch in curves.items():
-                    for e, v in by_epoch.items():
-                        merged[key][e].append(v)
+            for key, by_epoch in curves(run, row.correction_keys).items():
+                for e, v in by_epoch.items():
+                    merged[key][e].append(v)
         if merged:
             panels.append((column.name, merged))
     if not panels:

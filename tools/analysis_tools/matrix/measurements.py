@@ -8,22 +8,22 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from .definition import blocks
-from .figures import epoch_curves
+from .definition import PRIOR_KL_KEY, blocks
+from .records import curves
 from .stats import Results, stat
 from .tables import GROUPS
 
 
 def last_values(runs: List[dict], pattern: str) -> Tuple[dict, int]:
     """(scalar key -> value at its last logged epoch, mean over the runs;
-    how many runs had a scalars file) of the keys matching ``pattern``."""
+    how many runs recorded epoch scalars) of the keys matching
+    ``pattern``."""
     values: Dict[str, List[float]] = {}
     read = 0
     for run in runs:
-        if run.get('scalars') and osp.isfile(run['scalars']):
+        if run.get('epoch_scalars'):
             read += 1
-            for key, by_epoch in epoch_curves(run['scalars'],
-                                              pattern).items():
+            for key, by_epoch in curves(run, pattern).items():
                 values.setdefault(key, []).append(by_epoch[max(by_epoch)])
     return {k: float(np.mean(v)) for k, v in sorted(values.items())}, read
 
@@ -128,11 +128,11 @@ def prior_line(results: Results,
     for row in ('RECORDS', 'SoLar'):
         for column in ('lt-q0.3', 'lt-q0.5'):
             runs = results.get(('pll', row, column), [])
-            values, read = last_values(runs, r'^prior_kl_true$')
+            values, read = last_values(runs, PRIOR_KL_KEY)
             parts.append(f'{row} / {column} ' + (
                 'missing cell' if not runs else
-                f'{values["prior_kl_true"]:.3f} (n={read})'
-                if 'prior_kl_true' in values else 'not logged'))
+                f'{next(iter(values.values())):.3f} (n={read})'
+                if values else 'not logged'))
     return ('- Estimated class prior against the true training prior (KL, '
             'last epoch): ' + '; '.join(parts))
 

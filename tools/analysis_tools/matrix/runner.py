@@ -10,6 +10,7 @@ on the best-on-val checkpoint, each in its own process).
 import fcntl
 import glob
 import json
+import logging
 import math
 import os
 import os.path as osp
@@ -21,8 +22,16 @@ from typing import Any, Callable, Dict, Optional
 
 from mmengine.logging import print_log
 
+from . import records
 from .cell_config import cell_config
-from .definition import CONVERGENCE, MIN_SHARE, PRETRAIN, Cell
+from .definition import (
+    CONVERGENCE,
+    MIN_SHARE,
+    PRETRAIN,
+    PRIOR_KL_KEY,
+    Cell,
+    blocks,
+)
 
 TOOLS = osp.dirname(osp.dirname(osp.abspath(__file__)))
 if TOOLS not in sys.path:
@@ -84,9 +93,9 @@ def run_cell(cell: Cell, seed: int, work_root: str, runner: Runner,
     Returns:
         dict: ``metrics`` (test, best-on-val checkpoint), ``epochs``,
         ``best_epoch``, ``seed``, ``seconds`` (wall), ``started`` /
-        ``finished`` (Unix times), paths of ``per_class`` AP and
-        ``scalars``; ``{'error': ...}`` for a failed run (not saved, so
-        retried on the next call).
+        ``finished`` (Unix times), ``per_class_ap`` and ``epoch_scalars``
+        (:func:`run_files`); ``{'error': ...}`` for a failed run (not
+        saved, so retried on the next call).
     """
     work_dir = cell_dir(work_root, cell, seed)
     done = load_result(work_dir)
@@ -173,9 +182,11 @@ def train_config(cfg, seed: int, work_dir: str) -> Dict[str, Any]:
 
 
 def run_files(work_dir: str) -> Dict[str, Any]:
-    """Epochs trained, best epoch, and the per-class AP (of the last test;
-    the fused prediction, not a branch's) and training-scalar files of a
-    finished mmengine run."""
+    """What the report reads of a finished mmengine run, copied into its
+    result (so its record stands without the run's files): epochs trained,
+    best epoch, the per-class test AP of the last test (the fused
+    prediction, not a branch's; None for an undefined AP) and the epoch
+    means of the training scalars :func:`recorded_scalars` names."""
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
         last = f.read().strip()
     best = sorted(glob.glob(osp.join(work_dir, 'best_*.pth')))
@@ -184,9 +195,23 @@ def run_files(work_dir: str) -> Dict[str, Any]:
     scalars = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
                                         'scalars.json')),
                      key=osp.getsize)
-    return dict(epochs=_epoch(last), best_epoch=_epoch(best[-1]),
-                per_class=per_class[-1] if per_class else None,
-                scalars=scalars[-1] if scalars else None)
+    result = dict(epochs=_epoch(last), best_epoch=_epoch(best[-1]))
+    if per_class:
+        with open(per_class[-1]) as f:
+            result['per_class_ap'] = [c['ap'] for c in json.load(f)['classes']]
+    if scalars:
+        result['epoch_scalars'] = records.epoch_curves(scalars[-1],
+                                                       recorded_scalars())
+    return result
+
+
+def recorded_scalars() -> str:
+    """Regex of the training scalars a run's result keeps: every row's
+    correction keys, SoLar's prior error and the val metrics."""
+    keys = {row.correction_keys for block in blocks().values()
+            for row in block.rows if row.correction_keys}
+    return '|'.join(sorted(keys) + [PRIOR_KL_KEY] + [
+        f'^{re.escape(key)}$' for key in sorted(MONITOR.values())])
 
 
 def _epoch(path: str) -> Optional[int]:
@@ -225,6 +250,13 @@ def pretrained_trunk(work_root: str, geometry: Optional[str],
     with open(work_dir + '.lock', 'w') as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         done = load_result(work_dir)
+        recorded = None
+        if done is not None and not glob.glob(osp.join(work_dir,
+                                                       'best_*.pth')):
+            print_log(f'[matrix] {work_dir}: the trunk\'s run is a record '
+                      'without its checkpoint (another machine\'s run): '
+                      'pre-training it again', logger='current')
+            recorded, done = done, None
         if done is not None and not trained_enough(done, rule):
             raise ValueError(
                 f'{work_dir}/result.json: the pre-trained trunk stopped '
@@ -242,6 +274,13 @@ def pretrained_trunk(work_root: str, geometry: Optional[str],
                               PRETRAIN['variant'], geometry, MONITOR['mAP'],
                               rule, build=build)
             result = train_config(cfg, PRETRAIN['seed'], work_dir)
+            if recorded is not None and recorded['metrics'] != result[
+                    'metrics']:
+                print_log(f'[matrix] {work_dir}: the trunk pre-trained '
+                          f'again tests {result["metrics"]}, its record '
+                          f'{recorded["metrics"]}: the recorded frozen-trunk '
+                          'runs used the recorded trunk', logger='current',
+                          level=logging.WARNING)
             with open(osp.join(work_dir, 'result.json'), 'w') as f:
                 json.dump(result, f, indent=1)
     return sorted(glob.glob(osp.join(work_dir, 'best_*.pth')))[-1]
@@ -263,5 +302,4 @@ def run_plain_cnn(cell: Cell, seed: int, work_dir: str,
         lines = [ln for ln in f if ln.startswith('{')]
     out = json.loads(lines[-1])
     return dict(metrics={'plain/mAP': out['mAP']}, epochs=out.get('epochs'),
-                best_epoch=out.get('best_epoch'), per_class=None,
-                scalars=None)
+                best_epoch=out.get('best_epoch'))
