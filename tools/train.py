@@ -7,6 +7,7 @@ Example::
 """
 import argparse
 
+import torch
 from mmengine.config import Config
 
 import mlc  # noqa: F401  (installs the safe checkpoint loader)
@@ -22,8 +23,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='resume from the given checkpoint, or from the latest complete '
         'one in the work dir when no path is given (an error when there is '
         'none)')
-    parser.add_argument('--amp', action='store_true',
-                        help='enable automatic mixed precision training')
+    precision = parser.add_mutually_exclusive_group()
+    precision.add_argument('--amp', action='store_true',
+                           help='float16 mixed precision with loss scaling '
+                           '(mmengine AmpOptimWrapper; GPU only)')
+    precision.add_argument('--bf16', action='store_true',
+                           help='bfloat16 mixed precision on any device, the '
+                           'CPU included (AutocastOptimWrapper)')
     parser.add_argument('--no-validate', action='store_true',
                         help='do not evaluate during training')
     cli.add_common_args(parser)
@@ -33,8 +39,13 @@ def parse_args(argv=None) -> argparse.Namespace:
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     """Apply the training flags to the config."""
     if args.amp:
+        if not torch.cuda.is_available():
+            raise ValueError('--amp (float16 with loss scaling) needs a GPU; '
+                             'on the CPU use --bf16')
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if args.bf16:
+        cfg.optim_wrapper.type = 'AutocastOptimWrapper'
     if args.resume is not None:
         cfg.resume = True
         cfg.load_from = None if args.resume == 'auto' else args.resume

@@ -111,11 +111,17 @@ def test_bad_input_is_named(name):
         build(name, unknown_as='guess')
 
 
+@pytest.mark.parametrize('dtype', [torch.float16, torch.bfloat16])
 @pytest.mark.parametrize('name', registered_losses())
-def test_float16_logits_computed_in_float32(name):
+def test_half_precision_logits_computed_in_float32(name, dtype):
+    """Mixed-precision training (``--amp``, ``--bf16``) hands the losses
+    half-precision scores: the loss is that of the same values in float32,
+    to the bit."""
     z, t = batch(3)
-    out = build(name)(z.half(), t)
+    out = build(name)(z.to(dtype), t)
     assert out.dtype == torch.float32
+    torch.testing.assert_close(out, build(name)(z.to(dtype).float(), t),
+                               rtol=0, atol=0)
 
 
 def test_masked_bce_hand_values():

@@ -42,3 +42,29 @@ def test_toy_run_reports_throughput_stall_and_memory(tmp_path):
         assert r['images_per_s'] > 0
         assert 0 <= r['stall_fraction'] < 1
         assert r['peak_memory_mib'] > 0
+
+
+def test_bf16_training_times_both_precisions_from_the_same_start():
+    """One timed step each: both rates positive, and the first losses (same
+    weights, same batch) agree to bfloat16's precision."""
+    bf16 = load_script('benchmarks/bf16_training.py')
+    out = bf16.measure('configs/baselines/bce_r18_digitmosaic-pl40.py', 1, 1)
+    assert out['fp32_steps_per_s'] > 0 and out['bf16_steps_per_s'] > 0
+    assert out['bf16_vs_fp32'] > 0
+    assert abs(out['first_loss_fp32'] - out['first_loss_bf16']) < 0.02
+
+
+def test_bf16_compare_pairs_the_same_seeds(tmp_path):
+    """Hand-made records: the cell's two shared seeds are compared (a seed
+    in one file only is left out); 60, 62 vs 61, 65 -> +2.00; time 2x."""
+    bf16 = load_script('benchmarks/bf16_training.py')
+    rows = {'fp32': [(0, 60.0, 100), (1, 62.0, 100), (2, 99.0, 100)],
+            'bf16': [(0, 61.0, 50), (1, 65.0, 50)]}
+    for name, runs in rows.items():
+        (tmp_path / f'{name}.jsonl').write_text(''.join(json.dumps(dict(
+            run=f'multilabel/bce/missing/seed{s}', seconds=t,
+            metrics={'multi-label/mAP': v})) + '\n' for s, v, t in runs))
+    lines = bf16.compare(str(tmp_path / 'fp32.jsonl'),
+                         str(tmp_path / 'bf16.jsonl'))
+    assert lines[2] == ('| multilabel/bce/missing | 2 | 61.00 | 63.00 | '
+                        '+2.00 | 100 | 50 | 2.00x |')

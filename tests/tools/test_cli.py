@@ -255,3 +255,20 @@ def test_cfg_options_parse_as_mmengine_and_accumulate():
     args = parser.parse_args(['--cfg-options', 'a=1', 'b.c=2',
                               '--cfg-options', 'd=3'])
     assert parse_cfg_options(args.cfg_options) == {'a': 1, 'b.c': 2, 'd': 3}
+
+
+def test_precision_flags_pick_the_optim_wrapper():
+    """``--bf16``: AutocastOptimWrapper on any device; ``--amp`` (float16
+    with loss scaling) names the alternative on a machine without a GPU;
+    one precision flag at a time."""
+    from mmengine.config import Config
+    cfg = Config(dict(optim_wrapper=dict(optimizer=dict(type='SGD'))))
+    out = train_tool.merge_args(cfg, train_tool.parse_args(['c.py',
+                                                            '--bf16']))
+    assert out.optim_wrapper.type == 'AutocastOptimWrapper'
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match='--amp .* needs a GPU.*--bf16'):
+            train_tool.merge_args(cfg, train_tool.parse_args(['c.py',
+                                                              '--amp']))
+    with pytest.raises(SystemExit):
+        train_tool.parse_args(['c.py', '--amp', '--bf16'])

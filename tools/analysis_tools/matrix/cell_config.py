@@ -8,6 +8,8 @@ from typing import Any, Dict, Optional
 
 from mmengine.config import Config
 
+from .definition import OPTIM_WRAPPER
+
 #: dataset types whose builds the matrix selects
 MULTI_LABEL_DATASET = 'DigitMosaic'
 PLL_DATASET = 'DigitMosaicPLL'
@@ -118,6 +120,7 @@ def cell_config(config: str, variant: str, geometry: Optional[str],
         monitor (str): Val metric of early stopping and best checkpoint,
             e.g. ``'multi-label/mAP'``.
         convergence (dict): ``max_epochs``, ``patience``, ``min_delta``.
+            The optimiser wrapper becomes :data:`OPTIM_WRAPPER`.
         options (dict, optional): Dotted keys set last (row options,
             frozen trunk).
         build (dict, optional): Extra dataset keys (``data_root``,
@@ -130,6 +133,7 @@ def cell_config(config: str, variant: str, geometry: Optional[str],
         raise ValueError(f'{config}: no {MULTI_LABEL_DATASET} or '
                          f'{PLL_DATASET} dataset to select {variant!r} on')
     converge(cfg, monitor, **convergence)
+    cfg['optim_wrapper']['type'] = OPTIM_WRAPPER
     for key, value in (options or {}).items():
         set_key(cfg, key, value)
     return Config(cfg)

@@ -9,7 +9,7 @@ from mmengine.logging import print_log
 
 from . import figures, records
 from .claims import claims_table
-from .definition import PRETRAIN, Block, Cell, blocks, cells
+from .definition import OPTIM_WRAPPER, PRETRAIN, Block, Cell, blocks, cells
 from .diagnoses import diagnoses_section, schedule_roots
 from .runner import (
     Runner,
@@ -191,7 +191,10 @@ def report(selected: List[Block], seeds: Sequence[int], work_root: str,
         'that cap, and SoLar\'s stage 1 keeps its share of the recipe\'s '
         'epochs); the best-on-val checkpoint is tested. Each row keeps '
         'one recipe (its base config) in every column; the column only '
-        'changes the DigitMosaic variant.', '']
+        'changes the DigitMosaic variant. Training steps (the plain '
+        'CNN\'s aside) run under '
+        f'bfloat16 autocast (`{OPTIM_WRAPPER}`), validation and test in '
+        'float32.', '']
     for block in selected:
         lines += ['- columns of ' + block.name + ': ' +
                   column_legend(list(block.columns)) + '.']
