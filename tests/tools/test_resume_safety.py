@@ -1,6 +1,5 @@
 """--resume picks a complete checkpoint or stops with one line; every
 shipped config saves through SafeCheckpointHook."""
-import argparse
 import ast
 import glob
 import os.path as osp
@@ -24,8 +23,11 @@ def write_checkpoint(path, epoch, truncate=False):
 def merge(work_dir, resume, cfg_resume=False):
     cfg = Config(dict(work_dir=str(work_dir), resume=cfg_resume,
                       load_from=None))
-    args = argparse.Namespace(amp=False, no_validate=False, resume=resume)
-    return train_tool.merge_args(cfg, args)
+    # the parser's own defaults, so a new flag cannot break these tests
+    argv = ['cfg.py'] + ([] if resume is None else
+                         ['--resume'] if resume == 'auto' else
+                         ['--resume', resume])
+    return train_tool.merge_args(cfg, train_tool.parse_args(argv))
 
 
 def test_auto_resume_skips_a_truncated_last_checkpoint(tmp_path):
