@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.mlc-installed
 
 .PHONY: demo test test-slow test-all lint install clean-venv \
-	results-missing-labels matrix matrix-schedule
+	results-missing-labels matrix matrix-schedule matrix-fp32
 
 install: $(STAMP)
 
@@ -103,6 +103,17 @@ matrix-schedule: $(STAMP)
 	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
 	    --out docs/results/matrix-cap24.md --fig-dir docs/results/matrix-cap24 \
 	    --blocks multilabel shifted --seeds 0 --report-only
+
+# Float32 parity of the bfloat16 matrix (docs/benchmarks.md, "bfloat16
+# training"): the fine-tuned BCE and Hill missing-label cells and their
+# trunk trained again in float32, compared run by run with the matrix's.
+matrix-fp32: $(STAMP)
+	$(RUN_MATRIX) --fp32 --work-root work_dirs/matrix-fp32 \
+	    --out /tmp/matrix-fp32.md --fig-dir /tmp/matrix-fp32 \
+	    --blocks multilabel --rows "BCE, fine-tuned" "Hill, fine-tuned" \
+	    --columns missing $(MATRIX_ARGS)
+	$(PY) benchmarks/bf16_training.py --compare \
+	    docs/results/runs/matrix-fp32.jsonl docs/results/runs/matrix.jsonl
 
 clean-venv:
 	rm -rf $(VENV)

@@ -14,13 +14,14 @@ matrix units (AMX / AVX512-BF16) the ratio can be below 1::
     python benchmarks/bf16_training.py [--iters 10] [--rounds 3]
 
 ``--compare FP32 BF16`` instead compares whole matrix runs: two record
-files of ``run_matrix.py --records`` (the same cells trained in float32
-and in bfloat16), per cell with runs in both: the seeds, the mean test
-metric (mAP, or top-1 for PLL) of each and their difference, and the mean
-wall time of each and their ratio::
+files of ``run_matrix.py --records`` (the same cells trained in float32,
+``run_matrix.py --fp32``, and in bfloat16), per cell or trunk with runs
+of the same seeds in both: their number, the test metric (mAP, or top-1
+for PLL) of each as mean ± std and the difference of the means, and the
+mean wall time of each and their ratio (``make matrix-fp32``)::
 
     python benchmarks/bf16_training.py --compare \
-        docs/results/runs/fp32/matrix.jsonl docs/results/runs/matrix.jsonl
+        docs/results/runs/matrix-fp32.jsonl docs/results/runs/matrix.jsonl
 """
 import argparse
 import json
@@ -92,8 +93,9 @@ def measure(config: str, iters: int, rounds: int) -> Dict[str, float]:
 
 
 def compare(fp32: str, bf16: str) -> List[str]:
-    """Markdown rows, one per cell with finished runs of the same seeds in
-    both record files (see the module docstring)."""
+    """Markdown rows, one per cell (or pre-trained trunk) with finished
+    runs of the same seeds in both record files: mean ± population std of
+    the test metric over those seeds (see the module docstring)."""
     sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis_tools'))
     import numpy as np
     from matrix import records
@@ -101,18 +103,19 @@ def compare(fp32: str, bf16: str) -> List[str]:
     cells = defaultdict(list)
     for run in sorted(set(runs[0]) & set(runs[1])):
         cell, _, seed = run.rpartition('/')
-        if seed.startswith('seed'):
-            cells[cell].append(run)
-    lines = ['| cell | seeds | fp32 | bf16 | bf16 - fp32 | fp32 s | bf16 s '
+        cells[cell if seed.startswith('seed') else run].append(run)
+    lines = ['| cell | runs | fp32 | bf16 | bf16 - fp32 | fp32 s | bf16 s '
              '| fp32 / bf16 time |', '|---|---|---|---|---|---|---|---|']
     for cell, names in cells.items():
         key = next(k for k in ('multi-label/mAP', 'pll/top1', 'plain/mAP')
                    if k in runs[0][names[0]]['metrics'])
-        value = [np.mean([r[n]['metrics'][key] for n in names])
+        value = [np.array([r[n]['metrics'][key] for n in names])
                  for r in runs]
         secs = [np.mean([r[n]['seconds'] for n in names]) for r in runs]
-        lines.append(f'| {cell} | {len(names)} | {value[0]:.2f} | '
-                     f'{value[1]:.2f} | {value[1] - value[0]:+.2f} | '
+        lines.append(f'| {cell} | {len(names)} | {value[0].mean():.2f} ± '
+                     f'{value[0].std():.2f} | {value[1].mean():.2f} ± '
+                     f'{value[1].std():.2f} | '
+                     f'{value[1].mean() - value[0].mean():+.2f} | '
                      f'{secs[0]:.0f} | {secs[1]:.0f} | '
                      f'{secs[0] / secs[1]:.2f}x |')
     return lines

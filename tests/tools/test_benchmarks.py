@@ -56,15 +56,22 @@ def test_bf16_training_times_both_precisions_from_the_same_start():
 
 def test_bf16_compare_pairs_the_same_seeds(tmp_path):
     """Hand-made records: the cell's two shared seeds are compared (a seed
-    in one file only is left out); 60, 62 vs 61, 65 -> +2.00; time 2x."""
+    in one file only is left out); 60, 62 vs 61, 65 -> 61 ± 1 vs 63 ± 2,
+    +2.00; time 2x; the trunk (no seed) is its own row."""
     bf16 = load_script('benchmarks/bf16_training.py')
     rows = {'fp32': [(0, 60.0, 100), (1, 62.0, 100), (2, 99.0, 100)],
             'bf16': [(0, 61.0, 50), (1, 65.0, 50)]}
     for name, runs in rows.items():
         (tmp_path / f'{name}.jsonl').write_text(''.join(json.dumps(dict(
             run=f'multilabel/bce/missing/seed{s}', seconds=t,
-            metrics={'multi-label/mAP': v})) + '\n' for s, v, t in runs))
+            metrics={'multi-label/mAP': v})) + '\n' for s, v, t in runs)
+            + json.dumps(dict(run='pretrain/hard', seconds=90,
+                              metrics={'multi-label/mAP': runs[0][1]}))
+            + '\n')
     lines = bf16.compare(str(tmp_path / 'fp32.jsonl'),
                          str(tmp_path / 'bf16.jsonl'))
-    assert lines[2] == ('| multilabel/bce/missing | 2 | 61.00 | 63.00 | '
-                        '+2.00 | 100 | 50 | 2.00x |')
+    assert lines[2:] == [
+        '| multilabel/bce/missing | 2 | 61.00 ± 1.00 | 63.00 ± 2.00 | '
+        '+2.00 | 100 | 50 | 2.00x |',
+        '| pretrain/hard | 1 | 60.00 ± 0.00 | 61.00 ± 0.00 | +1.00 | 90 | '
+        '90 | 1.00x |']

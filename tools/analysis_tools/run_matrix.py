@@ -26,7 +26,7 @@ from typing import List
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
 from matrix import records  # noqa: E402
-from matrix.definition import CONVERGENCE  # noqa: E402
+from matrix.definition import CONVERGENCE, OPTIM_WRAPPER  # noqa: E402
 from matrix.driver import report, run_matrix, select  # noqa: E402
 
 from mlc.utils import cli  # noqa
@@ -63,6 +63,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         'N epochs instead of the matrix cap (cosine '
                         'schedules end there); needs its own --work-root and '
                         '--out')
+    parser.add_argument('--fp32', action='store_true',
+                        help='parity check: train in float32 (mmengine '
+                        'OptimWrapper) instead of under bfloat16 autocast; '
+                        'needs its own --work-root, --out and --fig-dir')
     parser.add_argument('--report-only', action='store_true',
                         help='write the report from the finished runs only')
     cli.add_debug_flag(parser)
@@ -84,14 +88,17 @@ def main_(args: argparse.Namespace, argv: List[str]) -> None:
                        or args.out == defaults.out):
         raise ValueError('--smoke runs are not results: give them their own '
                          '--work-root and --out')
+    for flag, given in (('--max-epochs', args.max_epochs is not None),
+                        ('--fp32', args.fp32)):
+        if given and (args.work_root == defaults.work_root
+                      or args.out == defaults.out
+                      or args.fig_dir == defaults.fig_dir):
+            raise ValueError(f'{flag} runs are a check beside the matrix: '
+                             'give them their own --work-root, --out and '
+                             '--fig-dir')
     if args.max_epochs is not None:
         if args.smoke:
             raise ValueError('--max-epochs and --smoke exclude each other')
-        if (args.work_root == defaults.work_root or args.out == defaults.out
-                or args.fig_dir == defaults.fig_dir):
-            raise ValueError('--max-epochs is a schedule check beside the '
-                             'matrix: give it its own --work-root, --out '
-                             'and --fig-dir')
         if args.max_epochs < CONVERGENCE['min_epochs']:
             raise ValueError(f'--max-epochs {args.max_epochs} is below the '
                              'matrix\'s minimum of '
@@ -104,6 +111,7 @@ def main_(args: argparse.Namespace, argv: List[str]) -> None:
                 args.records, args.work_root).items():
             print(f'[matrix] {path}: {restored} runs restored, {saved} '
                   'runs of the work root saved')
+    optim_wrapper = 'OptimWrapper' if args.fp32 else OPTIM_WRAPPER
     failures = {}
     if not args.report_only:
         failures = run_matrix(selected, args.seeds, args.work_root,
@@ -112,11 +120,12 @@ def main_(args: argparse.Namespace, argv: List[str]) -> None:
                               max_epochs=args.max_epochs,
                               record_file=args.records
                               and records.record_file(args.records,
-                                                      args.work_root))
+                                                      args.work_root),
+                              optim_wrapper=optim_wrapper)
     command = ('OMP_NUM_THREADS=1 python tools/analysis_tools/run_matrix.py '
                + ' '.join(shlex.quote(a) for a in argv))
     report(selected, args.seeds, args.work_root, args.fig_dir, args.out,
-           failures, args.max_epochs, command, args.smoke)
+           failures, args.max_epochs, command, args.smoke, optim_wrapper)
     print(f'[matrix] report written to {args.out}')
 
 

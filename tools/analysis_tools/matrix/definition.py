@@ -37,10 +37,11 @@ PRETRAIN = dict(config='configs/comic/bce_r18_digitmosaic-pretrain.py',
 #: cores per multi-label seed; an hour would stop every cell mid-climb.
 CONVERGENCE = dict(max_epochs=8, min_epochs=6, patience=3, min_delta=0.1)
 #: every cell and frozen trunk trains under bfloat16 autocast (mlc's
-#: ``AutocastOptimWrapper``; validation and test in float32): several times
-#: the training steps per second of float32 on CPUs with bfloat16 matrix
-#: units (benchmarks/bf16_training.py; docs/benchmarks.md, "bfloat16
-#: training", also for its test-mAP parity with float32)
+#: ``AutocastOptimWrapper``; validation and test in float32): 1.7x the
+#: training steps per second of float32 on this machine's CPU (bfloat16
+#: matrix units; benchmarks/bf16_training.py), its test-mAP parity with
+#: float32 checked by ``run_matrix.py --fp32`` (``make matrix-fp32``;
+#: docs/benchmarks.md, "bfloat16 training")
 OPTIM_WRAPPER = 'AutocastOptimWrapper'
 #: a longer cap (a schedule check) also moves the earliest stop: no run
 #: stops before this share of its cap, so early stopping only acts in the

@@ -61,10 +61,12 @@ def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
                smoke: int = 0, rows: Sequence[str] = (),
                columns: Sequence[str] = (),
                max_epochs: Optional[int] = None,
-               record_file: Optional[str] = None) -> Dict[str, str]:
+               record_file: Optional[str] = None,
+               optim_wrapper: str = OPTIM_WRAPPER) -> Dict[str, str]:
     """Run every unfinished (cell, seed), ``jobs`` at a time (``smoke``,
-    ``max_epochs``: see :func:`.runner.default_runner`; ``rows`` /
-    ``columns``: see :func:`todo`), each finished run saved to
+    ``max_epochs``, ``optim_wrapper``: see
+    :func:`.runner.default_runner`; ``rows`` / ``columns``: see
+    :func:`todo`), each finished run saved to
     ``record_file`` (:mod:`.records`) as soon as it ends.
 
     With the real runner the frozen trunks are pre-trained first (once per
@@ -79,11 +81,12 @@ def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
         prebuild(pending)
         for geometry in sorted({c.block.geometry or '' for c, _ in pending
                                 if c.row.frozen is not None}):
-            pretrained_trunk(work_root, geometry or None, smoke, max_epochs)
+            pretrained_trunk(work_root, geometry or None, smoke, max_epochs,
+                             optim_wrapper)
             if record_file:
                 records.save(record_file, work_root,
                              [trunk_dir(work_root, geometry or None)])
-        runner = default_runner(work_root, smoke, max_epochs)
+        runner = default_runner(work_root, smoke, max_epochs, optim_wrapper)
     failures: Dict[str, str] = {}
 
     def one(item: Tuple[Cell, int]) -> None:
@@ -165,15 +168,24 @@ def cost_lines(selected: List[Block], seeds: Sequence[int],
     return lines
 
 
+def precision_sentence(optim_wrapper: str) -> str:
+    """The report's sentence on the training precision."""
+    if optim_wrapper == 'OptimWrapper':
+        return 'Every run trains in float32 (`OptimWrapper`).'
+    return ('Training steps (the plain CNN\'s aside) run under bfloat16 '
+            f'autocast (`{optim_wrapper}`), validation and test in float32.')
+
+
 def report(selected: List[Block], seeds: Sequence[int], work_root: str,
            fig_dir: str, out: str,
            failures: Optional[Dict[str, str]] = None,
            max_epochs: Optional[int] = None, command: str = '',
-           smoke: int = 0) -> str:
+           smoke: int = 0, optim_wrapper: str = OPTIM_WRAPPER) -> str:
     """Write the markdown report (and the figures) from the finished runs
     (trained with the cap ``max_epochs``, default :data:`CONVERGENCE`'s, or
-    under the smoke rule when ``smoke``; ``command``: what produced them,
-    default ``make matrix``); returns its text."""
+    under the smoke rule when ``smoke``, with ``optim_wrapper``;
+    ``command``: what produced them, default ``make matrix``); returns its
+    text."""
     conv = convergence(smoke, max_epochs)
     results = collect(selected, seeds, work_root, conv)
     notes = Footnotes()
@@ -191,10 +203,8 @@ def report(selected: List[Block], seeds: Sequence[int], work_root: str,
         'that cap, and SoLar\'s stage 1 keeps its share of the recipe\'s '
         'epochs); the best-on-val checkpoint is tested. Each row keeps '
         'one recipe (its base config) in every column; the column only '
-        'changes the DigitMosaic variant. Training steps (the plain '
-        'CNN\'s aside) run under '
-        f'bfloat16 autocast (`{OPTIM_WRAPPER}`), validation and test in '
-        'float32.', '']
+        'changes the DigitMosaic variant. ' + precision_sentence(
+            optim_wrapper), '']
     for block in selected:
         lines += ['- columns of ' + block.name + ': ' +
                   column_legend(list(block.columns)) + '.']

@@ -27,6 +27,7 @@ from .cell_config import cell_config
 from .definition import (
     CONVERGENCE,
     MIN_SHARE,
+    OPTIM_WRAPPER,
     PRETRAIN,
     PRIOR_KL_KEY,
     Cell,
@@ -139,11 +140,13 @@ def convergence(smoke: int = 0,
 
 
 def default_runner(work_root: str, smoke: int = 0,
-                   max_epochs: Optional[int] = None) -> Runner:
+                   max_epochs: Optional[int] = None,
+                   optim_wrapper: str = OPTIM_WRAPPER) -> Runner:
     """Train/test with the real tools (pre-training the frozen trunk of the
     block's geometry first when the row needs it). ``smoke`` > 0 limits
     every split to its first ``smoke`` images and 2 epochs; ``max_epochs``
-    replaces the cap of :data:`CONVERGENCE`."""
+    replaces the cap of :data:`CONVERGENCE`; ``optim_wrapper``: the
+    training precision (see :func:`.cell_config.cell_config`)."""
     build = dict(indices=smoke) if smoke else None
     rule = convergence(smoke, max_epochs)
 
@@ -153,14 +156,14 @@ def default_runner(work_root: str, smoke: int = 0,
         options = dict(cell.row.options)
         if cell.row.frozen is not None:
             ckpt = pretrained_trunk(work_root, cell.block.geometry, smoke,
-                                    max_epochs)
+                                    max_epochs, optim_wrapper)
             options[cell.row.frozen.init_key] = dict(
                 type='Pretrained', checkpoint=ckpt, prefix='backbone.')
             options.update(cell.row.frozen.options)
         cfg = cell_config(osp.join(run_seeds.ROOT, cell.row.config),
                           cell.column.variant,
                           cell.block.geometry, MONITOR[cell.block.metric],
-                          rule, options, build)
+                          rule, options, build, optim_wrapper)
         return train_config(cfg, seed, work_dir)
 
     return runner
@@ -236,10 +239,12 @@ def trunk_text(work_root: str, geometry: Optional[str]) -> Optional[str]:
 
 
 def pretrained_trunk(work_root: str, geometry: Optional[str],
-                     smoke: int = 0, max_epochs: Optional[int] = None) -> str:
+                     smoke: int = 0, max_epochs: Optional[int] = None,
+                     optim_wrapper: str = OPTIM_WRAPPER) -> str:
     """Best-on-val checkpoint of the clean pre-training on the other data
     seed, in ``geometry`` (trained once, converged, on first use;
-    ``smoke``, ``max_epochs``: see :func:`default_runner`). A trunk that
+    ``smoke``, ``max_epochs``, ``optim_wrapper``: see
+    :func:`default_runner`). A trunk that
     stopped before this rule's minimum is refused: the frozen cells trained
     on it would be no results of the rule either."""
     work_dir = osp.abspath(trunk_dir(work_root, geometry))
@@ -272,7 +277,7 @@ def pretrained_trunk(work_root: str, geometry: Optional[str],
                 build['indices'] = smoke
             cfg = cell_config(osp.join(run_seeds.ROOT, PRETRAIN['config']),
                               PRETRAIN['variant'], geometry, MONITOR['mAP'],
-                              rule, build=build)
+                              rule, build=build, optim_wrapper=optim_wrapper)
             result = train_config(cfg, PRETRAIN['seed'], work_dir)
             if recorded is not None and recorded['metrics'] != result[
                     'metrics']:
