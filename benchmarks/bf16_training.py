@@ -95,11 +95,25 @@ def measure(config: str, iters: int, rounds: int) -> Dict[str, float]:
 def compare(fp32: str, bf16: str) -> List[str]:
     """Markdown rows, one per cell (or pre-trained trunk) with finished
     runs of the same seeds in both record files: mean ± population std of
-    the test metric over those seeds (see the module docstring)."""
+    the test metric over those seeds, and the mean wall times ('-' for a
+    trunk pre-trained before its time was recorded; see the module
+    docstring).
+
+    Raises:
+        ValueError: naming the file and run, for a run of ``fp32`` that
+            did not train in float32 or of ``bf16`` not in bfloat16.
+    """
     sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis_tools'))
     import numpy as np
     from matrix import records
     runs = [records.load(path) for path in (fp32, bf16)]
+    for path, found, wrapper in zip((fp32, bf16), runs,
+                                    ('OptimWrapper', 'AutocastOptimWrapper')):
+        other = sorted(run for run, record in found.items()
+                       if record.get('optim_wrapper') not in (None, wrapper))
+        if other:
+            raise ValueError(f'{path}: {other[0]} did not train under '
+                             f'{wrapper}')
     cells = defaultdict(list)
     for run in sorted(set(runs[0]) & set(runs[1])):
         cell, _, seed = run.rpartition('/')
@@ -111,13 +125,14 @@ def compare(fp32: str, bf16: str) -> List[str]:
                    if k in runs[0][names[0]]['metrics'])
         value = [np.array([r[n]['metrics'][key] for n in names])
                  for r in runs]
-        secs = [np.mean([r[n]['seconds'] for n in names]) for r in runs]
+        secs = [[r[n].get('seconds') for n in names] for r in runs]
+        times = '| - | - | - |' if None in secs[0] + secs[1] else (
+            f'| {np.mean(secs[0]):.0f} | {np.mean(secs[1]):.0f} | '
+            f'{np.mean(secs[0]) / np.mean(secs[1]):.2f}x |')
         lines.append(f'| {cell} | {len(names)} | {value[0].mean():.2f} ± '
                      f'{value[0].std():.2f} | {value[1].mean():.2f} ± '
                      f'{value[1].std():.2f} | '
-                     f'{value[1].mean() - value[0].mean():+.2f} | '
-                     f'{secs[0]:.0f} | {secs[1]:.0f} | '
-                     f'{secs[0] / secs[1]:.2f}x |')
+                     f'{value[1].mean() - value[0].mean():+.2f} ' + times)
     return lines
 
 

@@ -46,6 +46,9 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.bf16:
         cfg.optim_wrapper.type = 'AutocastOptimWrapper'
+        # a float16 recipe's loss scaling has no use in bfloat16
+        for key in ('loss_scale', 'dtype'):
+            cfg.optim_wrapper.pop(key, None)
     if args.resume is not None:
         cfg.resume = True
         cfg.load_from = None if args.resume == 'auto' else args.resume

@@ -44,3 +44,14 @@ def test_train_step_runs_in_bfloat16_and_keeps_float32_state():
     net.val_step(data)  # outside the train step: float32
     assert net.seen[-1] == torch.float32
 
+
+
+def test_device_of_a_model_without_parameters():
+    """A model without parameters (nothing to step) gets mmengine's current
+    device instead of a StopIteration from its empty parameter list."""
+    wrapper = OPTIM_WRAPPERS.build(dict(
+        type='AutocastOptimWrapper',
+        optimizer=torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1)))
+    with wrapper.optim_context(nn.ReLU()):
+        assert torch.is_autocast_enabled('cpu')
+        assert torch.get_autocast_dtype('cpu') == torch.bfloat16

@@ -2,6 +2,7 @@
 runs and reports its fields; its batch helpers (benchmarks/gpu_meter.py)."""
 import json
 
+import pytest
 import torch
 from _helpers import load_script
 
@@ -61,13 +62,18 @@ def test_bf16_compare_pairs_the_same_seeds(tmp_path):
     bf16 = load_script('benchmarks/bf16_training.py')
     rows = {'fp32': [(0, 60.0, 100), (1, 62.0, 100), (2, 99.0, 100)],
             'bf16': [(0, 61.0, 50), (1, 65.0, 50)]}
+    wrappers = dict(fp32='OptimWrapper', bf16='AutocastOptimWrapper')
     for name, runs in rows.items():
         (tmp_path / f'{name}.jsonl').write_text(''.join(json.dumps(dict(
             run=f'multilabel/bce/missing/seed{s}', seconds=t,
-            metrics={'multi-label/mAP': v})) + '\n' for s, v, t in runs)
-            + json.dumps(dict(run='pretrain/hard', seconds=90,
-                              metrics={'multi-label/mAP': runs[0][1]}))
-            + '\n')
+            metrics={'multi-label/mAP': v}, optim_wrapper=wrappers[name]))
+            + '\n' for s, v, t in runs) + json.dumps(dict(
+                run='pretrain/hard', seconds=90, optim_wrapper=wrappers[name],
+                metrics={'multi-label/mAP': runs[0][1]})) + '\n')
+    with pytest.raises(ValueError, match='bf16.jsonl: multilabel/bce/missing'
+                       '/seed0 did not train under OptimWrapper'):
+        bf16.compare(str(tmp_path / 'bf16.jsonl'),
+                     str(tmp_path / 'fp32.jsonl'))
     lines = bf16.compare(str(tmp_path / 'fp32.jsonl'),
                          str(tmp_path / 'bf16.jsonl'))
     assert lines[2:] == [

@@ -266,6 +266,14 @@ def test_precision_flags_pick_the_optim_wrapper():
     out = train_tool.merge_args(cfg, train_tool.parse_args(['c.py',
                                                             '--bf16']))
     assert out.optim_wrapper.type == 'AutocastOptimWrapper'
+    # a float16 recipe's loss scaling is dropped, not handed to the wrapper
+    amp = Config(dict(optim_wrapper=dict(
+        type='AmpOptimWrapper', loss_scale='dynamic', dtype='float16',
+        optimizer=dict(type='SGD'))))
+    out = train_tool.merge_args(amp, train_tool.parse_args(['c.py',
+                                                            '--bf16']))
+    assert out.optim_wrapper == dict(type='AutocastOptimWrapper',
+                                     optimizer=dict(type='SGD'))
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match='--amp .* needs a GPU.*--bf16'):
             train_tool.merge_args(cfg, train_tool.parse_args(['c.py',

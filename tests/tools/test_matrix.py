@@ -224,19 +224,36 @@ def test_select_build_reaches_wrapped_datasets():
                for d in datasets)
 
 
-def test_cell_config_sets_the_training_precision():
-    """Every cell trains under the matrix's optimiser wrapper (bfloat16
-    autocast) unless a parity check asks for float32."""
+def test_cell_config_sets_the_training_precision(tmp_path):
+    """Every cell trains under the rule's optimiser wrapper: bfloat16
+    autocast unless a parity check asks for float32; a finished run of the
+    other precision is no result of the rule (moved aside, run again)."""
     from matrix.cell_config import cell_config
-    from matrix.definition import CONVERGENCE, OPTIM_WRAPPER
-    from matrix.runner import run_seeds
+    from matrix.definition import OPTIM_WRAPPER
+    from matrix.runner import convergence, run_cell, run_seeds
     config = osp.join(run_seeds.ROOT,
                       'configs/baselines/bce_r18_digitmosaic-pl40.py')
-    types = [cell_config(config, 'pl', None, 'multi-label/mAP', CONVERGENCE,
-                         **kw).optim_wrapper.type
-             for kw in ({}, dict(optim_wrapper='OptimWrapper'))]
+    rules = [convergence(), convergence(optim_wrapper='OptimWrapper')]
+    types = [cell_config(config, 'pl', None, 'multi-label/mAP',
+                         rule).optim_wrapper.type for rule in rules]
     assert types == [OPTIM_WRAPPER, 'OptimWrapper']
     assert OPTIM_WRAPPER == 'AutocastOptimWrapper'
+    cell = cells(small_block())[0]
+    calls = []
+
+    def runner(cell, seed, work_dir):
+        calls.append(seed)
+        return dict(metrics={'multi-label/mAP': 50.}, epochs=8)
+
+    root = str(tmp_path)
+    assert run_cell(cell, 0, root, runner, rules[0])['optim_wrapper'] \
+        == OPTIM_WRAPPER
+    run_cell(cell, 0, root, runner, rules[0])  # reused
+    assert calls == [0]
+    assert run_cell(cell, 0, root, runner, rules[1])['optim_wrapper'] \
+        == 'OptimWrapper'
+    assert calls == [0, 0] and osp.isdir(
+        osp.join(root, cell.key, 'seed0.stale'))
 
 
 def test_pll_columns_follow_the_builds():
@@ -395,9 +412,10 @@ def test_schedule_check_caps_runs_and_flags_its_own_cap(tmp_path):
     assert [convergence(0, n)['min_epochs'] for n in (9, 24, 30)] == [
         7, 18, 23]
     assert {k: v for k, v in rule.items()
-            if k not in ('max_epochs', 'min_epochs')} == {
-        k: v for k, v in CONVERGENCE.items()
-        if k not in ('max_epochs', 'min_epochs')}
+            if k not in ('max_epochs', 'min_epochs')} == dict({
+                k: v for k, v in CONVERGENCE.items()
+                if k not in ('max_epochs', 'min_epochs')},
+                optim_wrapper='AutocastOptimWrapper')
     block, root = small_block(), str(tmp_path / 'runs')
 
     def capped(cell, seed, work_dir):
@@ -476,8 +494,8 @@ def test_smoke_report_shows_the_smoke_runs(tmp_path):
     pathlib.Path(folder).mkdir(parents=True)
     with open(osp.join(folder, 'result.json'), 'w') as f:
         json.dump(dict(metrics={'multi-label/mAP': 50.0}, epochs=2,
-                       best_epoch=2, seed=0),
-                  f)
+                       best_epoch=2, seed=0,
+                       optim_wrapper='AutocastOptimWrapper'), f)
     out = str(tmp_path / 'smoke.md')
     run_matrix.main(['--smoke', '8', '--work-root', root, '--out', out,
                      '--fig-dir', str(tmp_path / 'f'), '--report-only',
@@ -500,7 +518,8 @@ def test_pretrained_trunk_stopped_before_the_rules_minimum_is_refused(
     pathlib.Path(folder).mkdir(parents=True)
     with open(osp.join(folder, 'result.json'), 'w') as f:
         json.dump(dict(metrics={'multi-label/mAP': 90.0}, epochs=11,
-                       best_epoch=8), f)
+                       best_epoch=8, optim_wrapper='AutocastOptimWrapper'),
+                  f)
     open(osp.join(folder, 'best_multi-label_mAP_epoch_8.pth'), 'w').close()
     with pytest.raises(ValueError, match='stopped after 11 epochs, before '
                        'this rule.s minimum of 23'):

@@ -13,7 +13,7 @@ sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis_tools'))
 
 from matrix import driver, records  # noqa: E402
 from matrix.claims import CLAIMS  # noqa: E402
-from matrix.definition import blocks  # noqa: E402
+from matrix.definition import OPTIM_WRAPPER, blocks  # noqa: E402
 from matrix.diagnoses import diagnoses_section, schedule_roots  # noqa: E402
 from matrix.runner import convergence  # noqa: E402
 
@@ -37,7 +37,8 @@ def write_run(root, slug, column, seed, value, scalars=None, groups=None,
     metrics = {'multi-label/mAP': value}
     for group, v in (groups or {}).items():
         metrics[f'multi-label/mAP_{group}'] = v
-    result = dict(metrics=metrics, epochs=epochs, best_epoch=best, seed=seed)
+    result = dict(metrics=metrics, epochs=epochs, best_epoch=best, seed=seed,
+                  optim_wrapper=OPTIM_WRAPPER)
     if scalars is not None:
         path = osp.join(folder, 'scalars.json')
         with open(path, 'w') as f:

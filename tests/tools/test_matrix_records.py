@@ -113,12 +113,28 @@ def test_sync_leaves_out_stale_runs_and_restores_the_checks(tmp_path):
     ('{"run": "a", "epochs": 1}\n{"run": "a"\n', r'r\.jsonl:2: not JSON'),
     ('\n[1, 2]\n', r'r\.jsonl:2: a record is a JSON object with a "run"'),
     ('{"epochs": 1}\n', r'r\.jsonl:1: a record is a JSON object'),
+    ('{"run": "../a"}\n', r'r\.jsonl:1: .*relative to the work root'),
+    ('{"run": "/a"}\n', r'r\.jsonl:1: .*relative to the work root'),
+    ('{"run": "a/./b"}\n', r'r\.jsonl:1: .*relative to the work root'),
 ])
 def test_bad_record_lines_are_named(tmp_path, text, error):
     path = tmp_path / 'r.jsonl'
     path.write_text(text)
     with pytest.raises(ValueError, match=error):
         records.load(str(path))
+
+
+def test_a_save_cut_off_by_a_crash_is_left_out_then_cut(tmp_path):
+    """An unfinished last line (no newline, not JSON) is left out by
+    load and removed by the next save, which appends after it."""
+    path, root = tmp_path / 'r.jsonl', tmp_path / 'w'
+    path.write_text('{"run": "a", "epochs": 1}\n{"run": "b", "epo')
+    assert records.load(str(path)) == {'a': {'epochs': 1}}
+    (root / 'b').mkdir(parents=True)
+    (root / 'b' / 'result.json').write_text('{"epochs": 2}')
+    assert records.save(str(path), str(root), [str(root / 'b')]) == 1
+    assert path.read_text() == ('{"run": "a", "epochs": 1}\n'
+                                '{"epochs": 2, "run": "b"}\n')
 
 
 def test_a_run_result_carries_what_the_report_reads(tmp_path):

@@ -4,6 +4,7 @@ from typing import Iterator
 
 import torch
 import torch.nn as nn
+from mmengine.device import get_device
 from mmengine.optim import OptimWrapper
 
 from mlc.registry import OPTIM_WRAPPERS
@@ -19,9 +20,10 @@ class AutocastOptimWrapper(OptimWrapper):
     in bfloat16 too (``benchmarks/bf16_training.py`` measures the gain
     against float32 in one process). bfloat16 keeps float32's exponent
     range, so no loss scaling is needed. The parameters, their gradients
-    and the optimiser state stay float32; mlc's losses cast half-precision
-    scores to float32 before any log or exponent, and validation and test
-    run in float32 (outside the train step).
+    and the optimiser state stay float32; mlc's losses (and SoLar's
+    Sinkhorn refinery) turn autocast off and compute on half-precision
+    scores cast to float32 (``mlc.models.utils.autocast_off``), and
+    validation and test run in float32 (outside the train step).
 
     Args:
         **kwargs: the keyword arguments of ``OptimWrapper``.
@@ -30,8 +32,10 @@ class AutocastOptimWrapper(OptimWrapper):
     @contextmanager
     def optim_context(self, model: nn.Module) -> Iterator[None]:
         """``OptimWrapper.optim_context`` (gradient accumulation) inside
-        bfloat16 autocast on the device of ``model``'s first parameter."""
-        device = next(model.parameters()).device.type
+        bfloat16 autocast on the device of ``model``'s first parameter
+        (mmengine's current device for a model without any)."""
+        param = next(model.parameters(), None)
+        device = get_device() if param is None else param.device.type
         with super().optim_context(model), torch.autocast(
                 device_type=device, dtype=torch.bfloat16):
             yield

@@ -5,6 +5,7 @@ import torch
 import torch.nn as nn
 
 from mlc.registry import MODELS
+from ..utils.autocast_off import autocast_off
 
 
 def head_tail_balancer_loss(
@@ -93,7 +94,8 @@ class HeadTailBalancerLoss(nn.Module):
         Returns:
             tuple: the scalar loss and the detached κ_h.
         """
-        loss, kappa_h = head_tail_balancer_loss(z_head, z_tail, z_bal,
-                                                target, self.loss,
-                                                self.alpha)
+        with autocast_off(target):
+            loss, kappa_h = head_tail_balancer_loss(z_head, z_tail, z_bal,
+                                                    target, self.loss,
+                                                    self.alpha)
         return self.loss_weight * loss, kappa_h

@@ -28,6 +28,7 @@ from mmengine.dist import get_world_size
 from mmengine.logging import MMLogger
 
 from mlc.utils.choices import check_choice
+from ..utils.autocast_off import autocast_off
 
 REDUCTIONS = ('none', 'sum', 'global_sum', 'mean', 'batchmean')
 
@@ -343,9 +344,11 @@ class MultiLabelLossBase(nn.Module):
             ((B, C) for an element-wise loss).
         """
         reduction = reduction_override or self.reduction
-        z, t = checked_inputs(self, cls_score, target, weight, reduction,
-                              self.reductions)
-        loss = self.loss_function(z, t, weight, reduction, avg_factor, **ctx)
+        with autocast_off(cls_score):
+            z, t = checked_inputs(self, cls_score, target, weight, reduction,
+                                  self.reductions)
+            loss = self.loss_function(z, t, weight, reduction, avg_factor,
+                                      **ctx)
         return loss if self.loss_weight == 1 else self.loss_weight * loss
 
 

@@ -6,6 +6,7 @@ import torch
 import torch.nn as nn
 
 from mlc.utils.choices import check_choice
+from ..utils.autocast_off import autocast_off
 from .mlc_loss_base import check_values_now
 
 REDUCTIONS = ('none', 'sum', 'mean', 'batchmean')
@@ -115,9 +116,10 @@ class PLLLossBase(nn.Module):
         Returns:
             Tensor: Scalar, or (B,) with ``reduction='none'``.
         """
-        return self.loss_weight * self.loss_function(
-            self.checked_views(cls_score, target), target, weight,
-            reduction_override or self.reduction, avg_factor, **ctx)
+        with autocast_off(target):
+            return self.loss_weight * self.loss_function(
+                self.checked_views(cls_score, target), target, weight,
+                reduction_override or self.reduction, avg_factor, **ctx)
 
     @classmethod
     @torch.no_grad()

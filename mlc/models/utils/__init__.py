@@ -1,4 +1,5 @@
 """Model utilities."""
+from .autocast_off import autocast_off
 from .branch_label_memory import BranchLabelMemory
 from .class_stats import ClassStats, push_training_stats
 from .co_learning_data_preprocessor import CoLearningDataPreprocessor
@@ -16,6 +17,7 @@ __all__ = [
     'BranchLabelMemory', 'ClassStats', 'CoLearningDataPreprocessor',
     'GlobalBranch', 'LGCConv2d', 'MLCDataPreprocessor',
     'MultiViewClsDataPreprocessor', 'PLLState', 'PerSampleState',
-    'PriorAdjustedThreshold', 'StateAwareEMA', 'commit_states',
-    'convert_to_lgc', 'push_training_stats', 'sinkhorn', 'stack_targets'
+    'PriorAdjustedThreshold', 'StateAwareEMA', 'autocast_off',
+    'commit_states', 'convert_to_lgc', 'push_training_stats', 'sinkhorn',
+    'stack_targets'
 ]

@@ -1,6 +1,8 @@
 """Sinkhorn-Knopp label refinery of SoLar."""
 import torch
 
+from .autocast_off import autocast_off
+
 
 @torch.no_grad()
 def sinkhorn(cost: torch.Tensor, prior: torch.Tensor, lam: float = 3.,
@@ -22,8 +24,16 @@ def sinkhorn(cost: torch.Tensor, prior: torch.Tensor, lam: float = 3.,
         tol (float): Stop threshold of the official early-stop test.
 
     Returns:
-        Tensor: (N, C) plan T (float32 or the input's float dtype).
+        Tensor: (N, C) plan T (float32 or the input's float dtype; computed
+        with autocast off).
     """
+    with autocast_off(cost):
+        return _sinkhorn(cost, prior, lam, num_iters, tol, _relaxed)
+
+
+def _sinkhorn(cost: torch.Tensor, prior: torch.Tensor, lam: float,
+              num_iters: int, tol: float, _relaxed: bool) -> torch.Tensor:
+    """The iterations of :func:`sinkhorn`."""
     num = cost.shape[0]
     kernel = cost.t().pow(lam)  # (C, N)
     r_init = prior.reshape(-1, 1).to(kernel)
@@ -39,8 +49,8 @@ def sinkhorn(cost: torch.Tensor, prior: torch.Tensor, lam: float = 3.,
         if i % 10 == 0:
             err = float(v_new.sum() + alpha.sum())
             if err != err and not _relaxed:  # NaN
-                relaxed = sinkhorn(cost + 1e-5 * (cost == 0), prior, lam,
-                                   num_iters, tol, _relaxed=True)
+                relaxed = _sinkhorn(cost + 1e-5 * (cost == 0), prior, lam,
+                                    num_iters, tol, _relaxed=True)
                 return relaxed * (cost != 0)
         v = v_new
     return (kernel * v.t()).t() * alpha.t() * num

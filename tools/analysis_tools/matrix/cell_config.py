@@ -109,8 +109,7 @@ def converge(cfg: Dict[str, Any], monitor: str, max_epochs: int,
 def cell_config(config: str, variant: str, geometry: Optional[str],
                 monitor: str, convergence: Dict[str, Any],
                 options: Optional[Dict[str, Any]] = None,
-                build: Optional[Dict[str, Any]] = None,
-                optim_wrapper: str = OPTIM_WRAPPER) -> Config:
+                build: Optional[Dict[str, Any]] = None) -> Config:
     """The config of one cell.
 
     Args:
@@ -120,13 +119,14 @@ def cell_config(config: str, variant: str, geometry: Optional[str],
             default).
         monitor (str): Val metric of early stopping and best checkpoint,
             e.g. ``'multi-label/mAP'``.
-        convergence (dict): ``max_epochs``, ``patience``, ``min_delta``.
+        convergence (dict): ``max_epochs``, ``patience``, ``min_delta``,
+            ``min_epochs``, and ``optim_wrapper``, the type of the optimiser
+            wrapper (default :data:`OPTIM_WRAPPER`; ``'OptimWrapper'``:
+            float32).
         options (dict, optional): Dotted keys set last (row options,
             frozen trunk).
         build (dict, optional): Extra dataset keys (``data_root``,
             ``seed``) of every split.
-        optim_wrapper (str): Type of the optimiser wrapper (default
-            :data:`OPTIM_WRAPPER`; ``'OptimWrapper'``: float32).
     """
     if not osp.isfile(config):
         raise FileNotFoundError(f'matrix config not found: {config}')
@@ -134,8 +134,9 @@ def cell_config(config: str, variant: str, geometry: Optional[str],
     if select_build(cfg, variant, geometry, **(build or {})) == 0:
         raise ValueError(f'{config}: no {MULTI_LABEL_DATASET} or '
                          f'{PLL_DATASET} dataset to select {variant!r} on')
-    converge(cfg, monitor, **convergence)
-    cfg['optim_wrapper']['type'] = optim_wrapper
+    rule = dict(convergence)
+    cfg['optim_wrapper']['type'] = rule.pop('optim_wrapper', OPTIM_WRAPPER)
+    converge(cfg, monitor, **rule)
     for key, value in (options or {}).items():
         set_key(cfg, key, value)
     return Config(cfg)

@@ -75,7 +75,7 @@ def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
     Returns:
         dict: cell key -> error of the runs that failed this time.
     """
-    rule = convergence(smoke, max_epochs)
+    rule = convergence(smoke, max_epochs, optim_wrapper)
     pending = todo(selected, seeds, work_root, rows, columns, rule)
     if runner is None:
         prebuild(pending)
@@ -186,7 +186,7 @@ def report(selected: List[Block], seeds: Sequence[int], work_root: str,
     under the smoke rule when ``smoke``, with ``optim_wrapper``;
     ``command``: what produced them, default ``make matrix``); returns its
     text."""
-    conv = convergence(smoke, max_epochs)
+    conv = convergence(smoke, max_epochs, optim_wrapper)
     results = collect(selected, seeds, work_root, conv)
     notes = Footnotes()
     lines = [

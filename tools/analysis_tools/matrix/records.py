@@ -16,13 +16,15 @@ no record holds.
 import fcntl
 import glob
 import json
+import logging
 import os
 import os.path as osp
 import re
 from collections import defaultdict
-from typing import Any, Dict, List, Tuple
+from typing import IO, Any, Dict, List, Optional, Tuple
 
 import numpy as np
+from mmengine.logging import print_log
 
 Record = Dict[str, Any]
 
@@ -61,49 +63,72 @@ def curves(run: Record, pattern: str) -> Dict[str, Dict[int, float]]:
 
 def load(path: str) -> Dict[str, Record]:
     """Folder (relative to the work root) -> its last record in ``path``
-    (empty when the file does not exist).
+    (empty when the file does not exist). An unfinished last line (a save
+    cut off by a crash) is left out with a warning; the next save removes
+    it.
 
     Raises:
-        ValueError: naming ``path`` and the line, for a line that is not a
-            JSON object with a ``run`` folder.
+        ValueError: naming ``path`` and the line, for a complete line that
+            is not a JSON object with a relative ``run`` folder.
     """
     if not osp.isfile(path):
         return {}
-    out: Dict[str, Record] = {}
     with open(path) as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise ValueError(
-                    f'{path}:{number}: not JSON ({err.msg})') from None
-            if not isinstance(record, dict) or not isinstance(
-                    record.get('run'), str):
-                raise ValueError(f'{path}:{number}: a record is a JSON '
-                                 'object with a "run" folder')
-            out[record.pop('run')] = record
-    return out
+        fcntl.flock(f, fcntl.LOCK_SH)
+        return read(f, path)[0]
+
+
+def read(f: IO[str], path: str) -> Tuple[Dict[str, Record], Optional[int]]:
+    """The records of the open record file ``f`` (see :func:`load`) and
+    the offset of its unfinished last line (None when there is none)."""
+    out: Dict[str, Record] = {}
+    offset, torn = 0, None
+    for number, line in enumerate(f, 1):
+        start, offset = offset, offset + len(line.encode())
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            if not line.endswith('\n'):
+                print_log(f'{path}:{number}: an unfinished last line (a '
+                          'save cut off) is left out', logger='current',
+                          level=logging.WARNING)
+                torn = start
+                break
+            raise ValueError(
+                f'{path}:{number}: not JSON ({err.msg})') from None
+        run = record.get('run') if isinstance(record, dict) else None
+        if not isinstance(run, str) or osp.isabs(run) or osp.normpath(
+                run) != run or run.split('/')[0] == '..':
+            raise ValueError(f'{path}:{number}: a record is a JSON object '
+                             'with a "run" folder relative to the work '
+                             'root')
+        out[record.pop('run')] = record
+    return out, torn
 
 
 def save(path: str, work_root: str, work_dirs: List[str]) -> int:
     """Append the ``result.json`` of each of ``work_dirs`` (folders under
     ``work_root``) to ``path``, unless its last record there is the same;
     returns how many it appended. Two processes may save at once (the
-    file is locked while it is read and appended)."""
+    file is locked while it is read and appended); an unfinished last line
+    left by a crash is cut off first."""
     results = {}
     for work_dir in work_dirs:
         run = osp.relpath(osp.abspath(work_dir), osp.abspath(work_root))
         with open(osp.join(work_dir, 'result.json')) as f:
             results[run] = json.load(f)
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    with open(path, 'a') as f:
+    with open(path, 'a+') as f:
         fcntl.flock(f, fcntl.LOCK_EX)
-        known = load(path)
+        f.seek(0)
+        known, torn = read(f, path)
+        if torn is not None:
+            f.truncate(torn)
         new = [dict(run=run, **result) for run, result in results.items()
                if known.get(run) != result]
-        f.writelines(json.dumps(r, sort_keys=True) + '\n' for r in new)
+        f.write(''.join(json.dumps(r, sort_keys=True) + '\n' for r in new))
     return len(new)
 
 
@@ -117,8 +142,9 @@ def restore(path: str, work_root: str) -> int:
         if osp.isfile(target):
             continue
         os.makedirs(osp.dirname(target), exist_ok=True)
-        with open(target, 'w') as f:
+        with open(target + '.tmp', 'w') as f:
             json.dump(result, f, indent=1)
+        os.replace(target + '.tmp', target)
         written += 1
     return written
 
@@ -126,9 +152,10 @@ def restore(path: str, work_root: str) -> int:
 def sync(path: str, work_root: str) -> Tuple[int, int]:
     """Restore the records of ``path`` missing under ``work_root``
     (:func:`restore`), then save every finished run there that ``path``
-    lacks (runs finished without ``--records``, or by a sweep that was
-    interrupted before it saved them; runs moved aside to ``*.stale`` are
-    left out); returns (restored, saved)."""
+    lacks or holds otherwise (runs finished without ``--records``, or by a
+    sweep that was interrupted before it saved them, or run again here:
+    the work root's run is the one its page shows; runs moved aside to
+    ``*.stale`` are left out); returns (restored, saved)."""
     restored = restore(path, work_root)
     finished = [osp.dirname(result) for result in sorted(glob.glob(
         osp.join(work_root, '**', 'result.json'), recursive=True))]

@@ -62,11 +62,24 @@ def load_result(work_dir: str) -> Optional[Dict[str, Any]]:
 
 def follows(result: Dict[str, Any], cell: Cell,
             rule: Dict[str, Any]) -> bool:
-    """Whether a finished run of ``cell`` obeyed the convergence ``rule``:
-    it trained at least the rule's ``min_epochs`` (or to its cap). A run
-    that stopped earlier, under an older rule, is not a result of this
-    one. The plain-CNN reference keeps its own schedule."""
-    return cell.row.runner == 'plain_cnn' or trained_enough(result, rule)
+    """Whether a finished run of ``cell`` obeyed the ``rule`` (see
+    :func:`broken_rule`)."""
+    return not broken_rule(result, cell, rule)
+
+
+def broken_rule(result: Dict[str, Any], cell: Cell,
+                rule: Dict[str, Any]) -> str:
+    """Why a finished run of ``cell`` is no result of ``rule`` ('' when it
+    is one): it stopped before the rule's ``min_epochs`` (under an older
+    rule), or trained in another precision than the rule's
+    ``optim_wrapper``. The plain-CNN reference keeps its own schedule and
+    precision."""
+    if cell.row.runner == 'plain_cnn':
+        return ''
+    if not trained_enough(result, rule):
+        return (f'it stopped after {result.get("epochs")} epochs, before '
+                'this rule\'s minimum')
+    return other_precision(result, rule)
 
 
 def trained_enough(result: Dict[str, Any], rule: Dict[str, Any]) -> bool:
@@ -75,6 +88,15 @@ def trained_enough(result: Dict[str, Any], rule: Dict[str, Any]) -> bool:
     epochs = result.get('epochs')
     return epochs is None or epochs >= min(rule.get('min_epochs', 1),
                                            rule['max_epochs'])
+
+
+def other_precision(result: Dict[str, Any], rule: Dict[str, Any]) -> str:
+    """'' when the run trained under ``rule``'s optimiser wrapper, else
+    what it trained under."""
+    if result.get('optim_wrapper') == rule['optim_wrapper']:
+        return ''
+    return (f'it trained under {result.get("optim_wrapper")}, this rule '
+            f'under {rule["optim_wrapper"]}')
 
 
 def finished(work_root: str, cell: Cell, seed: int,
@@ -94,18 +116,20 @@ def run_cell(cell: Cell, seed: int, work_root: str, runner: Runner,
     Returns:
         dict: ``metrics`` (test, best-on-val checkpoint), ``epochs``,
         ``best_epoch``, ``seed``, ``seconds`` (wall), ``started`` /
-        ``finished`` (Unix times), ``per_class_ap`` and ``epoch_scalars``
-        (:func:`run_files`); ``{'error': ...}`` for a failed run (not
-        saved, so retried on the next call).
+        ``finished`` (Unix times), ``optim_wrapper`` (the training
+        precision; None for the plain CNN), ``per_class_ap`` and
+        ``epoch_scalars`` (:func:`run_files`); ``{'error': ...}`` for a
+        failed run (not saved, so retried on the next call).
     """
     work_dir = cell_dir(work_root, cell, seed)
+    rule = rule or convergence()
     done = load_result(work_dir)
-    if done is not None and follows(done, cell, rule or convergence()):
+    broken = done is not None and broken_rule(done, cell, rule)
+    if done is not None and not broken:
         return done
     if done is not None:
-        print_log(f'[matrix] {cell.key} seed {seed}: its run stopped after '
-                  f'{done.get("epochs")} epochs, before this rule\'s '
-                  'minimum; moved to .stale, rerunning', logger='current')
+        print_log(f'[matrix] {cell.key} seed {seed}: {broken}; moved to '
+                  '.stale, rerunning', logger='current')
         shutil.rmtree(work_dir + '.stale', ignore_errors=True)
         os.replace(work_dir, work_dir + '.stale')
     os.makedirs(work_dir, exist_ok=True)
@@ -116,7 +140,9 @@ def run_cell(cell: Cell, seed: int, work_root: str, runner: Runner,
         return dict(error=str(err))
     end = time.time()
     result.update(seed=seed, seconds=round(end - start, 1),
-                  started=round(start, 1), finished=round(end, 1))
+                  started=round(start, 1), finished=round(end, 1),
+                  optim_wrapper=None if cell.row.runner == 'plain_cnn'
+                  else rule['optim_wrapper'])
     with open(osp.join(work_dir, 'result.json'), 'w') as f:
         json.dump(result, f, indent=1)
     return result
@@ -127,16 +153,18 @@ SMOKE_CONVERGENCE = dict(max_epochs=2, min_epochs=1, patience=1,
                          min_delta=0.1)
 
 
-def convergence(smoke: int = 0,
-                max_epochs: Optional[int] = None) -> Dict[str, Any]:
-    """The convergence rule of the runs: :data:`CONVERGENCE` with its cap
-    replaced by ``max_epochs`` (a schedule check; its earliest stop moves
-    to :data:`MIN_SHARE` of the cap), or the smoke rule."""
+def convergence(smoke: int = 0, max_epochs: Optional[int] = None,
+                optim_wrapper: str = OPTIM_WRAPPER) -> Dict[str, Any]:
+    """The rule of the runs: :data:`CONVERGENCE` with its cap replaced by
+    ``max_epochs`` (a schedule check; its earliest stop moves to
+    :data:`MIN_SHARE` of the cap), or the smoke rule; and the training
+    precision, ``optim_wrapper`` (``'OptimWrapper'``: float32)."""
     if smoke:
-        return SMOKE_CONVERGENCE
+        return dict(SMOKE_CONVERGENCE, optim_wrapper=optim_wrapper)
     cap = max_epochs or CONVERGENCE['max_epochs']
     return dict(CONVERGENCE, max_epochs=cap, min_epochs=max(
-        CONVERGENCE['min_epochs'], math.ceil(MIN_SHARE * cap)))
+        CONVERGENCE['min_epochs'], math.ceil(MIN_SHARE * cap)),
+        optim_wrapper=optim_wrapper)
 
 
 def default_runner(work_root: str, smoke: int = 0,
@@ -148,7 +176,7 @@ def default_runner(work_root: str, smoke: int = 0,
     replaces the cap of :data:`CONVERGENCE`; ``optim_wrapper``: the
     training precision (see :func:`.cell_config.cell_config`)."""
     build = dict(indices=smoke) if smoke else None
-    rule = convergence(smoke, max_epochs)
+    rule = convergence(smoke, max_epochs, optim_wrapper)
 
     def runner(cell: Cell, seed: int, work_dir: str) -> Dict[str, Any]:
         if cell.row.runner == 'plain_cnn':
@@ -163,7 +191,7 @@ def default_runner(work_root: str, smoke: int = 0,
         cfg = cell_config(osp.join(run_seeds.ROOT, cell.row.config),
                           cell.column.variant,
                           cell.block.geometry, MONITOR[cell.block.metric],
-                          rule, options, build, optim_wrapper)
+                          rule, options, build)
         return train_config(cfg, seed, work_dir)
 
     return runner
@@ -248,7 +276,7 @@ def pretrained_trunk(work_root: str, geometry: Optional[str],
     stopped before this rule's minimum is refused: the frozen cells trained
     on it would be no results of the rule either."""
     work_dir = osp.abspath(trunk_dir(work_root, geometry))
-    rule = convergence(smoke, max_epochs)
+    rule = convergence(smoke, max_epochs, optim_wrapper)
     os.makedirs(osp.dirname(work_dir), exist_ok=True)
     # another run_matrix.py process on this work root may be pre-training
     # the same trunk: wait for it, then reuse its run
@@ -256,11 +284,10 @@ def pretrained_trunk(work_root: str, geometry: Optional[str],
         fcntl.flock(lock, fcntl.LOCK_EX)
         done = load_result(work_dir)
         recorded = None
-        if done is not None and not glob.glob(osp.join(work_dir,
-                                                       'best_*.pth')):
+        if done is not None and not best_checkpoint(work_dir, done):
             print_log(f'[matrix] {work_dir}: the trunk\'s run is a record '
-                      'without its checkpoint (another machine\'s run): '
-                      'pre-training it again', logger='current')
+                      'without its best checkpoint (another machine\'s '
+                      'run): pre-training it again', logger='current')
             recorded, done = done, None
         if done is not None and not trained_enough(done, rule):
             raise ValueError(
@@ -268,6 +295,11 @@ def pretrained_trunk(work_root: str, geometry: Optional[str],
                 f'after {done["epochs"]} epochs, before this rule\'s minimum '
                 f'of {rule["min_epochs"]}: move it and the frozen-trunk '
                 'cells trained on it aside, then rerun')
+        if done is not None and other_precision(done, rule):
+            raise ValueError(
+                f'{work_dir}/result.json: the pre-trained trunk '
+                f'{other_precision(done, rule)}: give each precision its '
+                'own work root')
         if done is None:
             print_log('[matrix] pre-training the trunk '
                       f'({geometry or "default"} geometry)', logger='current')
@@ -277,8 +309,11 @@ def pretrained_trunk(work_root: str, geometry: Optional[str],
                 build['indices'] = smoke
             cfg = cell_config(osp.join(run_seeds.ROOT, PRETRAIN['config']),
                               PRETRAIN['variant'], geometry, MONITOR['mAP'],
-                              rule, build=build, optim_wrapper=optim_wrapper)
-            result = train_config(cfg, PRETRAIN['seed'], work_dir)
+                              rule, build=build)
+            start = time.time()
+            result = dict(train_config(cfg, PRETRAIN['seed'], work_dir),
+                          optim_wrapper=optim_wrapper,
+                          seconds=round(time.time() - start, 1))
             if recorded is not None and recorded['metrics'] != result[
                     'metrics']:
                 print_log(f'[matrix] {work_dir}: the trunk pre-trained '
@@ -288,7 +323,17 @@ def pretrained_trunk(work_root: str, geometry: Optional[str],
                           level=logging.WARNING)
             with open(osp.join(work_dir, 'result.json'), 'w') as f:
                 json.dump(result, f, indent=1)
-    return sorted(glob.glob(osp.join(work_dir, 'best_*.pth')))[-1]
+            done = result
+    return best_checkpoint(work_dir, done)
+
+
+def best_checkpoint(work_dir: str, result: Dict[str, Any]) -> str:
+    """The best-on-val checkpoint of the finished run ``result`` in
+    ``work_dir`` ('' when absent: not the checkpoint of an interrupted
+    earlier run of the folder)."""
+    found = glob.glob(osp.join(
+        glob.escape(work_dir), f'best_*_epoch_{result.get("best_epoch")}.pth'))
+    return found[0] if len(found) == 1 else ''
 
 
 def run_plain_cnn(cell: Cell, seed: int, work_dir: str,
