@@ -6,9 +6,12 @@ Example::
     bash tools/dist_train.sh configs/comic/comic_r50_plt-coco.py 8
 """
 import argparse
+import logging
 
 import torch
 from mmengine.config import Config
+from mmengine.device import get_device
+from mmengine.logging import print_log
 
 import mlc  # noqa: F401  (installs the safe checkpoint loader)
 from mlc.engine.checkpoint_files import resume_checkpoint
@@ -26,7 +29,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     precision = parser.add_mutually_exclusive_group()
     precision.add_argument('--amp', action='store_true',
                            help='float16 mixed precision with loss scaling '
-                           '(mmengine AmpOptimWrapper; GPU only)')
+                           '(mmengine AmpOptimWrapper; GPU, NPU, MLU or MUSA)')
     precision.add_argument('--bf16', action='store_true',
                            help='bfloat16 mixed precision on any device, the '
                            'CPU included (AutocastOptimWrapper)')
@@ -39,12 +42,17 @@ def parse_args(argv=None) -> argparse.Namespace:
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     """Apply the training flags to the config."""
     if args.amp:
-        if not torch.cuda.is_available():
-            raise ValueError('--amp (float16 with loss scaling) needs a GPU; '
-                             'on the CPU use --bf16')
+        if get_device() == 'cpu':
+            raise ValueError('--amp (float16 with loss scaling) needs an '
+                             'accelerator; on the CPU use --bf16')
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.bf16:
+        if torch.cuda.is_available() and not torch.cuda.is_bf16_supported(
+                including_emulation=False):
+            print_log('--bf16: this GPU has no native bfloat16 (emulated, '
+                      'slower than float32); --amp is the faster choice',
+                      logger='current', level=logging.WARNING)
         cfg.optim_wrapper.type = 'AutocastOptimWrapper'
         # a float16 recipe's loss scaling has no use in bfloat16
         for key in ('loss_scale', 'dtype'):
