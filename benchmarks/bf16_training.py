@@ -103,7 +103,9 @@ def compare(fp32: str, bf16: str) -> List[str]:
         ValueError: naming the file and run, for a run of ``fp32`` that
             did not train in float32 or of ``bf16`` not in bfloat16.
     """
-    sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis_tools'))
+    tools = osp.join(ROOT, 'tools', 'analysis_tools')
+    if tools not in sys.path:
+        sys.path.insert(0, tools)
     import numpy as np
     from matrix import records
     runs = [records.load(path) for path in (fp32, bf16)]
