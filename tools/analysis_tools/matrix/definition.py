@@ -33,8 +33,9 @@ PRETRAIN = dict(config='configs/comic/bce_r18_digitmosaic-pretrain.py',
 #: ``hard`` full build (clean BCE, r18 recipe, seed 0): val mAP still climbs
 #: at epoch 6 (41.3 / 54.3 / 66.7 / 74.1 / 87.8 / 91.5; an earlier variant
 #: dipped once, 57.7 -> 56.5), so no stop before epoch 6 and a patience of 3;
-#: the cap of 8 (~20 CPU-s per BCE epoch) costs about 3.5 hours of 2 idle
-#: cores per multi-label seed; an hour would stop every cell mid-climb.
+#: the cap of 8 costs about 1.5 hours of 2 idle cores per multi-label seed
+#: in bfloat16 (2.6 hours of cell time for 118 cells, the page's Cost
+#: table); an hour would stop every cell mid-climb.
 CONVERGENCE = dict(max_epochs=8, min_epochs=6, patience=3, min_delta=0.1)
 #: every cell and frozen trunk trains under bfloat16 autocast (mlc's
 #: ``AutocastOptimWrapper``; validation and test in float32): 1.7x the
