@@ -344,11 +344,10 @@ class MultiLabelLossBase(nn.Module):
             ((B, C) for an element-wise loss).
         """
         reduction = reduction_override or self.reduction
-        with autocast_off(cls_score):
-            z, t = checked_inputs(self, cls_score, target, weight, reduction,
-                                  self.reductions)
-            loss = self.loss_function(z, t, weight, reduction, avg_factor,
-                                      **ctx)
+        with autocast_off(cls_score):  # matrix products stay float32
+            loss = self.loss_function(*checked_inputs(
+                self, cls_score, target, weight, reduction, self.reductions),
+                weight, reduction, avg_factor, **ctx)
         return loss if self.loss_weight == 1 else self.loss_weight * loss
 
 

@@ -28,30 +28,20 @@ PRETRAIN = dict(config='configs/comic/bce_r18_digitmosaic-pretrain.py',
 
 #: convergence: validate every epoch from ``min_epochs - patience`` on, stop
 #: after ``patience`` validations without a ``min_delta`` gain, never before
-#: ``min_epochs``, at most ``max_epochs`` (the recipes' cosine ends there;
-#: the tables flag runs still improving at the cap). Measured on the
-#: ``hard`` full build (clean BCE, r18 recipe, seed 0): val mAP still climbs
-#: at epoch 6 (41.3 / 54.3 / 66.7 / 74.1 / 87.8 / 91.5; an earlier variant
-#: dipped once, 57.7 -> 56.5), so no stop before epoch 6 and a patience of 3;
-#: the cap of 8 costs about 1.5 hours of 2 idle cores per multi-label seed
-#: in bfloat16 (2.6 hours of cell time for 118 cells, the page's Cost
-#: table); an hour would stop every cell mid-climb.
+#: ``min_epochs``, at most ``max_epochs`` (the cosine ends there; runs still
+#: improving at the cap are flagged). Clean BCE on ``hard`` still climbs at
+#: epoch 6 (val mAP 41.3 / 54.3 / 66.7 / 74.1 / 87.8 / 91.5), hence the
+#: minimum of 6 and a patience of 3; the cap of 8 costs ~1.5 h of 2 idle cores
+#: per multi-label seed in bfloat16 (the page's Cost table).
 CONVERGENCE = dict(max_epochs=8, min_epochs=6, patience=3, min_delta=0.1)
-#: every cell and frozen trunk trains under bfloat16 autocast (mlc's
-#: ``AutocastOptimWrapper``; validation and test in float32): 1.7x the
-#: training steps per second of float32 on this machine's CPU (bfloat16
-#: matrix units; benchmarks/bf16_training.py), its test-mAP parity with
-#: float32 checked by ``run_matrix.py --fp32`` (``make matrix-fp32``;
-#: docs/benchmarks.md, "bfloat16 training")
+#: every cell and trunk trains under bfloat16 autocast (validation and test
+#: in float32): 1.7x float32's steps/s here; parity: ``make matrix-fp32``
+#: (docs/benchmarks.md, "bfloat16 training")
 OPTIM_WRAPPER = 'AutocastOptimWrapper'
-#: a longer cap (a schedule check) also moves the earliest stop: no run
-#: stops before this share of its cap, so early stopping only acts in the
-#: cosine's last quarter (learning rate below 15 % of its peak). Measured:
-#: with the stop never before epoch 6 under a 30-epoch cap, CORR on
-#: DigitMosaic-PLL q 0.3 stopped at epoch 11 (best 8) while RECORDS ran all
-#: 30, and COMIC stopped at 7 of 24 (best 6) while its ablation without
-#: modification ran 14: the checks compared a run cut at a high learning
-#: rate with a finished one, not two longer schedules.
+#: a longer cap (schedule check) moves the earliest stop to this share of
+#: it, so early stopping acts only in the cosine's last quarter. Without it,
+#: under a 30-epoch cap CORR (PLL q 0.3) stopped at 11 while RECORDS ran 30:
+#: a run cut at a high learning rate against a finished one.
 MIN_SHARE = 0.75
 
 
