@@ -98,6 +98,10 @@ matrix-schedule: $(STAMP)
 	    "co-learning w/o Stitch-Up" "Stitch-Up w/o co-learning" \
 	    "BCE, stem..layer3 frozen" --columns lt-noise --seeds 0 $(MATRIX_ARGS)
 	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
+	    --out /tmp/matrix-cap24-db.md --fig-dir /tmp/matrix-cap24-db \
+	    --blocks multilabel --rows BCE DB-focal "DB-focal, re-weighting only" \
+	    --columns clean --seeds 0 $(MATRIX_ARGS)
+	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
 	    --out /tmp/matrix-cap24-shifted.md --fig-dir /tmp/matrix-cap24-shifted \
 	    --blocks shifted --rows BCE --columns clean --seeds 0 $(MATRIX_ARGS)
 	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \

@@ -280,9 +280,11 @@ ML_ROWS = (
 
 
 def _ablation(name: str, config: str, of: str, columns: Tuple[str, ...],
-              frozen: Frozen) -> Row:
+              frozen: Optional[Frozen],
+              options: Optional[Dict[str, object]] = None) -> Row:
     """A claim's ablation: runs in ``columns`` only."""
     return Row(name, config, frozen=frozen, ablation_of=of,
+               options=dict(options or {}),
                skip={c.name: f'ablation: {", ".join(columns)} only'
                      for c in ML_COLUMNS if c.name not in columns})
 
@@ -291,6 +293,7 @@ _COMIC = 'configs/comic/comic_r18-frozen_digitmosaic-plt_no-'
 _STITCH = 'configs/stitchup/stitchup_r18_digitmosaic-lt-noise50_no-'
 _NOISY_LT = ('lt-noise', 'lt-noise-prior')
 _SINGLE = 'configs/stitchup/stitchup_r18_digitmosaic-lt-noise50_'
+_DB_LOSS = 'model.branches.balanced.head.loss.'
 #: the ablations the paper claims compare against (same regime)
 ML_ABLATIONS = (
     _ablation('COMIC w/o correction', _COMIC + 'correction.py', 'COMIC',
@@ -304,10 +307,22 @@ ML_ABLATIONS = (
     _ablation('Stitch-Up w/o co-learning', _STITCH + 'colearning.py',
               'Stitch-Up + co-learning', _NOISY_LT, STITCHUP_FROZEN),
     # each branch alone (no Stitch-Up, no co-learning) on the same trunk
+    # (long-tail: the DB paper's own claim, clean labels, same trunk)
     _ablation('BCE branch alone', _SINGLE + 'bce.py',
-              'Stitch-Up + co-learning', ('lt-noise', ), STITCHUP_FROZEN),
+              'Stitch-Up + co-learning', ('lt-noise', 'long-tail'),
+              STITCHUP_FROZEN),
     _ablation('DB-focal branch alone', _SINGLE + 'db.py',
-              'Stitch-Up + co-learning', ('lt-noise', ), STITCHUP_FROZEN),
+              'Stitch-Up + co-learning', ('lt-noise', 'long-tail'),
+              STITCHUP_FROZEN),
+    # the DB-focal loss from scratch without its focal term and / or its
+    # negative-tolerant logit regularisation (why it learns slowly here)
+    _ablation('DB-focal w/o focal', _SINGLE + 'db.py', 'DB-focal',
+              ('clean', ), None, {_DB_LOSS + 'focal': None}),
+    _ablation('DB-focal w/o logit reg.', _SINGLE + 'db.py', 'DB-focal',
+              ('clean', ), None, {_DB_LOSS + 'logit_reg': None}),
+    _ablation('DB-focal, re-weighting only', _SINGLE + 'db.py', 'DB-focal',
+              ('clean', ), None,
+              {_DB_LOSS + 'focal': None, _DB_LOSS + 'logit_reg': None}),
 )
 
 # ---------------------------------------------------------------- PLL block
