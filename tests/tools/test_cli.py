@@ -1,6 +1,7 @@
 """tools/train.py and tools/test.py: plugins, resume, clear errors."""
 import argparse
 import glob
+import logging
 import importlib.util
 import os
 import os.path as osp
@@ -282,3 +283,31 @@ def test_precision_flags_pick_the_optim_wrapper():
                                                               '--amp']))
     with pytest.raises(SystemExit):
         train_tool.parse_args(['c.py', '--amp', '--bf16'])
+
+
+@pytest.mark.parametrize('native', [False, True])
+def test_bf16_warns_on_a_gpu_without_native_bfloat16(monkeypatch, native):
+    """``--bf16`` on a GPU that only emulates bfloat16 warns once and names
+    ``--amp``; a GPU with native bfloat16 gets no warning (the GPU is faked:
+    ``torch.cuda`` answers as such a device would)."""
+    asked = []
+
+    def bf16_supported(including_emulation=True):
+        asked.append(including_emulation)
+        return native
+
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    monkeypatch.setattr(torch.cuda, 'is_bf16_supported', bf16_supported)
+    logged = []
+    monkeypatch.setattr(train_tool, 'print_log',
+                        lambda msg, **kw: logged.append((msg, kw)))
+    cfg = Config(dict(optim_wrapper=dict(optimizer=dict(type='SGD'))))
+    out = train_tool.merge_args(cfg, train_tool.parse_args(['c.py',
+                                                            '--bf16']))
+    assert out.optim_wrapper.type == 'AutocastOptimWrapper'
+    assert asked == [False]  # emulation does not count as support
+    if native:
+        assert logged == []
+    else:
+        assert len(logged) == 1 and '--amp' in logged[0][0]
+        assert logged[0][1]['level'] == logging.WARNING

@@ -4,7 +4,9 @@ claims: test_matrix_claims.py).
 The driver runs with an injected fake runner that writes metrics (no
 training); the numbers are hand-computed.
 """
+import glob
 import json
+import os
 import os.path as osp
 import sys
 
@@ -564,3 +566,48 @@ def test_two_drivers_pre_train_a_missing_trunk_once(tmp_path, monkeypatch):
         thread.join()
     assert len(calls) == 1 and len(found) == 2
     assert all(p.endswith('epoch_6.pth') for p in found)
+
+
+def test_trunk_without_its_own_best_checkpoint_is_pre_trained_again(
+        tmp_path, monkeypatch):
+    """A recorded trunk whose folder holds the best checkpoint of another
+    epoch (an interrupted earlier run, or a record restored on a fresh
+    machine) is pre-trained again; the new result keeps its precision and
+    wall time, and a result differing from the record is warned about."""
+    import pathlib
+
+    from matrix import runner
+    folder = runner.trunk_dir(str(tmp_path), 'hard')
+    pathlib.Path(folder).mkdir(parents=True)
+    with open(osp.join(folder, 'result.json'), 'w') as f:
+        json.dump(dict(metrics={'multi-label/mAP': 90.0}, epochs=8,
+                       best_epoch=8, optim_wrapper='AutocastOptimWrapper'),
+                  f)
+    open(osp.join(folder, 'best_multi-label_mAP_epoch_5.pth'), 'w').close()
+    calls, logged = [], []
+
+    def fake_train(cfg, seed, work_dir):
+        calls.append(work_dir)
+        for old in glob.glob(osp.join(work_dir, 'best_*.pth')):
+            os.remove(old)  # the new run's best checkpoint replaces it
+        open(osp.join(work_dir, 'best_multi-label_mAP_epoch_7.pth'),
+             'w').close()
+        return dict(metrics={'multi-label/mAP': 89.0}, epochs=8,
+                    best_epoch=7)
+
+    monkeypatch.setattr(runner, 'cell_config', lambda *args, **kw: None)
+    monkeypatch.setattr(runner, 'train_config', fake_train)
+    monkeypatch.setattr(runner, 'print_log',
+                        lambda msg, **kw: logged.append(msg))
+    found = runner.pretrained_trunk(str(tmp_path), 'hard')
+    assert calls == [osp.abspath(folder)]
+    assert found.endswith('best_multi-label_mAP_epoch_7.pth')
+    with open(osp.join(folder, 'result.json')) as f:
+        result = json.load(f)
+    assert result['best_epoch'] == 7 and result['seconds'] >= 0
+    assert result['optim_wrapper'] == 'AutocastOptimWrapper'
+    assert any('without its best checkpoint' in m for m in logged)
+    assert any('pre-trained again tests' in m for m in logged)
+    # now it is its own: reused, not trained a third time
+    assert runner.pretrained_trunk(str(tmp_path), 'hard') == found
+    assert len(calls) == 1
