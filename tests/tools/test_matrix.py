@@ -611,3 +611,22 @@ def test_trunk_without_its_own_best_checkpoint_is_pre_trained_again(
     # now it is its own: reused, not trained a third time
     assert runner.pretrained_trunk(str(tmp_path), 'hard') == found
     assert len(calls) == 1
+
+
+def test_a_cell_reads_its_own_output_not_a_branch_metric():
+    """A two-branch run reports each branch beside its fused output
+    (``balanced/mAP`` sorts before ``multi-label/mAP``): the cell is the
+    fused output; a branch is read only by its full name (before the fix,
+    the Stitch-Up cells showed the balanced branch's mAP)."""
+    from matrix.stats import metric, stat
+    run = dict(metrics={'balanced/mAP': 64.9, 'balanced/mAP_few': 42.6,
+                        'multi-label/mAP': 73.0, 'multi-label/mAP_few': 58.3,
+                        'random/mAP': 71.0})
+    assert metric(run, 'mAP') == 73.0
+    assert metric(run, 'mAP_few') == 58.3
+    assert metric(run, 'balanced/mAP') == 64.9
+    assert metric(dict(metrics={'random/mAP': 71.0}), 'mAP') is None
+    assert metric(dict(metrics={'pll/top1': 40.0}), 'top1') == 40.0
+    assert metric(dict(metrics={'plain/mAP': 80.0}), 'mAP') == 80.0
+    assert stat([run, dict(metrics={'multi-label/mAP': 75.0})],
+                'mAP').mean == 74.0

@@ -13,8 +13,8 @@ from matrix.claims import CLAIMS, Claim, Comparison, verdict  # noqa: E402
 
 
 def _results(a, b):
-    return {('multilabel', 'A', 'c'): [{'metrics': {'x/mAP': v}} for v in a],
-            ('multilabel', 'B', 'c'): [{'metrics': {'x/mAP': v}} for v in b]}
+    return {('multilabel', 'A', 'c'): [{'metrics': {'multi-label/mAP': v}} for v in a],
+            ('multilabel', 'B', 'c'): [{'metrics': {'multi-label/mAP': v}} for v in b]}
 
 
 CLAIM = Claim('p', 'A beats B', (Comparison('multilabel', 'A', 'B', 'c',

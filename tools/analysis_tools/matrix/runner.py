@@ -24,6 +24,7 @@ from mmengine.logging import print_log
 
 from . import records
 from .cell_config import cell_config
+from .stats import metric
 from .definition import (
     CONVERGENCE,
     MIN_SHARE,
@@ -261,7 +262,7 @@ def trunk_text(work_root: str, geometry: Optional[str]) -> Optional[str]:
     run = load_result(trunk_dir(work_root, geometry))
     if run is None:
         return None
-    mAP = next(v for k, v in run['metrics'].items() if k.endswith('mAP'))
+    mAP = metric(run, 'mAP')
     return (f'test mAP {mAP:.1f} after {run.get("epochs")} epochs, best '
             f'epoch {run.get("best_epoch")}')
 

@@ -23,10 +23,19 @@ class Stat:
         return f'{self.mean:.{digits}f} ± {self.std:.{digits}f}'
 
 
+#: evaluator prefixes of a run's own output; any other prefix (a branch's
+#: ``balanced/mAP``) is read only by its full name, never as the cell's
+OUTPUT_PREFIXES = ('multi-label', 'pll', 'plain')
+
+
 def metric(result: Dict[str, Any], key: str) -> Optional[float]:
-    """Test metric ``key`` (without prefix) of one run's result."""
-    for name, value in result.get('metrics', {}).items():
-        if name == key or name.endswith('/' + key):
+    """Test metric ``key`` of one run's result: a full name (``random/mAP``)
+    or a name without prefix (``mAP``: the run's own output,
+    :data:`OUTPUT_PREFIXES`)."""
+    metrics = result.get('metrics', {})
+    for name in (key, *(f'{prefix}/{key}' for prefix in OUTPUT_PREFIXES)):
+        if name in metrics:
+            value = metrics[name]
             return None if value is None else float(value)
     return None
 
