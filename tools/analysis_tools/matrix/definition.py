@@ -272,6 +272,10 @@ ML_ROWS = (
         correction_keys=_COMIC_KEYS, baseline=BCE_FROZEN),
     Row('DB-focal',
         'configs/stitchup/stitchup_r18_digitmosaic-lt-noise50_db.py'),
+    # the DB paper fine-tunes a pre-trained trunk: DB-focal on one
+    Row('DB-focal, stem..layer3 frozen',
+        'configs/stitchup/stitchup_r18_digitmosaic-lt-noise50_db.py',
+        frozen=STITCHUP_FROZEN, baseline=BCE_STAGE3),
     Row('Stitch-Up + co-learning',
         'configs/stitchup/stitchup_r18_digitmosaic-lt-noise50.py',
         frozen=STITCHUP_FROZEN, correction_keys=_COLEARNING_KEYS,

@@ -201,7 +201,9 @@ def report(selected: List[Block], seeds: Sequence[int], work_root: str,
         f'epochs, never before epoch {conv["min_epochs"]} (at most '
         f'{conv["max_epochs"]}; cosine schedules end at '
         'that cap, and SoLar\'s stage 1 keeps its share of the recipe\'s '
-        'epochs); the best-on-val checkpoint is tested. Each row keeps '
+        'epochs); the best-on-val checkpoint is tested, on the model\'s '
+        'own output (a two-branch model\'s fused scores; its branches '
+        'appear in the diagnoses). Each row keeps '
         'one recipe (its base config) in every column; the column only '
         'changes the DigitMosaic variant. ' + precision_sentence(
             optim_wrapper), '']
