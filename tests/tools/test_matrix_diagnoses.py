@@ -378,3 +378,23 @@ def test_branch_line_reads_each_branch():
     assert ('lt-noise: fused 60.5 (few 40.0), random branch 58.0 (few '
             '43.0), balanced branch 50.0 (few 30.0) (n=2)') in line
     assert 'lt-noise-prior: missing cell' in line
+
+
+def test_candidate_shares_count_true_images_and_true_candidates(tmp_path):
+    """A 3-class PLL build with groups many {0}, medium {1}, few {2}:
+    true labels 0, 0, 1, 2; candidate sets {0, 2}, {0}, {0, 1, 2}, {2}:
+    many 2 images, 2 of its 3 candidates true; medium 1 image, 1 of 1;
+    few 1 image, 1 of its 3 candidates true (hand-counted)."""
+    from matrix.measurements import candidate_shares
+    entries = [dict(gt_label=0, candidates=[0, 2]),
+               dict(gt_label=0, candidates=[0]),
+               dict(gt_label=1, candidates=[0, 1, 2]),
+               dict(gt_label=2, candidates=[2])]
+    (tmp_path / 'train.json').write_text(json.dumps(dict(
+        data_list=entries)))
+    (tmp_path / 'class_split.json').write_text(json.dumps(dict(
+        many=[0], medium=[1], few=[2])))
+    shares = candidate_shares(str(tmp_path))
+    assert shares['many'] == (2, pytest.approx(2 / 3))
+    assert shares['medium'] == (1, pytest.approx(1.0))
+    assert shares['few'] == (1, pytest.approx(1 / 3))

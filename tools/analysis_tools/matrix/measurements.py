@@ -1,7 +1,8 @@
 """Claim-specific measurements of the matrix diagnoses, each one line of
 the page: the last logged value of training scalars, clean BCE against the
-plain CNN, the true share of noisy training positives (a data audit),
-Stitch-Up's branches and the PLL prior estimates."""
+plain CNN, the true share of noisy training positives and of PLL
+candidate labels (data audits), Stitch-Up's branches and the PLL prior
+estimates."""
 import json
 import os.path as osp
 from typing import Callable, Dict, List, Optional, Tuple
@@ -137,9 +138,50 @@ def prior_line(results: Results,
             'last epoch): ' + '; '.join(parts))
 
 
+def candidate_shares(folder: str) -> Dict[str, Tuple[int, float]]:
+    """Shot group -> (training images whose true label is in the group,
+    share of the group's candidate-label occurrences that are the true
+    label), from a PLL build's ``train.json`` and ``class_split.json``."""
+    with open(osp.join(folder, 'train.json')) as f:
+        entries = json.load(f)['data_list']
+    with open(osp.join(folder, 'class_split.json')) as f:
+        split = json.load(f)
+    out = {}
+    for group in GROUPS:
+        classes = set(split[group])
+        true = sum(e['gt_label'] in classes for e in entries)
+        seen = sum(c in classes for e in entries for c in e['candidates'])
+        out[group] = (true, true / seen if seen else float('nan'))
+    return out
+
+
+def candidate_line(results: Results,
+                   checks: Optional[Dict[int, Results]] = None) -> str:
+    """How much a long-tailed PLL build says about each shot group (a data
+    audit): its true training images and the true share of its candidate
+    labels, per long-tail column."""
+    from mlc.datasets.digitmosaic.generator import variant_folder
+    from .runner import run_seeds
+    block = blocks()['pll']
+    parts = []
+    for column in (c for c in block.columns if c.long_tail):
+        folder = variant_folder(osp.join(run_seeds.ROOT, 'data/digitmosaic'),
+                                column.variant, block.geometry)
+        if not osp.isfile(osp.join(folder, 'train.json')):
+            parts.append(f'{column.name}: not built')
+            continue
+        parts.append(f'{column.name}: ' + ', '.join(
+            f'{g} {n} images, {100 * share:.1f} %'
+            for g, (n, share) in candidate_shares(folder).items()))
+    return ('- Training images by true shot group, and the share of that '
+            "group's candidate labels that are true (train.json): "
+            + '; '.join(parts))
+
+
 #: claim paper -> measurements of its own beyond comparisons:
 #: (results, checks) -> one line
 EXTRA_LINES: Dict[str, Tuple[Callable[..., str], ...]] = {
     'Recipes carry over': (transfer_line, ),
     'Stitch-Up': (branch_line, noise_line),
-    'SoLar': (prior_line, )}
+    'RECORDS': (candidate_line, ),
+    'SoLar': (prior_line, candidate_line)}
