@@ -398,3 +398,25 @@ def test_candidate_shares_count_true_images_and_true_candidates(tmp_path):
     assert shares['many'] == (2, pytest.approx(2 / 3))
     assert shares['medium'] == (1, pytest.approx(1.0))
     assert shares['few'] == (1, pytest.approx(1 / 3))
+
+
+def test_a_check_with_its_own_trunk_says_the_cause_is_confounded(tmp_path):
+    """COMIC's cells start from the pre-trained trunk; the cap-24 check
+    pre-trains its own (98.5 against the matrix's 88.8): the cause line says
+    the check changed the trunk too."""
+    root = str(tmp_path / 'matrix')
+    comic_tree(root)
+    for slug, value in (('comic', 84.0), ('comic-w-o-balance', 85.0)):
+        write_run(root + '-cap24', slug, 'plt', 0, value, epochs=24, best=20)
+    geometry = blocks()['multilabel'].geometry
+    for path, mAP, epochs in ((root, 88.8, 8), (root + '-cap24', 98.5, 23)):
+        folder = osp.join(path, 'pretrain', geometry)
+        os.makedirs(folder)
+        with open(osp.join(folder, 'result.json'), 'w') as f:
+            json.dump(dict(metrics={'multi-label/mAP': mAP}, epochs=epochs,
+                           best_epoch=epochs), f)
+    _, comic = section(root)
+    assert ('at 8 (confounded: the check also pre-trains its own trunk, '
+            'test mAP 98.5 after 23 epochs, best epoch 23, against the '
+            "matrix's test mAP 88.8 after 8 epochs, best epoch 8: its cells "
+            'start from another trunk); measured below') in comic

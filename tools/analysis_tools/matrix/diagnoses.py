@@ -183,10 +183,29 @@ def cause(claim: Claim, results: Results, checks: Dict[int, Results],
             else text)
 
 
+def _trunk_caveat(comps: Sequence[Comparison], work_root: str, cap: int,
+                  n: int) -> str:
+    """`` (confounded: …)`` when a compared row starts from a pre-trained
+    trunk: the check at ``n`` epochs pre-trains its own trunk under its
+    rule, so its cells differ from the matrix's by the trunk too."""
+    root = schedule_roots(work_root, cap).get(n)
+    note = _trunk_note(root, comps)
+    if not note:
+        return ''
+    geometry = next(_block(c.block).geometry for c in comps)
+    own = trunk_text(work_root, geometry) or 'not pre-trained yet'
+    return (f' (confounded: the check also pre-trains its own trunk, '
+            f'{note[len(" (its pre-trained trunk: "):-1]}, against the '
+            f"matrix's {own}: its cells start from another trunk)")
+
+
 def _schedule_cause(claim: Claim, failing: Sequence[Comparison],
                     results: Results, checks: Dict[int, Results], cap: int,
                     work_root: str) -> str:
     """The schedule part of :func:`cause` (``Cause: …``)."""
+    def caveat(n: int) -> str:
+        return _trunk_caveat(claim.comparisons, work_root, cap, n)
+
     longer = {c: [(n, c.delta(res)) for n, res in checks.items()
                   if c.delta(res) is not None] for c in failing}
     for comp, found in longer.items():
@@ -194,8 +213,8 @@ def _schedule_cause(claim: Claim, failing: Sequence[Comparison],
             n = found[-1][0]
             return (f'Cause: not the schedule: {comp.text()} is still '
                     f'{_delta(comp, checks[n])} at {n} epochs against '
-                    f'{_delta(comp, results)} at {cap}; measured below: '
-                    f'{_summary(claim, failing, results)}.')
+                    f'{_delta(comp, results)} at {cap}{caveat(n)}; measured '
+                    f'below: {_summary(claim, failing, results)}.')
     unchecked = [c for c, found in longer.items() if not found]
     if unchecked:
         return ('Cause: schedule not checked (run '
@@ -210,13 +229,13 @@ def _schedule_cause(claim: Claim, failing: Sequence[Comparison],
         if fallen:
             return (f'Cause: not the schedule: at {n} epochs '
                     f'{fallen[0].text()} is {_delta(fallen[0], res)} '
-                    f'(at {cap}: {_delta(fallen[0], results)}); measured '
-                    f'below: {_summary(claim, failing, results)}.')
+                    f'(at {cap}: {_delta(fallen[0], results)}){caveat(n)}; '
+                    f'measured below: {_summary(claim, failing, results)}.')
         seeds = sorted({r['seed'] for key in _cells(claim.comparisons)
                         for r in res.get(key, []) if 'seed' in r})
         return (f'Cause: the schedule (at {n} epochs, seed(s) '
                 f'{", ".join(map(str, seeds))}, every comparison checked '
-                'there is positive).')
+                f'there is positive){caveat(n)}.')
     return ('Cause: not diagnosed: no single schedule check covers every '
             'failing comparison.')
 
