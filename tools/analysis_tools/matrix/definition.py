@@ -225,6 +225,9 @@ _PLL_KEYS = r'^conf_acc(_few)?$'
 #: SoLar's error of its estimated class prior (KL from the true one)
 PRIOR_KL_KEY = r'^prior_kl_true$'
 _BCE = 'configs/baselines/bce_r18_digitmosaic-pl40.py'
+#: Stitch-Up's single-branch configs (``_db.py``: DB-focal alone)
+_SINGLE = 'configs/stitchup/stitchup_r18_digitmosaic-lt-noise50_'
+_DB, _DB_LOSS = _SINGLE + 'db.py', 'model.branches.balanced.head.loss.'
 #: reference rows of the frozen regimes
 BCE_FROZEN = 'BCE, frozen trunk'
 BCE_STAGE3 = 'BCE, stem..layer3 frozen'
@@ -270,12 +273,10 @@ ML_ROWS = (
         options={'model.head.rlc_loss.prior_adjust': _PRIOR_ADJUST},
         frozen=COMIC_FROZEN, skip=PRIOR_ADJUST_SKIP,
         correction_keys=_COMIC_KEYS, baseline=BCE_FROZEN),
-    Row('DB-focal',
-        'configs/stitchup/stitchup_r18_digitmosaic-lt-noise50_db.py'),
+    Row('DB-focal', _DB),
     # the DB paper fine-tunes a pre-trained trunk: DB-focal on one
-    Row('DB-focal, stem..layer3 frozen',
-        'configs/stitchup/stitchup_r18_digitmosaic-lt-noise50_db.py',
-        frozen=STITCHUP_FROZEN, baseline=BCE_STAGE3),
+    Row('DB-focal, stem..layer3 frozen', _DB, frozen=STITCHUP_FROZEN,
+        baseline=BCE_STAGE3),
     Row('Stitch-Up + co-learning',
         'configs/stitchup/stitchup_r18_digitmosaic-lt-noise50.py',
         frozen=STITCHUP_FROZEN, correction_keys=_COLEARNING_KEYS,
@@ -296,8 +297,6 @@ def _ablation(name: str, config: str, of: str, columns: Tuple[str, ...],
 _COMIC = 'configs/comic/comic_r18-frozen_digitmosaic-plt_no-'
 _STITCH = 'configs/stitchup/stitchup_r18_digitmosaic-lt-noise50_no-'
 _NOISY_LT = ('lt-noise', 'lt-noise-prior')
-_SINGLE = 'configs/stitchup/stitchup_r18_digitmosaic-lt-noise50_'
-_DB_LOSS = 'model.branches.balanced.head.loss.'
 #: the ablations the paper claims compare against (same regime)
 ML_ABLATIONS = (
     _ablation('COMIC w/o correction', _COMIC + 'correction.py', 'COMIC',
@@ -315,18 +314,17 @@ ML_ABLATIONS = (
     _ablation('BCE branch alone', _SINGLE + 'bce.py',
               'Stitch-Up + co-learning', ('lt-noise', 'long-tail'),
               STITCHUP_FROZEN),
-    _ablation('DB-focal branch alone', _SINGLE + 'db.py',
+    _ablation('DB-focal branch alone', _DB,
               'Stitch-Up + co-learning', ('lt-noise', 'long-tail'),
               STITCHUP_FROZEN),
     # the DB-focal loss from scratch without its focal term and / or its
     # negative-tolerant logit regularisation (why it learns slowly here)
-    _ablation('DB-focal w/o focal', _SINGLE + 'db.py', 'DB-focal',
-              ('clean', ), None, {_DB_LOSS + 'focal': None}),
-    _ablation('DB-focal w/o logit reg.', _SINGLE + 'db.py', 'DB-focal',
-              ('clean', ), None, {_DB_LOSS + 'logit_reg': None}),
-    _ablation('DB-focal, re-weighting only', _SINGLE + 'db.py', 'DB-focal',
-              ('clean', ), None,
-              {_DB_LOSS + 'focal': None, _DB_LOSS + 'logit_reg': None}),
+    *(_ablation(name, _DB, 'DB-focal', ('clean', ), None,
+                {_DB_LOSS + part: None for part in parts})
+      for name, parts in (('DB-focal w/o focal', ('focal', )),
+                          ('DB-focal w/o logit reg.', ('logit_reg', )),
+                          ('DB-focal, re-weighting only',
+                           ('focal', 'logit_reg')))),
 )
 
 # ---------------------------------------------------------------- PLL block
