@@ -106,6 +106,10 @@ matrix-schedule: $(STAMP)
 	    --blocks multilabel --rows BCE Hill SPLC --columns missing single \
 	    --seeds 0 $(MATRIX_ARGS)
 	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
+	    --out /tmp/matrix-cap24-pu.md --fig-dir /tmp/matrix-cap24-pu \
+	    --blocks multilabel --rows PU-MLC "Hill, fine-tuned" \
+	    "SPLC, fine-tuned" --columns missing single --seeds 0 $(MATRIX_ARGS)
+	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
 	    --out /tmp/matrix-cap24-shifted.md --fig-dir /tmp/matrix-cap24-shifted \
 	    --blocks shifted --rows BCE --columns clean --seeds 0 $(MATRIX_ARGS)
 	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
