@@ -1,8 +1,8 @@
 """tools/train.py and tools/test.py: plugins, resume, clear errors."""
 import argparse
 import glob
-import logging
 import importlib.util
+import logging
 import os
 import os.path as osp
 import subprocess

@@ -13,8 +13,10 @@ from matrix.claims import CLAIMS, Claim, Comparison, verdict  # noqa: E402
 
 
 def _results(a, b):
-    return {('multilabel', 'A', 'c'): [{'metrics': {'multi-label/mAP': v}} for v in a],
-            ('multilabel', 'B', 'c'): [{'metrics': {'multi-label/mAP': v}} for v in b]}
+    def runs(values):
+        return [{'metrics': {'multi-label/mAP': v}} for v in values]
+    return {('multilabel', 'A', 'c'): runs(a),
+            ('multilabel', 'B', 'c'): runs(b)}
 
 
 CLAIM = Claim('p', 'A beats B', (Comparison('multilabel', 'A', 'B', 'c',

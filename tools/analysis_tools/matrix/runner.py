@@ -24,7 +24,6 @@ from mmengine.logging import print_log
 
 from . import records
 from .cell_config import cell_config
-from .stats import metric
 from .definition import (
     CONVERGENCE,
     MIN_SHARE,
@@ -34,6 +33,7 @@ from .definition import (
     Cell,
     blocks,
 )
+from .stats import metric
 
 TOOLS = osp.dirname(osp.dirname(osp.abspath(__file__)))
 if TOOLS not in sys.path:
