@@ -529,26 +529,36 @@ def test_pretrained_trunk_stopped_before_the_rules_minimum_is_refused(
     assert pretrained_trunk(str(tmp_path), 'hard').endswith('epoch_8.pth')
 
 
+def _fake_trunk_training(calls, best, mAP, wait=0.0):
+    """A ``train_config`` stand-in: records its work dir, trains for
+    ``wait`` seconds, leaves only its best checkpoint (epoch ``best``)."""
+    import pathlib
+    import time
+
+    def fake_train(cfg, seed, work_dir):
+        calls.append(work_dir)
+        pathlib.Path(work_dir).mkdir(parents=True, exist_ok=True)
+        time.sleep(wait)  # training
+        for old in glob.glob(osp.join(work_dir, 'best_*.pth')):
+            os.remove(old)  # the new run's best checkpoint replaces it
+        open(osp.join(work_dir, f'best_multi-label_mAP_epoch_{best}.pth'),
+             'w').close()
+        return dict(metrics={'multi-label/mAP': mAP}, epochs=8,
+                    best_epoch=best)
+    return fake_train
+
+
 def test_two_drivers_pre_train_a_missing_trunk_once(tmp_path, monkeypatch):
     """Two ``run_matrix.py`` processes on one work root (here two threads,
     each opening the lock itself) that both need the missing trunk: one
     trains it, the other waits and reuses it (unguarded, the second one's
     ``train_config`` wiped the first one's run mid-training)."""
-    import pathlib
     import threading
-    import time
 
     from matrix import runner
     calls = []
 
-    def fake_train(cfg, seed, work_dir):
-        calls.append(work_dir)
-        pathlib.Path(work_dir).mkdir(parents=True, exist_ok=True)
-        time.sleep(0.5)  # training
-        open(osp.join(work_dir, 'best_multi-label_mAP_epoch_6.pth'),
-             'w').close()
-        return dict(metrics={'multi-label/mAP': 90.0}, epochs=6,
-                    best_epoch=6)
+    fake_train = _fake_trunk_training(calls, 6, 90.0, wait=0.5)
 
     monkeypatch.setattr(runner, 'cell_config', lambda *args, **kw: None)
     monkeypatch.setattr(runner, 'train_config', fake_train)
@@ -586,14 +596,7 @@ def test_trunk_without_its_own_best_checkpoint_is_pre_trained_again(
     open(osp.join(folder, 'best_multi-label_mAP_epoch_5.pth'), 'w').close()
     calls, logged = [], []
 
-    def fake_train(cfg, seed, work_dir):
-        calls.append(work_dir)
-        for old in glob.glob(osp.join(work_dir, 'best_*.pth')):
-            os.remove(old)  # the new run's best checkpoint replaces it
-        open(osp.join(work_dir, 'best_multi-label_mAP_epoch_7.pth'),
-             'w').close()
-        return dict(metrics={'multi-label/mAP': 89.0}, epochs=8,
-                    best_epoch=7)
+    fake_train = _fake_trunk_training(calls, 7, 89.0)
 
     monkeypatch.setattr(runner, 'cell_config', lambda *args, **kw: None)
     monkeypatch.setattr(runner, 'train_config', fake_train)

@@ -189,13 +189,12 @@ def _trunk_caveat(comps: Sequence[Comparison], work_root: str, cap: int,
     trunk: the check at ``n`` epochs pre-trains its own trunk under its
     rule, so its cells differ from the matrix's by the trunk too."""
     root = schedule_roots(work_root, cap).get(n)
-    note = _trunk_note(root, comps)
-    if not note:
+    if not _trunk_note(root, comps):
         return ''
     geometry = next(_block(c.block).geometry for c in comps)
     own = trunk_text(work_root, geometry) or 'not pre-trained yet'
     return (f' (confounded: the check also pre-trains its own trunk, '
-            f'{note[len(" (its pre-trained trunk: "):-1]}, against the '
+            f'{trunk_text(root, geometry)}, against the '
             f"matrix's {own}: its cells start from another trunk)")
 
 
