@@ -17,15 +17,12 @@ from conftest import ROOT
 sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis_tools'))
 
 from matrix import driver, figures  # noqa: E402
+from matrix.cell import Block, Column, Row, cells  # noqa: E402
 from matrix.cell_config import converge, select_build  # noqa: E402
 from matrix.definition import (  # noqa: E402
     PLL_SETTINGS,
     PRETRAIN,
-    Block,
-    Column,
-    Row,
     blocks,
-    cells,
     pll_variant,
 )
 

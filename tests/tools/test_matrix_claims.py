@@ -87,7 +87,8 @@ def test_claim_leaves_out_cells_that_cannot_run():
 def test_every_claim_compares_cells_the_matrix_runs():
     """Each comparison names rows of its block and a column where both rows
     can run (a claim on a cell that never runs could never be tested)."""
-    from matrix.definition import blocks, cells
+    from matrix.cell import cells
+    from matrix.definition import blocks
     runnable = {(b.name, c.row.name, c.column.name)
                 for b in blocks().values() for c in cells(b) if not c.skip}
     for claim in CLAIMS:

@@ -12,7 +12,7 @@ from conftest import ROOT
 sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis_tools'))
 
 from matrix import driver, records  # noqa: E402
-from matrix.definition import Block, Column, Row  # noqa: E402
+from matrix.cell import Block, Column, Row  # noqa: E402
 from matrix.runner import run_files  # noqa: E402
 
 MAP = {('BCE', 'missing'): [60.0, 62.0], ('Hill', 'missing'): [65.0, 69.0]}

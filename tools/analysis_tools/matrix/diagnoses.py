@@ -16,8 +16,9 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from .cell import Block
 from .claims import CLAIMS, Claim, Comparison, fails, verdict
-from .definition import BCE_FINE_TUNED, BCE_STAGE3, Block, blocks
+from .definition import BCE_FINE_TUNED, BCE_STAGE3, blocks
 from .measurements import EXTRA_LINES, last_values
 from .runner import trunk_text
 from .stats import Results, delta, epochs, stat

@@ -8,8 +8,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from mmengine.logging import print_log
 
 from . import figures, records
+from .cell import Block, Cell, cells
 from .claims import claims_table
-from .definition import OPTIM_WRAPPER, PRETRAIN, Block, Cell, blocks, cells
+from .definition import OPTIM_WRAPPER, PRETRAIN, blocks
 from .diagnoses import diagnoses_section, schedule_roots
 from .runner import (
     Runner,

@@ -19,7 +19,7 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .definition import Block, Row, baseline_of  # noqa: E402
+from .cell import Block, Row, baseline_of  # noqa: E402
 from .records import curves  # noqa: E402
 from .stats import Results, delta, stat  # noqa: E402
 

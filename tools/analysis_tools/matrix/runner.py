@@ -23,6 +23,7 @@ from typing import Any, Callable, Dict, Optional
 from mmengine.logging import print_log
 
 from . import records
+from .cell import Cell
 from .cell_config import cell_config
 from .definition import (
     CONVERGENCE,
@@ -30,7 +31,6 @@ from .definition import (
     OPTIM_WRAPPER,
     PRETRAIN,
     PRIOR_KL_KEY,
-    Cell,
     blocks,
 )
 from .stats import metric

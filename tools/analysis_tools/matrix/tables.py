@@ -4,14 +4,7 @@ trained, the ablations, and footnotes for the cells that cannot run and
 the frozen-trunk regimes. Every number comes from the results."""
 from typing import Dict, List, Optional
 
-from .definition import (
-    Block,
-    Cell,
-    Column,
-    Row,
-    baseline_of,
-    cells,
-)
+from .cell import Block, Cell, Column, Row, baseline_of, cells
 from .stats import Results, delta, epochs, stat
 
 GROUPS = ('many', 'medium', 'few')
