@@ -420,3 +420,51 @@ def test_a_check_with_its_own_trunk_says_the_cause_is_confounded(tmp_path):
             'test mAP 98.5 after 23 epochs, best epoch 23, against the '
             "matrix's test mAP 88.8 after 8 epochs, best epoch 8: its cells "
             'start from another trunk); measured below') in comic
+
+
+def _set_trunk(path, trunk):
+    """Record ``trunk`` in the run ``path`` (None: remove the record)."""
+    with open(path) as f:
+        result = json.load(f)
+    result.pop('trunk', None)
+    if trunk is not None:
+        result['trunk'] = trunk
+    with open(path, 'w') as f:
+        json.dump(result, f)
+
+
+def test_a_check_on_the_matrix_trunk_is_not_confounded(tmp_path):
+    """The same cap-24 check run with ``--trunk-root``: its frozen-trunk
+    runs record a trunk the matrix's runs of their cells recorded, so no
+    confound is claimed and the check's line names the trunk; a check run
+    without the record, or with another trunk, brings the caveat back."""
+    root = str(tmp_path / 'matrix')
+    comic_tree(root)
+    for slug, value in (('comic', 84.0), ('comic-w-o-balance', 85.0)):
+        write_run(root + '-cap24', slug, 'plt', 0, value, epochs=24, best=20)
+    geometry = blocks()['multilabel'].geometry
+    for path, mAP in ((root, 88.8), (root + '-cap24', 98.5)):
+        folder = osp.join(path, 'pretrain', geometry)
+        os.makedirs(folder)
+        with open(osp.join(folder, 'result.json'), 'w') as f:
+            json.dump(dict(metrics={'multi-label/mAP': mAP}, epochs=8,
+                           best_epoch=8), f)
+    trunk = dict(root='matrix', metrics={'multi-label/mAP': 88.8})
+    for slug in ('comic', 'comic-w-o-balance'):
+        # the matrix's seed 0 on another trunk, its seed 1 on this one
+        for seed, used in enumerate((dict(trunk, metrics={
+                'multi-label/mAP': 86.9}), trunk)):
+            _set_trunk(osp.join(root, 'multilabel', slug, 'plt',
+                                f'seed{seed}', 'result.json'), used)
+    runs = [osp.join(root + '-cap24', 'multilabel', slug, 'plt', 'seed0',
+                     'result.json') for slug in ('comic', 'comic-w-o-balance')]
+    for path in runs:
+        _set_trunk(path, trunk)
+    _, comic = section(root)
+    assert 'confounded' not in comic
+    assert "Schedule check at 24 epochs (the matrix's pre-trained trunk):" \
+        in comic
+    for other in (None, dict(trunk, metrics={'multi-label/mAP': 98.5})):
+        _set_trunk(runs[1], other)
+        _, comic = section(root)
+        assert 'confounded: the check also pre-trains its own trunk' in comic

@@ -63,6 +63,12 @@ def parse_args(argv=None) -> argparse.Namespace:
                         'N epochs instead of the matrix cap (cosine '
                         'schedules end there); needs its own --work-root and '
                         '--out')
+    parser.add_argument('--trunk-root', default=None, metavar='DIR',
+                        help='take the frozen trunks from this work root '
+                        '(trained there under the matrix cap when absent) '
+                        'instead of pre-training them in --work-root: a '
+                        'schedule check then differs from the matrix by '
+                        'the schedule alone')
     parser.add_argument('--fp32', action='store_true',
                         help='parity check: train in float32 (mmengine '
                         'OptimWrapper) instead of under bfloat16 autocast; '
@@ -107,8 +113,11 @@ def main_(args: argparse.Namespace, argv: List[str]) -> None:
     cli.check_output_file(args.out, '.md', '--out')
     if args.records:
         cli.check_writable_dir(args.records, '--records')
-        for path, (restored, saved) in records.sync_with_checks(
-                args.records, args.work_root).items():
+        synced = records.sync_with_checks(args.records, args.work_root)
+        if args.trunk_root:
+            trunks = records.record_file(args.records, args.trunk_root)
+            synced[trunks] = records.sync(trunks, args.trunk_root)
+        for path, (restored, saved) in synced.items():
             print(f'[matrix] {path}: {restored} runs restored, {saved} '
                   'runs of the work root saved')
     optim_wrapper = 'OptimWrapper' if args.fp32 else OPTIM_WRAPPER
@@ -121,11 +130,13 @@ def main_(args: argparse.Namespace, argv: List[str]) -> None:
                               record_file=args.records
                               and records.record_file(args.records,
                                                       args.work_root),
-                              optim_wrapper=optim_wrapper)
+                              optim_wrapper=optim_wrapper,
+                              trunk_root=args.trunk_root)
     command = ('OMP_NUM_THREADS=1 python tools/analysis_tools/run_matrix.py '
                + ' '.join(shlex.quote(a) for a in argv))
     report(selected, args.seeds, args.work_root, args.fig_dir, args.out,
-           failures, args.max_epochs, command, args.smoke, optim_wrapper)
+           failures, args.max_epochs, command, args.smoke, optim_wrapper,
+           args.trunk_root)
     print(f'[matrix] report written to {args.out}')
 
 

@@ -184,13 +184,17 @@ def cause(claim: Claim, results: Results, checks: Dict[int, Results],
             else text)
 
 
-def _trunk_caveat(comps: Sequence[Comparison], work_root: str, cap: int,
-                  n: int) -> str:
-    """`` (confounded: …)`` when a compared row starts from a pre-trained
-    trunk: the check at ``n`` epochs pre-trains its own trunk under its
-    rule, so its cells differ from the matrix's by the trunk too."""
+def _trunk_caveat(comps: Sequence[Comparison], res: Results,
+                  results: Results, work_root: str, cap: int, n: int) -> str:
+    """`` (confounded: …)`` when a compared row of the check at ``n``
+    epochs (results ``res``) starts from another pre-trained trunk than the
+    matrix's runs (``results``) of its cell, e.g. the check's own, trained
+    under its rule: its cells then differ from the matrix's by the trunk
+    too (not when they record a trunk of the matrix's, ``--trunk-root``).
+    """
     root = schedule_roots(work_root, cap).get(n)
-    if not _trunk_note(root, comps):
+    if _same_trunk(comps, res, results) is not False or \
+            not _trunk_note(root, comps, res, results):
         return ''
     geometry = next(_block(c.block).geometry for c in comps)
     own = trunk_text(work_root, geometry) or 'not pre-trained yet'
@@ -204,7 +208,8 @@ def _schedule_cause(claim: Claim, failing: Sequence[Comparison],
                     work_root: str) -> str:
     """The schedule part of :func:`cause` (``Cause: …``)."""
     def caveat(n: int) -> str:
-        return _trunk_caveat(claim.comparisons, work_root, cap, n)
+        return _trunk_caveat(claim.comparisons, checks[n], results,
+                             work_root, cap, n)
 
     longer = {c: [(n, c.delta(res)) for n, res in checks.items()
                   if c.delta(res) is not None] for c in failing}
@@ -283,9 +288,31 @@ def benchmark_excluded(claim: Claim, failing: Sequence[Comparison],
     return ''
 
 
-def _trunk_note(root: Optional[str], comps: Sequence[Comparison]) -> str:
+def _same_trunk(comps: Sequence[Comparison], res: Results,
+                results: Results) -> Optional[bool]:
+    """Whether every run in ``res`` (a check) of the compared frozen-trunk
+    rows records a trunk (:func:`.runner.trunk_record`) that a matrix run
+    of the same cell (``results``) recorded too; None when no compared row
+    has a frozen trunk."""
+    keys = {(c.block, row.name, c.column) for c in comps
+            for row in _block(c.block).rows
+            if row.name in (c.row, c.base) and row.frozen is not None}
+    if not keys:
+        return None
+    runs = [(key, r.get('trunk')) for key in keys for r in res.get(key, [])]
+    return bool(runs) and all(
+        trunk is not None and any(trunk == r.get('trunk')
+                                  for r in results.get(key, []))
+        for key, trunk in runs)
+
+
+def _trunk_note(root: Optional[str], comps: Sequence[Comparison],
+                res: Results, results: Results) -> str:
     """`` (its pre-trained trunk: test mAP …)`` when a compared row starts
-    from the check's own pre-trained trunk, else ''."""
+    from the check's own pre-trained trunk (`` (the matrix's pre-trained
+    trunk)`` when from one of the matrix's), else ''."""
+    if _same_trunk(comps, res, results):
+        return ' (the matrix\'s pre-trained trunk)'
     frozen = [c for c in comps for row in _block(c.block).rows
               if row.name in (c.row, c.base) and row.frozen is not None]
     text = None if root is None or not frozen else trunk_text(
@@ -311,7 +338,8 @@ def schedule_lines(claim: Claim, results: Results,
         both = [c for c in claim.comparisons if c.delta(res) is not None]
         if both:
             lines += [f'- Schedule check at {n} epochs'
-                      f'{_trunk_note(roots.get(n), both)}:'] + [
+                      f'{_trunk_note(roots.get(n), both, res, results)}:'
+                      ] + [
                 f'  - {c.text()}: {_delta(c, res)} at {n} epochs, '
                 f'{_delta(c, results)} at {cap}' for c in both]
     if len(lines) == 1:

@@ -22,6 +22,7 @@ from .runner import (
     pretrained_trunk,
     run_cell,
     trunk_dir,
+    trunk_of,
     trunk_text,
 )
 from .stats import Results
@@ -63,9 +64,10 @@ def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
                columns: Sequence[str] = (),
                max_epochs: Optional[int] = None,
                record_file: Optional[str] = None,
-               optim_wrapper: str = OPTIM_WRAPPER) -> Dict[str, str]:
+               optim_wrapper: str = OPTIM_WRAPPER,
+               trunk_root: Optional[str] = None) -> Dict[str, str]:
     """Run every unfinished (cell, seed), ``jobs`` at a time (``smoke``,
-    ``max_epochs``, ``optim_wrapper``: see
+    ``max_epochs``, ``optim_wrapper``, ``trunk_root``: see
     :func:`.runner.default_runner`; ``rows`` / ``columns``: see
     :func:`todo`), each finished run saved to
     ``record_file`` (:mod:`.records`) as soon as it ends.
@@ -80,14 +82,17 @@ def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
     pending = todo(selected, seeds, work_root, rows, columns, rule)
     if runner is None:
         prebuild(pending)
+        root, trunk_epochs = trunk_of(work_root, trunk_root, max_epochs)
         for geometry in sorted({c.block.geometry or '' for c, _ in pending
                                 if c.row.frozen is not None}):
-            pretrained_trunk(work_root, geometry or None, smoke, max_epochs,
+            pretrained_trunk(root, geometry or None, smoke, trunk_epochs,
                              optim_wrapper)
-            if record_file:
+            # another root's trunk is recorded by its own sweep
+            if record_file and root == work_root:
                 records.save(record_file, work_root,
                              [trunk_dir(work_root, geometry or None)])
-        runner = default_runner(work_root, smoke, max_epochs, optim_wrapper)
+        runner = default_runner(work_root, smoke, max_epochs, optim_wrapper,
+                                trunk_root)
     failures: Dict[str, str] = {}
 
     def one(item: Tuple[Cell, int]) -> None:
@@ -181,10 +186,12 @@ def report(selected: List[Block], seeds: Sequence[int], work_root: str,
            fig_dir: str, out: str,
            failures: Optional[Dict[str, str]] = None,
            max_epochs: Optional[int] = None, command: str = '',
-           smoke: int = 0, optim_wrapper: str = OPTIM_WRAPPER) -> str:
+           smoke: int = 0, optim_wrapper: str = OPTIM_WRAPPER,
+           trunk_root: Optional[str] = None) -> str:
     """Write the markdown report (and the figures) from the finished runs
     (trained with the cap ``max_epochs``, default :data:`CONVERGENCE`'s, or
-    under the smoke rule when ``smoke``, with ``optim_wrapper``;
+    under the smoke rule when ``smoke``, with ``optim_wrapper``, their
+    frozen trunks from ``trunk_root`` (:func:`.runner.trunk_of`);
     ``command``: what produced them, default ``make matrix``); returns its
     text."""
     conv = convergence(smoke, max_epochs, optim_wrapper)
@@ -232,17 +239,20 @@ def report(selected: List[Block], seeds: Sequence[int], work_root: str,
     lines += ['## Figures', ''] + [
         f'- [{name}]({rel}/{name})' for name in figs] + ['']
     lines += ['## Cost', ''] + cost_lines(selected, seeds, results) + ['']
+    root, trunk_epochs = trunk_of(work_root, trunk_root, max_epochs)
+    rule_text = ("the cells' stopping rule and cap" if root == work_root
+                 else f"the matrix's stopping rule and cap, in `{root}`")
     lines += [f'Frozen trunks: `{PRETRAIN["config"]}` on variant '
               f'`{PRETRAIN["variant"]}` of data seed {PRETRAIN["data_seed"]}'
-              ' in the block\'s geometry, under the cells\' stopping rule '
-              'and cap, run '
+              f' in the block\'s geometry, under {rule_text}, run '
               f'seed {PRETRAIN["seed"]}, shared by all run seeds. Their '
               'features are not cached: every recipe augments its training '
               'images (a new random crop each epoch; docs/benchmarks.md, '
               '"Evidence matrix").'] + [
                   source_overlap(b) for b in selected
                   if any(r.frozen for r in b.rows)] + [
-                  trunk_quality(work_root, b, conv['max_epochs'])
+                  trunk_quality(root, b, convergence(
+                      smoke, trunk_epochs, optim_wrapper)['max_epochs'])
                   for b in selected if any(r.frozen for r in b.rows)] + ['']
     lines += ['## Notes', ''] + [f'- {n}' for n in notes.lines()] + ['']
     text = '\n'.join(lines)

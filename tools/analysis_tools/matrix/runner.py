@@ -18,7 +18,7 @@ import re
 import shutil
 import sys
 import time
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from mmengine.logging import print_log
 
@@ -119,7 +119,8 @@ def run_cell(cell: Cell, seed: int, work_root: str, runner: Runner,
         ``best_epoch``, ``seed``, ``seconds`` (wall), ``started`` /
         ``finished`` (Unix times), ``optim_wrapper`` (the training
         precision; None for the plain CNN), ``per_class_ap`` and
-        ``epoch_scalars`` (:func:`run_files`); ``{'error': ...}`` for a
+        ``epoch_scalars`` (:func:`run_files`), ``trunk`` for a
+        frozen-trunk row (:func:`trunk_record`); ``{'error': ...}`` for a
         failed run (not saved, so retried on the next call).
     """
     work_dir = cell_dir(work_root, cell, seed)
@@ -170,22 +171,26 @@ def convergence(smoke: int = 0, max_epochs: Optional[int] = None,
 
 def default_runner(work_root: str, smoke: int = 0,
                    max_epochs: Optional[int] = None,
-                   optim_wrapper: str = OPTIM_WRAPPER) -> Runner:
+                   optim_wrapper: str = OPTIM_WRAPPER,
+                   trunk_root: Optional[str] = None) -> Runner:
     """Train/test with the real tools (pre-training the frozen trunk of the
     block's geometry first when the row needs it). ``smoke`` > 0 limits
     every split to its first ``smoke`` images and 2 epochs; ``max_epochs``
     replaces the cap of :data:`CONVERGENCE`; ``optim_wrapper``: the
-    training precision (see :func:`.cell_config.cell_config`)."""
+    training precision (see :func:`.cell_config.cell_config`);
+    ``trunk_root``: see :func:`trunk_of`. A frozen-trunk run records its
+    trunk (:func:`trunk_record`)."""
     build = dict(indices=smoke) if smoke else None
     rule = convergence(smoke, max_epochs, optim_wrapper)
+    root, trunk_epochs = trunk_of(work_root, trunk_root, max_epochs)
 
     def runner(cell: Cell, seed: int, work_dir: str) -> Dict[str, Any]:
         if cell.row.runner == 'plain_cnn':
             return run_plain_cnn(cell, seed, work_dir, smoke)
         options = dict(cell.row.options)
         if cell.row.frozen is not None:
-            ckpt = pretrained_trunk(work_root, cell.block.geometry, smoke,
-                                    max_epochs, optim_wrapper)
+            ckpt = pretrained_trunk(root, cell.block.geometry, smoke,
+                                    trunk_epochs, optim_wrapper)
             options[cell.row.frozen.init_key] = dict(
                 type='Pretrained', checkpoint=ckpt, prefix='backbone.')
             options.update(cell.row.frozen.options)
@@ -193,7 +198,10 @@ def default_runner(work_root: str, smoke: int = 0,
                           cell.column.variant,
                           cell.block.geometry, MONITOR[cell.block.metric],
                           rule, options, build)
-        return train_config(cfg, seed, work_dir)
+        result = train_config(cfg, seed, work_dir)
+        if cell.row.frozen is not None:
+            result['trunk'] = trunk_record(root, cell.block.geometry)
+        return result
 
     return runner
 
@@ -254,6 +262,27 @@ def _epoch(path: str) -> Optional[int]:
 def trunk_dir(work_root: str, geometry: Optional[str]) -> str:
     """Work dir of the clean pre-training of the trunk in ``geometry``."""
     return osp.join(work_root, 'pretrain', geometry or 'default')
+
+
+def trunk_of(work_root: str, trunk_root: Optional[str],
+             max_epochs: Optional[int]) -> Tuple[str, Optional[int]]:
+    """(work root of the frozen trunks, their cap) of cells in
+    ``work_root`` capped at ``max_epochs``: by default the work root's own
+    trunk under the same cap; with ``trunk_root`` (a schedule check reusing
+    the matrix's trunk, so its cells differ from the matrix's by the
+    schedule alone) that root's trunk under the matrix's cap."""
+    if trunk_root is None or osp.abspath(trunk_root) == osp.abspath(
+            work_root):
+        return work_root, max_epochs
+    return trunk_root, None
+
+
+def trunk_record(trunk_root: str, geometry: Optional[str]) -> Dict[str, Any]:
+    """What a frozen-trunk run records of its trunk: the trunk's work root
+    (its name: paths differ between machines) and its test metrics."""
+    run = load_result(trunk_dir(trunk_root, geometry))
+    return dict(root=osp.basename(osp.normpath(trunk_root)),
+                metrics=run['metrics'])
 
 
 def trunk_text(work_root: str, geometry: Optional[str]) -> Optional[str]:
