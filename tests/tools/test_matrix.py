@@ -674,3 +674,23 @@ def test_a_schedule_check_can_reuse_the_matrix_trunk(tmp_path, monkeypatch):
         'matrix-cap24'
     assert asked[-1] == ('matrix-cap24', 24)
     assert runner.trunk_of(matrix, matrix, 24) == (matrix, 24)
+
+
+def test_trunk_usage_counts_the_frozen_runs_of_each_trunk_by_seed():
+    """Two trunks (88.8 for seeds 0 and 1, 86.9 for seed 2) and a run
+    without the record; a row without a frozen trunk is not counted."""
+    block = blocks()['multilabel']
+    old, new = ({'metrics': {'multi-label/mAP': v}} for v in (88.8, 86.9))
+    results = {
+        ('multilabel', 'COMIC', 'plt'): [
+            dict(seed=0, trunk=old), dict(seed=1, trunk=old),
+            dict(seed=2, trunk=new)],
+        ('multilabel', 'BCE, frozen trunk', 'plt'): [
+            dict(seed=0, trunk=old), dict(seed=2)],
+        ('multilabel', 'BCE', 'plt'): [dict(seed=0), dict(seed=1)],
+    }
+    assert driver.trunk_usage(results, block) == (
+        '- multilabel: the frozen-trunk runs started from the trunk with '
+        'no trunk recorded (seed 2: 1 runs); test mAP 86.9 (seed 2: 1 runs)'
+        '; test mAP 88.8 (seed 0: 2 runs, seed 1: 1 runs).')
+    assert 'no frozen-trunk run' in driver.trunk_usage({}, block)

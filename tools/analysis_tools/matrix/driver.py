@@ -2,6 +2,7 @@
 import json
 import os
 import os.path as osp
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -25,7 +26,7 @@ from .runner import (
     trunk_of,
     trunk_text,
 )
-from .stats import Results
+from .stats import Results, metric
 from .tables import Footnotes, block_section, column_legend
 
 TITLES = dict(multilabel='Multi-label: method x imperfection',
@@ -245,7 +246,12 @@ def report(selected: List[Block], seeds: Sequence[int], work_root: str,
     lines += [f'Frozen trunks: `{PRETRAIN["config"]}` on variant '
               f'`{PRETRAIN["variant"]}` of data seed {PRETRAIN["data_seed"]}'
               f' in the block\'s geometry, under {rule_text}, run '
-              f'seed {PRETRAIN["seed"]}, shared by all run seeds. Their '
+              f'seed {PRETRAIN["seed"]}, shared by the run seeds (a trunk '
+              'whose checkpoint is missing, e.g. on a fresh machine, is '
+              'pre-trained again; training is not bit-reproducible across '
+              'machines and code versions, so the '
+              'seeds may differ by their trunk too: each frozen-trunk run '
+              'records its trunk, listed below). Their '
               'features are not cached: every recipe augments its training '
               'images (a new random crop each epoch; docs/benchmarks.md, '
               '"Evidence matrix").'] + [
@@ -253,7 +259,9 @@ def report(selected: List[Block], seeds: Sequence[int], work_root: str,
                   if any(r.frozen for r in b.rows)] + [
                   trunk_quality(root, b, convergence(
                       smoke, trunk_epochs, optim_wrapper)['max_epochs'])
-                  for b in selected if any(r.frozen for r in b.rows)] + ['']
+                  for b in selected if any(r.frozen for r in b.rows)] + [
+                  trunk_usage(results, b) for b in selected
+                  if any(r.frozen for r in b.rows)] + ['']
     lines += ['## Notes', ''] + [f'- {n}' for n in notes.lines()] + ['']
     text = '\n'.join(lines)
     os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
@@ -275,6 +283,25 @@ def trunk_quality(work_root: str, block: Block, cap: int) -> str:
              if run.get('best_epoch') == run.get('epochs') == cap else '')
     return (f'- {block.name}: on its own pre-training build the trunk '
             f'reached {text}{still}.')
+
+
+def trunk_usage(results: Results, block: Block) -> str:
+    """Which trunk (by its test mAP) the block's frozen-trunk runs started
+    from, with their number per run seed."""
+    frozen = {r.name for r in block.rows if r.frozen is not None}
+    used: Dict[str, Dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for (name, row, _), runs in results.items():
+        for run in runs if name == block.name and row in frozen else []:
+            trunk = run.get('trunk')
+            used['no trunk recorded' if trunk is None else
+                 f'test mAP {metric(trunk, "mAP"):.1f}'][run['seed']] += 1
+    if not used:
+        return f'- {block.name}: no frozen-trunk run finished yet.'
+    return (f'- {block.name}: the frozen-trunk runs started from the trunk '
+            'with ' + '; '.join(
+                f'{label} (' + ', '.join(
+                    f'seed {s}: {n} runs' for s, n in sorted(seeds.items()))
+                + ')' for label, seeds in sorted(used.items())) + '.')
 
 
 def source_overlap(block: Block) -> str:
