@@ -676,6 +676,57 @@ def test_a_schedule_check_can_reuse_the_matrix_trunk(tmp_path, monkeypatch):
     assert runner.trunk_of(matrix, matrix, 24) == (matrix, 24)
 
 
+def test_rerun_other_trunk_trains_again_the_runs_of_an_older_trunk(
+        tmp_path, monkeypatch):
+    """The trunk pre-trained again tests 86.9 instead of 88.8: a rerun
+    reuses both finished runs, unless ``rerun_other_trunk``: then the COMIC
+    run (frozen trunk, started from 88.8) moves to ``.stale`` and trains
+    again on 86.9, while BCE (no frozen trunk) is kept."""
+    from matrix import runner
+    root, trunk_mAP, calls = str(tmp_path / 'matrix'), [88.8], []
+
+    def fake_trunk(root_, geometry, smoke, max_epochs, optim_wrapper):
+        folder = runner.trunk_dir(root_, geometry)
+        os.makedirs(folder, exist_ok=True)
+        with open(osp.join(folder, 'result.json'), 'w') as f:
+            json.dump(dict(metrics={'multi-label/mAP': trunk_mAP[0]}), f)
+        return ''
+
+    def fake_runner(work_root, smoke, max_epochs, optim_wrapper, trunk_root):
+        def run(cell, seed, work_dir):
+            calls.append(cell.row.name)
+            out = dict(metrics={'multi-label/mAP': 70.0}, epochs=8,
+                       best_epoch=8)
+            if cell.row.frozen is not None:
+                out['trunk'] = runner.trunk_record(work_root,
+                                                   cell.block.geometry)
+            return out
+        return run
+
+    monkeypatch.setattr(driver, 'pretrained_trunk', fake_trunk)
+    monkeypatch.setattr(driver, 'prebuild', lambda pending: None)
+    monkeypatch.setattr(driver, 'default_runner', fake_runner)
+    block = blocks()['multilabel']
+    only = dict(rows=['BCE', 'COMIC'], columns=['plt'])
+    driver.run_matrix([block], [0], root, **only)
+    assert sorted(calls) == ['BCE', 'COMIC']
+    trunk_mAP[0] = 86.9
+    driver.run_matrix([block], [0], root, **only)
+    assert len(calls) == 2
+    driver.run_matrix([block], [0], root, rerun_other_trunk=True, **only)
+    assert calls[2:] == ['COMIC']
+    comic = next(c for c in cells(block)
+                 if (c.row.name, c.column.name) == ('COMIC', 'plt'))
+    folder = runner.cell_dir(root, comic, 0)
+    trunk = runner.load_result(folder)['trunk']['metrics']
+    assert trunk == {'multi-label/mAP': 86.9}
+    assert runner.load_result(folder + '.stale')['trunk']['metrics'] == {
+        'multi-label/mAP': 88.8}
+    assert runner.other_trunk(dict(metrics={}), comic, dict(
+        trunks={'hard': trunk})) == ('it started from no trunk recorded, '
+                                     'the trunk now tests 86.90')
+
+
 def test_trunk_usage_counts_the_frozen_runs_of_each_trunk_by_seed():
     """Two trunks (88.8 for seeds 0 and 1, 86.9 for seed 2) and a run
     without the record; a row without a frozen trunk is not counted."""

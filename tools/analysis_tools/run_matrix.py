@@ -8,9 +8,12 @@ runs, so the seeds can accumulate over several sittings. With
 ``DIR/<work-root name>.jsonl`` (``matrix/records.py``; ``make matrix``
 keeps them in ``docs/results/runs/``, with the repository): a fresh
 checkout restores them as finished runs and trains only what they
-lack. The report (``--out``) and its PNGs (``--fig-dir``) are rewritten
-from the finished runs every time (``--report-only``: without training
-anything).
+lack. A trunk pre-trained again (its checkpoint is not kept with the
+records) may not be bit-identical on another machine: every frozen-trunk
+run records its trunk, and ``--rerun-other-trunk`` trains again the runs
+of another trunk than the current one. The report (``--out``) and its
+PNGs (``--fig-dir``) are rewritten from the finished runs every time
+(``--report-only``: without training anything).
 
 Example::
 
@@ -69,6 +72,11 @@ def parse_args(argv=None) -> argparse.Namespace:
                         'instead of pre-training them in --work-root: a '
                         'schedule check then differs from the matrix by '
                         'the schedule alone')
+    parser.add_argument('--rerun-other-trunk', action='store_true',
+                        help='train again every finished frozen-trunk run '
+                        'that started from another trunk than the one its '
+                        'geometry has now (a trunk pre-trained again, e.g. '
+                        'on another machine, is not bit-identical)')
     parser.add_argument('--fp32', action='store_true',
                         help='parity check: train in float32 (mmengine '
                         'OptimWrapper) instead of under bfloat16 autocast; '
@@ -131,7 +139,8 @@ def main_(args: argparse.Namespace, argv: List[str]) -> None:
                               and records.record_file(args.records,
                                                       args.work_root),
                               optim_wrapper=optim_wrapper,
-                              trunk_root=args.trunk_root)
+                              trunk_root=args.trunk_root,
+                              rerun_other_trunk=args.rerun_other_trunk)
     command = ('OMP_NUM_THREADS=1 python tools/analysis_tools/run_matrix.py '
                + ' '.join(shlex.quote(a) for a in argv))
     report(selected, args.seeds, args.work_root, args.fig_dir, args.out,

@@ -24,6 +24,7 @@ from .runner import (
     run_cell,
     trunk_dir,
     trunk_of,
+    trunk_record,
     trunk_text,
 )
 from .stats import Results, metric
@@ -52,11 +53,18 @@ def todo(selected: List[Block], seeds: Sequence[int], work_root: str,
     matrix before the next one); ``rows`` / ``columns``: only these
     (empty: all)."""
     rule = rule or convergence()
-    return [(cell, seed) for seed in seeds for block in selected
-            for cell in cells(block) if not cell.skip
-            and (not rows or cell.row.name in rows)
-            and (not columns or cell.column.name in columns)
-            and finished(work_root, cell, seed, rule) is None]
+    return [(cell, seed) for seed in seeds
+            for cell in runnable(selected, rows, columns)
+            if finished(work_root, cell, seed, rule) is None]
+
+
+def runnable(selected: List[Block], rows: Sequence[str] = (),
+             columns: Sequence[str] = ()) -> List[Cell]:
+    """The cells of ``selected`` that can run, in matrix order; ``rows`` /
+    ``columns``: only these (empty: all)."""
+    return [cell for block in selected for cell in cells(block)
+            if not cell.skip and (not rows or cell.row.name in rows)
+            and (not columns or cell.column.name in columns)]
 
 
 def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
@@ -66,7 +74,8 @@ def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
                max_epochs: Optional[int] = None,
                record_file: Optional[str] = None,
                optim_wrapper: str = OPTIM_WRAPPER,
-               trunk_root: Optional[str] = None) -> Dict[str, str]:
+               trunk_root: Optional[str] = None,
+               rerun_other_trunk: bool = False) -> Dict[str, str]:
     """Run every unfinished (cell, seed), ``jobs`` at a time (``smoke``,
     ``max_epochs``, ``optim_wrapper``, ``trunk_root``: see
     :func:`.runner.default_runner`; ``rows`` / ``columns``: see
@@ -74,24 +83,39 @@ def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
     ``record_file`` (:mod:`.records`) as soon as it ends.
 
     With the real runner the frozen trunks are pre-trained first (once per
-    geometry), so parallel cells never race for them.
+    geometry), so parallel cells never race for them. ``rerun_other_trunk``
+    (real runner only): a finished frozen-trunk run that started from
+    another trunk than the one its geometry has now (a trunk pre-trained
+    again, e.g. on another machine) is unfinished: it trains again.
 
     Returns:
         dict: cell key -> error of the runs that failed this time.
     """
     rule = convergence(smoke, max_epochs, optim_wrapper)
+    if runner is None:
+        root, trunk_epochs = trunk_of(work_root, trunk_root, max_epochs)
+
+        def pretrain(geometries: set) -> None:
+            for geometry in sorted(geometries):
+                pretrained_trunk(root, geometry or None, smoke,
+                                 trunk_epochs, optim_wrapper)
+                # another root's trunk is recorded by its own sweep
+                if record_file and root == work_root:
+                    records.save(record_file, work_root,
+                                 [trunk_dir(work_root, geometry or None)])
+
+        if rerun_other_trunk:
+            frozen = {c.block.geometry or ''
+                      for c in runnable(selected, rows, columns)
+                      if c.row.frozen is not None}
+            pretrain(frozen)
+            rule = dict(rule, trunks={
+                g: trunk_record(root, g or None)['metrics'] for g in frozen})
     pending = todo(selected, seeds, work_root, rows, columns, rule)
     if runner is None:
         prebuild(pending)
-        root, trunk_epochs = trunk_of(work_root, trunk_root, max_epochs)
-        for geometry in sorted({c.block.geometry or '' for c, _ in pending
-                                if c.row.frozen is not None}):
-            pretrained_trunk(root, geometry or None, smoke, trunk_epochs,
-                             optim_wrapper)
-            # another root's trunk is recorded by its own sweep
-            if record_file and root == work_root:
-                records.save(record_file, work_root,
-                             [trunk_dir(work_root, geometry or None)])
+        pretrain({c.block.geometry or '' for c, _ in pending
+                  if c.row.frozen is not None})
         runner = default_runner(work_root, smoke, max_epochs, optim_wrapper,
                                 trunk_root)
     failures: Dict[str, str] = {}

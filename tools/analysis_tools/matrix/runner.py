@@ -72,15 +72,33 @@ def broken_rule(result: Dict[str, Any], cell: Cell,
                 rule: Dict[str, Any]) -> str:
     """Why a finished run of ``cell`` is no result of ``rule`` ('' when it
     is one): it stopped before the rule's ``min_epochs`` (under an older
-    rule), or trained in another precision than the rule's
-    ``optim_wrapper``. The plain-CNN reference keeps its own schedule and
-    precision."""
+    rule), trained in another precision than the rule's ``optim_wrapper``,
+    or (a frozen-trunk row, when the rule names its ``trunks``: geometry
+    ('' = default) -> the trunk's test metrics) started from another trunk.
+    The plain-CNN reference keeps its own schedule and precision."""
     if cell.row.runner == 'plain_cnn':
         return ''
     if not trained_enough(result, rule):
         return (f'it stopped after {result.get("epochs")} epochs, before '
                 'this rule\'s minimum')
-    return other_precision(result, rule)
+    return other_precision(result, rule) or other_trunk(result, cell, rule)
+
+
+def other_trunk(result: Dict[str, Any], cell: Cell,
+                rule: Dict[str, Any]) -> str:
+    """'' unless ``cell`` is a frozen-trunk row, ``rule`` names the trunk
+    of its geometry (``trunks``) and ``result`` recorded another (or
+    none): then which trunk it started from."""
+    trunk = rule.get('trunks', {}).get(cell.block.geometry or '')
+    if cell.row.frozen is None or trunk is None:
+        return ''
+    used = result.get('trunk')
+    if used is not None and used['metrics'] == trunk:
+        return ''
+    was = ('no trunk recorded' if used is None else
+           f'a trunk testing {metric(used, "mAP"):.2f} mAP')
+    return (f'it started from {was}, the trunk now tests '
+            f'{metric(dict(metrics=trunk), "mAP"):.2f}')
 
 
 def trained_enough(result: Dict[str, Any], rule: Dict[str, Any]) -> bool:
