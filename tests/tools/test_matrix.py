@@ -367,8 +367,10 @@ def test_cost_lines_sum_and_elapsed():
     assert lines[2] == '| multilabel | 0 | 2 | 3 | 1.00 | 0.67 |'
 
 
-def test_cli_refuses_unknown_rows_and_smoke_into_results(tmp_path):
+def test_cli_refuses_unknown_rows_and_smoke_into_results(tmp_path,
+                                                         monkeypatch):
     import run_matrix
+    monkeypatch.setattr(run_matrix, 'report_data', lambda selected: None)
     common = ['--work-root', str(tmp_path / 'w'), '--out',
               str(tmp_path / 'm.md'), '--report-only']
     with pytest.raises(SystemExit, match=r"--rows: unknown \['Foo'\]"):
@@ -725,6 +727,28 @@ def test_rerun_other_trunk_trains_again_the_runs_of_an_older_trunk(
     assert runner.other_trunk(dict(metrics={}), comic, dict(
         trunks={'hard': trunk})) == ('it started from no trunk recorded, '
                                      'the trunk now tests 86.90')
+
+
+def test_report_data_builds_the_cells_and_the_trunks_pre_training_data(
+        monkeypatch):
+    """A checkout whose runs all came from records built no data: the
+    report builds each runnable cell's variant once (data seed 0) and the
+    pre-training data of the blocks with frozen-trunk rows (not pll)."""
+    import mlc.datasets.digitmosaic as digitmosaic
+    built = []
+    monkeypatch.setattr(digitmosaic, 'prepare_digitmosaic',
+                        lambda root, variant, seed=0, geometry=None:
+                        built.append((osp.relpath(root, ROOT), variant,
+                                      seed, geometry)))
+    driver.report_data(driver.select(['multilabel', 'pll', 'shifted']))
+    assert ('data/digitmosaic', 'pretrain', PRETRAIN['data_seed'], 'hard') \
+        in built and ('data/digitmosaic', 'pretrain',
+                      PRETRAIN['data_seed'], 'shifted') in built
+    assert sum(v == 'pretrain' for _, v, _, _ in built) == 2
+    cells_ = driver.runnable(driver.select(['multilabel', 'pll', 'shifted']))
+    assert {(v, g or None) for _, v, _, g in built if v != 'pretrain'} == {
+        (c.column.variant, c.block.geometry) for c in cells_}
+    assert len(built) == len(set(built))
 
 
 def test_trunk_usage_counts_the_frozen_runs_of_each_trunk_by_seed():

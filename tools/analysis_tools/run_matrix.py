@@ -30,7 +30,12 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
 from matrix import records  # noqa: E402
 from matrix.definition import CONVERGENCE, OPTIM_WRAPPER  # noqa: E402
-from matrix.driver import report, run_matrix, select  # noqa: E402
+from matrix.driver import (  # noqa: E402
+    report,
+    report_data,
+    run_matrix,
+    select,
+)
 
 from mlc.utils import cli  # noqa
 
@@ -141,6 +146,8 @@ def main_(args: argparse.Namespace, argv: List[str]) -> None:
                               optim_wrapper=optim_wrapper,
                               trunk_root=args.trunk_root,
                               rerun_other_trunk=args.rerun_other_trunk)
+    if not args.smoke:
+        report_data(selected)
     command = ('OMP_NUM_THREADS=1 python tools/analysis_tools/run_matrix.py '
                + ' '.join(shlex.quote(a) for a in argv))
     report(selected, args.seeds, args.work_root, args.fig_dir, args.out,

@@ -152,6 +152,22 @@ def prebuild(pending: List[Tuple[Cell, int]]) -> None:
         prepare_digitmosaic(root, variant, geometry=geometry or None)
 
 
+def report_data(selected: List[Block]) -> None:
+    """Build what the report reads besides the runs, which a checkout
+    whose runs were all restored from records never built: the data of
+    every runnable cell (the long-tail columns' training frequencies, the
+    evaluated splits' source digits) and the trunks' pre-training data."""
+    from mlc.datasets.digitmosaic import prepare_digitmosaic
+    from .runner import run_seeds
+    prebuild([(cell, 0) for cell in runnable(selected)])
+    for block in selected:
+        if any(row.frozen is not None for row in block.rows):
+            prepare_digitmosaic(
+                osp.join(run_seeds.ROOT, PRETRAIN['data_root']),
+                PRETRAIN['variant'], seed=PRETRAIN['data_seed'],
+                geometry=block.geometry)
+
+
 def skipped(all_blocks) -> Dict[Tuple[str, str, str], str]:
     """(block, row, column) -> why, of every cell that cannot run."""
     return {(c.block.name, c.row.name, c.column.name): c.skip
