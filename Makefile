@@ -69,7 +69,9 @@ results-missing-labels: $(STAMP)
 # they lack).
 # Two cells train at a time (--jobs 2, one thread each: the fastest set-up,
 # benchmarks/matrix_parallel.py). MATRIX_ARGS e.g. `--seeds 0 --blocks
-# multilabel`.
+# multilabel`; `--rerun-other-trunk` trains again the frozen-trunk runs
+# that started from another trunk than the current one (a trunk
+# pre-trained again on another machine is not always bit-identical).
 MATRIX_ARGS ?=
 matrix: $(STAMP)
 	OMP_NUM_THREADS=1 $(PY) tools/analysis_tools/run_matrix.py \
@@ -80,10 +82,9 @@ matrix: $(STAMP)
 # Schedule checks of the paper claims beside the matrix (read by the matrix
 # page's Diagnoses: <work root>-cap<N>): the claim cells rerun with a longer
 # cap, run seed 0 (MATRIX_ARGS e.g. `--seeds 0 1`). Frozen-trunk checks
-# start from the matrix's own trunk (--trunk-root), so they differ from the
-# matrix by the schedule alone, and run seed 2: the matrix seed whose runs
-# used the trunk of record (seeds 0 and 1 used an earlier trunk; the
-# page's "Frozen trunks" lists which seed used which).
+# run seed 2 from the matrix's own trunk (--trunk-root), so they differ
+# from the matrix's seed-2 runs by the schedule alone (the page's "Frozen
+# trunks" lists the trunk each seed's runs started from).
 RUN_MATRIX = OMP_NUM_THREADS=1 $(PY) tools/analysis_tools/run_matrix.py --jobs 2 \
 	--records docs/results/runs
 MATRIX_TRUNK = --trunk-root work_dirs/matrix --seeds 2

@@ -391,6 +391,9 @@ def test_cli_refuses_unknown_rows_and_smoke_into_results(tmp_path,
     run_matrix.main(own + ['--max-epochs', '16'])
     text = open(tmp_path / 'm16.md').read()
     assert "under the cells' stopping rule and cap" in text
+    for flag in (['--fp32'], ['--smoke', '8']):
+        with pytest.raises(SystemExit, match='--trunk-root takes the'):
+            run_matrix.main(own + flag + ['--trunk-root', str(tmp_path)])
     run_matrix.main(own + ['--max-epochs', '16', '--trunk-root',
                            str(tmp_path / 'w')])
     assert "under the matrix's stopping rule and cap, in `" + str(
@@ -755,7 +758,8 @@ def test_trunk_usage_counts_the_frozen_runs_of_each_trunk_by_seed():
     """Two trunks (88.8 for seeds 0 and 1, 86.9 for seed 2) and a run
     without the record; a row without a frozen trunk is not counted."""
     block = blocks()['multilabel']
-    old, new = ({'metrics': {'multi-label/mAP': v}} for v in (88.8, 86.9))
+    old, new = ({'root': 'matrix', 'metrics': {'multi-label/mAP': v}}
+                for v in (88.8, 86.9))
     results = {
         ('multilabel', 'COMIC', 'plt'): [
             dict(seed=0, trunk=old), dict(seed=1, trunk=old),
@@ -765,7 +769,8 @@ def test_trunk_usage_counts_the_frozen_runs_of_each_trunk_by_seed():
         ('multilabel', 'BCE', 'plt'): [dict(seed=0), dict(seed=1)],
     }
     assert driver.trunk_usage(results, block) == (
-        '- multilabel: the frozen-trunk runs started from the trunk with '
-        'no trunk recorded (seed 2: 1 runs); test mAP 86.9 (seed 2: 1 runs)'
-        '; test mAP 88.8 (seed 0: 2 runs, seed 1: 1 runs).')
+        '- multilabel: the frozen-trunk runs started from an unrecorded '
+        'trunk (seed 2: 1 run); the `matrix` trunk (test mAP 86.9) (seed 2: '
+        '1 run); the `matrix` trunk (test mAP 88.8) (seed 0: 2 runs, seed 1: '
+        '1 run).')
     assert 'no frozen-trunk run' in driver.trunk_usage({}, block)

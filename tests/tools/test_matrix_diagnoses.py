@@ -402,24 +402,27 @@ def test_candidate_shares_count_true_images_and_true_candidates(tmp_path):
 
 def test_a_check_with_its_own_trunk_says_the_cause_is_confounded(tmp_path):
     """COMIC's cells start from the pre-trained trunk; the cap-24 check
-    pre-trains its own (98.5 against the matrix's 88.8): the cause line says
-    the check changed the trunk too."""
+    pre-trained its own (98.5 against the matrix's 88.8, as its runs
+    record): the cause line says the check changed the trunk too."""
     root = str(tmp_path / 'matrix')
     comic_tree(root)
     for slug, value in (('comic', 84.0), ('comic-w-o-balance', 85.0)):
         write_run(root + '-cap24', slug, 'plt', 0, value, epochs=24, best=20)
-    geometry = blocks()['multilabel'].geometry
-    for path, mAP, epochs in ((root, 88.8, 8), (root + '-cap24', 98.5, 23)):
-        folder = osp.join(path, 'pretrain', geometry)
-        os.makedirs(folder)
-        with open(osp.join(folder, 'result.json'), 'w') as f:
-            json.dump(dict(metrics={'multi-label/mAP': mAP}, epochs=epochs,
-                           best_epoch=epochs), f)
+        for path, name, mAP, seeds in ((root, 'matrix', 88.8, (0, 1)),
+                                       (root + '-cap24', 'matrix-cap24',
+                                        98.5, (0,))):
+            for seed in seeds:
+                _set_trunk(osp.join(path, 'multilabel', slug, 'plt',
+                                    f'seed{seed}', 'result.json'),
+                           dict(root=name,
+                                metrics={'multi-label/mAP': mAP}))
     _, comic = section(root)
-    assert ('at 8 (confounded: the check also pre-trains its own trunk, '
-            'test mAP 98.5 after 23 epochs, best epoch 23, against the '
-            "matrix's test mAP 88.8 after 8 epochs, best epoch 8: its cells "
-            'start from another trunk); measured below') in comic
+    assert ("at 8 (confounded: the check's runs start from the "
+            "`matrix-cap24` trunk (test mAP 98.5), the matrix's from the "
+            "`matrix` trunk (test mAP 88.8): its cells differ from the "
+            "matrix's by the trunk too); measured below") in comic
+    assert ("Schedule check at 24 epochs (its runs' trunk: the "
+            "`matrix-cap24` trunk (test mAP 98.5)):") in comic
 
 
 def _set_trunk(path, trunk):
@@ -435,36 +438,29 @@ def _set_trunk(path, trunk):
 
 def test_a_check_on_the_matrix_trunk_is_not_confounded(tmp_path):
     """The same cap-24 check run with ``--trunk-root``: its frozen-trunk
-    runs record a trunk the matrix's runs of their cells recorded, so no
-    confound is claimed and the check's line names the trunk; a check run
-    without the record, or with another trunk, brings the caveat back."""
+    runs record the trunk all the matrix's runs of their cells recorded, so
+    no confound is claimed and the check's line names the trunk; a check
+    run without the record or with another trunk, or a matrix seed on
+    another trunk, brings the caveat back."""
     root = str(tmp_path / 'matrix')
     comic_tree(root)
     for slug, value in (('comic', 84.0), ('comic-w-o-balance', 85.0)):
         write_run(root + '-cap24', slug, 'plt', 0, value, epochs=24, best=20)
-    geometry = blocks()['multilabel'].geometry
-    for path, mAP in ((root, 88.8), (root + '-cap24', 98.5)):
-        folder = osp.join(path, 'pretrain', geometry)
-        os.makedirs(folder)
-        with open(osp.join(folder, 'result.json'), 'w') as f:
-            json.dump(dict(metrics={'multi-label/mAP': mAP}, epochs=8,
-                           best_epoch=8), f)
     trunk = dict(root='matrix', metrics={'multi-label/mAP': 88.8})
-    for slug in ('comic', 'comic-w-o-balance'):
-        # the matrix's seed 0 on another trunk, its seed 1 on this one
-        for seed, used in enumerate((dict(trunk, metrics={
-                'multi-label/mAP': 86.9}), trunk)):
-            _set_trunk(osp.join(root, 'multilabel', slug, 'plt',
-                                f'seed{seed}', 'result.json'), used)
+    matrix = [osp.join(root, 'multilabel', slug, 'plt', f'seed{seed}',
+                       'result.json')
+              for slug in ('comic', 'comic-w-o-balance') for seed in (0, 1)]
     runs = [osp.join(root + '-cap24', 'multilabel', slug, 'plt', 'seed0',
                      'result.json') for slug in ('comic', 'comic-w-o-balance')]
-    for path in runs:
+    for path in matrix + runs:
         _set_trunk(path, trunk)
     _, comic = section(root)
     assert 'confounded' not in comic
     assert "Schedule check at 24 epochs (the matrix's pre-trained trunk):" \
         in comic
-    for other in (None, dict(trunk, metrics={'multi-label/mAP': 98.5})):
-        _set_trunk(runs[1], other)
+    other = dict(trunk, metrics={'multi-label/mAP': 86.9})
+    for path, used in ((runs[1], None), (runs[1], other), (matrix[0], other)):
+        _set_trunk(path, used)
         _, comic = section(root)
-        assert 'confounded: the check also pre-trains its own trunk' in comic
+        assert "(confounded: the check's runs start from " in comic
+        _set_trunk(path, trunk)

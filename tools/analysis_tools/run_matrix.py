@@ -122,6 +122,12 @@ def main_(args: argparse.Namespace, argv: List[str]) -> None:
             raise ValueError(f'--max-epochs {args.max_epochs} is below the '
                              'matrix\'s minimum of '
                              f'{CONVERGENCE["min_epochs"]} epochs')
+    if args.trunk_root is not None:
+        if args.smoke or args.fp32:
+            # its trunk would be trained under this rule, in that root
+            raise ValueError('--trunk-root takes the matrix\'s trunks: not '
+                             'with --smoke or --fp32 (they train their own)')
+        cli.check_writable_dir(args.trunk_root, '--trunk-root')
     cli.check_writable_dir(args.work_root, '--work-root')
     cli.check_output_file(args.out, '.md', '--out')
     if args.records:

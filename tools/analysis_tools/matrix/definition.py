@@ -10,7 +10,7 @@ geometry. A cell the method cannot run in carries the
 reason instead of a config (:attr:`.cell.Cell.skip`); the structures
 (rows, columns, blocks, cells) live in :mod:`.cell`.
 
-Frozen-trunk rows (:attr:`Row.frozen`) follow their paper's regime: the
+Frozen-trunk rows (:attr:`.cell.Row.frozen`) follow their paper's regime: the
 trunk is initialised from a BCE pre-training on clean labels of the
 DigitMosaic ``pretrain`` build (:data:`PRETRAIN`), then (partly) frozen.
 """

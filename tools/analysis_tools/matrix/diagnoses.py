@@ -20,7 +20,7 @@ from .cell import Block
 from .claims import CLAIMS, Claim, Comparison, fails, verdict
 from .definition import BCE_FINE_TUNED, BCE_STAGE3, blocks
 from .measurements import EXTRA_LINES, last_values
-from .runner import trunk_text
+from .runner import trunk_label
 from .stats import Results, delta, epochs, stat
 from .tables import GROUPS
 
@@ -185,22 +185,18 @@ def cause(claim: Claim, results: Results, checks: Dict[int, Results],
 
 
 def _trunk_caveat(comps: Sequence[Comparison], res: Results,
-                  results: Results, work_root: str, cap: int, n: int) -> str:
-    """`` (confounded: …)`` when a compared row of the check at ``n``
-    epochs (results ``res``) starts from another pre-trained trunk than the
-    matrix's runs (``results``) of its cell, e.g. the check's own, trained
-    under its rule: its cells then differ from the matrix's by the trunk
-    too (not when they record a trunk of the matrix's, ``--trunk-root``).
-    """
-    root = schedule_roots(work_root, cap).get(n)
-    if _same_trunk(comps, res, results) is not False or \
-            not _trunk_note(root, comps, res, results):
+                  results: Results) -> str:
+    """`` (confounded: …)`` when the check's runs (``res``) of a compared
+    frozen-trunk row and the matrix's (``results``) did not all start from
+    one trunk (e.g. the check pre-trained its own under its rule): its
+    cells then differ from the matrix's by the trunk too."""
+    if _same_trunk(comps, res, results) is not False:
         return ''
-    geometry = next(_block(c.block).geometry for c in comps)
-    own = trunk_text(work_root, geometry) or 'not pre-trained yet'
-    return (f' (confounded: the check also pre-trains its own trunk, '
-            f'{trunk_text(root, geometry)}, against the '
-            f"matrix's {own}: its cells start from another trunk)")
+    keys = _frozen_keys(comps, res)
+    return (f" (confounded: the check's runs start from "
+            f'{_trunk_labels(keys, res)}, the matrix\'s from '
+            f'{_trunk_labels(keys, results)}: its cells differ from the '
+            "matrix's by the trunk too)")
 
 
 def _schedule_cause(claim: Claim, failing: Sequence[Comparison],
@@ -208,8 +204,7 @@ def _schedule_cause(claim: Claim, failing: Sequence[Comparison],
                     work_root: str) -> str:
     """The schedule part of :func:`cause` (``Cause: …``)."""
     def caveat(n: int) -> str:
-        return _trunk_caveat(claim.comparisons, checks[n], results,
-                             work_root, cap, n)
+        return _trunk_caveat(claim.comparisons, checks[n], results)
 
     longer = {c: [(n, c.delta(res)) for n, res in checks.items()
                   if c.delta(res) is not None] for c in failing}
@@ -288,43 +283,57 @@ def benchmark_excluded(claim: Claim, failing: Sequence[Comparison],
     return ''
 
 
+def _frozen_keys(comps: Sequence[Comparison], res: Results) -> List[Key]:
+    """The cells of the compared rows that have a frozen trunk and runs in
+    ``res`` (a check)."""
+    return sorted({(c.block, row.name, c.column) for c in comps
+                   for row in _block(c.block).rows
+                   if row.name in (c.row, c.base) and row.frozen is not None
+                   and res.get((c.block, row.name, c.column))})
+
+
+def _trunk_labels(keys: Sequence[Key], res: Results) -> str:
+    """The distinct trunks the runs of ``keys`` in ``res`` recorded."""
+    return ' and '.join(sorted({trunk_label(r.get('trunk'))
+                                for key in keys for r in res.get(key, [])}))
+
+
 def _same_trunk(comps: Sequence[Comparison], res: Results,
                 results: Results) -> Optional[bool]:
-    """Whether every run in ``res`` (a check) of the compared frozen-trunk
-    rows records a trunk (:func:`.runner.trunk_record`) that a matrix run
-    of the same cell (``results``) recorded too; None when no compared row
-    has a frozen trunk."""
-    keys = {(c.block, row.name, c.column) for c in comps
-            for row in _block(c.block).rows
-            if row.name in (c.row, c.base) and row.frozen is not None}
-    if not keys:
+    """Whether, in every compared frozen-trunk cell the check ran
+    (:func:`_frozen_keys`), all its runs (``res``) and all the matrix's
+    (``results``) record one trunk
+    (:func:`.runner.trunk_record`); None when no compared row has a frozen
+    trunk, or none of these runs recorded one (runs older than the
+    record: unknown)."""
+    checked = _frozen_keys(comps, res)
+    if not any(r.get('trunk') for key in checked
+               for r in res[key] + results.get(key, [])):
         return None
-    runs = [(key, r.get('trunk')) for key in keys for r in res.get(key, [])]
-    return bool(runs) and all(
-        trunk is not None and any(trunk == r.get('trunk')
-                                  for r in results.get(key, []))
-        for key, trunk in runs)
+    return all(
+        res[key][0].get('trunk') is not None and all(
+            r.get('trunk') == res[key][0]['trunk']
+            for r in res[key] + results.get(key, []))
+        for key in checked)
 
 
-def _trunk_note(root: Optional[str], comps: Sequence[Comparison],
-                res: Results, results: Results) -> str:
-    """`` (its pre-trained trunk: test mAP …)`` when a compared row starts
-    from the check's own pre-trained trunk (`` (the matrix's pre-trained
-    trunk)`` when from one of the matrix's), else ''."""
-    if _same_trunk(comps, res, results):
+def _trunk_note(comps: Sequence[Comparison], res: Results,
+                results: Results) -> str:
+    """`` (the matrix's pre-trained trunk)`` when the compared frozen-trunk
+    cells of the check and the matrix all start from one trunk, `` (its
+    runs' trunk: …)`` when not, '' when unknown (:func:`_same_trunk`)."""
+    same = _same_trunk(comps, res, results)
+    if same is None:
+        return ''
+    if same:
         return ' (the matrix\'s pre-trained trunk)'
-    frozen = [c for c in comps for row in _block(c.block).rows
-              if row.name in (c.row, c.base) and row.frozen is not None]
-    text = None if root is None or not frozen else trunk_text(
-        root, _block(frozen[0].block).geometry)
-    return '' if text is None else f' (its pre-trained trunk: {text})'
+    labels = _trunk_labels(_frozen_keys(comps, res), res)
+    return f" (its runs' trunk: {labels})"
 
 
 def schedule_lines(claim: Claim, results: Results,
-                   checks: Dict[int, Results], cap: int,
-                   roots: Dict[int, str]) -> List[str]:
-    """Epochs of the claim's cells, and its deltas at the longer caps
-    (``roots``: N -> the check's work root)."""
+                   checks: Dict[int, Results], cap: int) -> List[str]:
+    """Epochs of the claim's cells, and its deltas at the longer caps."""
     texts = [f'{key[1]} / {key[2]} ' + (
         epochs(results[key], cap) or 'no epochs recorded'
         if results.get(key) else 'missing cell')
@@ -338,7 +347,7 @@ def schedule_lines(claim: Claim, results: Results,
         both = [c for c in claim.comparisons if c.delta(res) is not None]
         if both:
             lines += [f'- Schedule check at {n} epochs'
-                      f'{_trunk_note(roots.get(n), both, res, results)}:'
+                      f'{_trunk_note(both, res, results)}:'
                       ] + [
                 f'  - {c.text()}: {_delta(c, res)} at {n} epochs, '
                 f'{_delta(c, results)} at {cap}' for c in both]
@@ -393,11 +402,10 @@ def diagnoses_section(results: Results, checks: Dict[int, Results],
              f'`{osp.normpath(work_root)}-cap<N>`, and the cause is the '
              'schedule when every failing comparison, and every other one '
              'checked there, is positive.', '']
-    roots = schedule_roots(work_root, cap)
     for claim in CLAIMS:
         lines += [f'### {claim.paper}', '', '- ' + cause(
             claim, results, checks, cap, work_root, skipped)] + \
-            schedule_lines(claim, results, checks, cap, roots) + \
+            schedule_lines(claim, results, checks, cap) + \
             group_lines(claim, results) + correction_lines(claim, results)
         lines += [line for label, comps in EXTRAS.get(claim.paper, ())
                   for line in [f'- {label}:'] + [

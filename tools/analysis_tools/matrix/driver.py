@@ -23,11 +23,12 @@ from .runner import (
     pretrained_trunk,
     run_cell,
     trunk_dir,
+    trunk_label,
     trunk_of,
     trunk_record,
     trunk_text,
 )
-from .stats import Results, metric
+from .stats import Results
 from .tables import Footnotes, block_section, column_legend
 
 TITLES = dict(multilabel='Multi-label: method x imperfection',
@@ -99,10 +100,11 @@ def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
             for geometry in sorted(geometries):
                 pretrained_trunk(root, geometry or None, smoke,
                                  trunk_epochs, optim_wrapper)
-                # another root's trunk is recorded by its own sweep
-                if record_file and root == work_root:
-                    records.save(record_file, work_root,
-                                 [trunk_dir(work_root, geometry or None)])
+                # in the record file of the root it was trained in
+                if record_file:
+                    records.save(records.record_file(
+                        osp.dirname(record_file), root), root,
+                        [trunk_dir(root, geometry or None)])
 
         if rerun_other_trunk:
             frozen = {c.block.geometry or ''
@@ -332,16 +334,14 @@ def trunk_usage(results: Results, block: Block) -> str:
     used: Dict[str, Dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for (name, row, _), runs in results.items():
         for run in runs if name == block.name and row in frozen else []:
-            trunk = run.get('trunk')
-            used['no trunk recorded' if trunk is None else
-                 f'test mAP {metric(trunk, "mAP"):.1f}'][run['seed']] += 1
+            used[trunk_label(run.get('trunk'))][run['seed']] += 1
     if not used:
         return f'- {block.name}: no frozen-trunk run finished yet.'
-    return (f'- {block.name}: the frozen-trunk runs started from the trunk '
-            'with ' + '; '.join(
-                f'{label} (' + ', '.join(
-                    f'seed {s}: {n} runs' for s, n in sorted(seeds.items()))
-                + ')' for label, seeds in sorted(used.items())) + '.')
+    return (f'- {block.name}: the frozen-trunk runs started from '
+            + '; '.join(f'{label} (' + ', '.join(
+                f'seed {s}: {n} run{"s" * (n != 1)}'
+                for s, n in sorted(seeds.items())) + ')'
+                for label, seeds in sorted(used.items())) + '.')
 
 
 def source_overlap(block: Block) -> str:

@@ -205,10 +205,12 @@ def default_runner(work_root: str, smoke: int = 0,
     def runner(cell: Cell, seed: int, work_dir: str) -> Dict[str, Any]:
         if cell.row.runner == 'plain_cnn':
             return run_plain_cnn(cell, seed, work_dir, smoke)
-        options = dict(cell.row.options)
+        options, trunk = dict(cell.row.options), None
         if cell.row.frozen is not None:
             ckpt = pretrained_trunk(root, cell.block.geometry, smoke,
                                     trunk_epochs, optim_wrapper)
+            # what it starts from, read before a long run
+            trunk = trunk_record(root, cell.block.geometry)
             options[cell.row.frozen.init_key] = dict(
                 type='Pretrained', checkpoint=ckpt, prefix='backbone.')
             options.update(cell.row.frozen.options)
@@ -217,8 +219,8 @@ def default_runner(work_root: str, smoke: int = 0,
                           cell.block.geometry, MONITOR[cell.block.metric],
                           rule, options, build)
         result = train_config(cfg, seed, work_dir)
-        if cell.row.frozen is not None:
-            result['trunk'] = trunk_record(root, cell.block.geometry)
+        if trunk is not None:
+            result['trunk'] = trunk
         return result
 
     return runner
@@ -301,6 +303,14 @@ def trunk_record(trunk_root: str, geometry: Optional[str]) -> Dict[str, Any]:
     run = load_result(trunk_dir(trunk_root, geometry))
     return dict(root=osp.basename(osp.normpath(trunk_root)),
                 metrics=run['metrics'])
+
+
+def trunk_label(trunk: Optional[Dict[str, Any]]) -> str:
+    """A run's recorded trunk (:func:`trunk_record`) in words."""
+    if trunk is None:
+        return 'an unrecorded trunk'
+    return (f'the `{trunk["root"]}` trunk (test mAP '
+            f'{metric(trunk, "mAP"):.1f})')
 
 
 def trunk_text(work_root: str, geometry: Optional[str]) -> Optional[str]:
