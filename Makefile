@@ -120,7 +120,8 @@ matrix-schedule: $(STAMP)
 	    --blocks shifted --rows BCE --columns clean --seeds 0 $(MATRIX_ARGS)
 	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
 	    --out docs/results/matrix-cap24.md --fig-dir docs/results/matrix-cap24 \
-	    --blocks multilabel shifted --seeds 0 2 --report-only
+	    --blocks multilabel shifted --seeds 0 2 --trunk-root work_dirs/matrix \
+	    --report-only
 
 # Float32 parity of the bfloat16 matrix (docs/benchmarks.md, "bfloat16
 # training"): the fine-tuned BCE and Hill missing-label cells and their
