@@ -70,8 +70,9 @@ results-missing-labels: $(STAMP)
 # Two cells train at a time (--jobs 2, one thread each: the fastest set-up,
 # benchmarks/matrix_parallel.py). MATRIX_ARGS e.g. `--seeds 0 --blocks
 # multilabel`; `--rerun-other-trunk` trains again the frozen-trunk runs
-# that started from another trunk than the current one (a trunk
-# pre-trained again on another machine is not always bit-identical).
+# that started from another trunk than the current one, or recorded none
+# (a trunk pre-trained again on another machine is not always
+# bit-identical).
 MATRIX_ARGS ?=
 matrix: $(STAMP)
 	OMP_NUM_THREADS=1 $(PY) tools/analysis_tools/run_matrix.py \
@@ -81,47 +82,50 @@ matrix: $(STAMP)
 
 # Schedule checks of the paper claims beside the matrix (read by the matrix
 # page's Diagnoses: <work root>-cap<N>): the claim cells rerun with a longer
-# cap, run seed 0 (MATRIX_ARGS e.g. `--seeds 0 1`). Frozen-trunk checks
-# run seed 2 from the matrix's own trunk (--trunk-root), so they differ
-# from the matrix's seed-2 runs by the schedule alone (the page's "Frozen
-# trunks" lists the trunk each seed's runs started from).
+# cap: cap 24 at the matrix's 3 run seeds, the PLL cap 30 at run seed 0
+# (MATRIX_ARGS e.g. `--seeds 0 1`). Frozen-trunk checks start from the
+# matrix's own trunk (--trunk-root), so they differ from the matrix's runs
+# by the schedule alone (the page's "Frozen trunks" lists the trunk each
+# seed's runs started from; where a fresh machine pre-trains another trunk,
+# `make matrix MATRIX_ARGS=--rerun-other-trunk` first).
 RUN_MATRIX = OMP_NUM_THREADS=1 $(PY) tools/analysis_tools/run_matrix.py --jobs 2 \
 	--records docs/results/runs
-MATRIX_TRUNK = --trunk-root work_dirs/matrix --seeds 2
+CAP24 = $(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
+	--seeds 0 1 2
+MATRIX_TRUNK = --trunk-root work_dirs/matrix
 matrix-schedule: $(STAMP)
 	$(RUN_MATRIX) --max-epochs 30 --work-root work_dirs/matrix-cap30 \
 	    --out docs/results/matrix-cap30.md --fig-dir docs/results/matrix-cap30 \
 	    --blocks pll --rows CORR RECORDS SoLar --columns lt-q0.3 lt-q0.5 \
 	    --seeds 0 $(MATRIX_ARGS)
-	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
+	$(CAP24) \
 	    --out /tmp/matrix-cap24-plt.md --fig-dir /tmp/matrix-cap24-plt \
 	    --blocks multilabel --rows COMIC "COMIC w/o correction" \
 	    "COMIC w/o modification" "COMIC w/o balance" "BCE, frozen trunk" \
 	    --columns plt $(MATRIX_TRUNK) $(MATRIX_ARGS)
-	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
+	$(CAP24) \
 	    --out /tmp/matrix-cap24-lt-noise.md --fig-dir /tmp/matrix-cap24-lt-noise \
 	    --blocks multilabel --rows "Stitch-Up + co-learning" \
 	    "co-learning w/o Stitch-Up" "Stitch-Up w/o co-learning" \
 	    "BCE, stem..layer3 frozen" --columns lt-noise $(MATRIX_TRUNK) $(MATRIX_ARGS)
-	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
+	$(CAP24) \
 	    --out /tmp/matrix-cap24-db.md --fig-dir /tmp/matrix-cap24-db \
 	    --blocks multilabel --rows BCE DB-focal "DB-focal, re-weighting only" \
-	    --columns clean --seeds 0 $(MATRIX_ARGS)
-	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
+	    --columns clean $(MATRIX_ARGS)
+	$(CAP24) \
 	    --out /tmp/matrix-cap24-hill.md --fig-dir /tmp/matrix-cap24-hill \
 	    --blocks multilabel --rows BCE Hill SPLC --columns missing single \
-	    --seeds 0 $(MATRIX_ARGS)
-	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
+	    $(MATRIX_ARGS)
+	$(CAP24) \
 	    --out /tmp/matrix-cap24-pu.md --fig-dir /tmp/matrix-cap24-pu \
 	    --blocks multilabel --rows PU-MLC "Hill, fine-tuned" \
 	    "SPLC, fine-tuned" --columns missing single $(MATRIX_TRUNK) $(MATRIX_ARGS)
-	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
+	$(CAP24) \
 	    --out /tmp/matrix-cap24-shifted.md --fig-dir /tmp/matrix-cap24-shifted \
-	    --blocks shifted --rows BCE --columns clean --seeds 0 $(MATRIX_ARGS)
-	$(RUN_MATRIX) --max-epochs 24 --work-root work_dirs/matrix-cap24 \
+	    --blocks shifted --rows BCE --columns clean $(MATRIX_ARGS)
+	$(CAP24) \
 	    --out docs/results/matrix-cap24.md --fig-dir docs/results/matrix-cap24 \
-	    --blocks multilabel shifted --seeds 0 2 --trunk-root work_dirs/matrix \
-	    --report-only
+	    --blocks multilabel shifted $(MATRIX_TRUNK) --report-only
 
 # Float32 parity of the bfloat16 matrix (docs/benchmarks.md, "bfloat16
 # training"): the fine-tuned BCE and Hill missing-label cells and their

@@ -650,6 +650,7 @@ def test_a_schedule_check_can_reuse_the_matrix_trunk(tmp_path, monkeypatch):
     records it; by default the check pre-trains its own under its cap."""
     from matrix import runner
     asked = []
+    check, matrix = str(tmp_path / 'matrix-cap24'), str(tmp_path / 'matrix')
 
     def fake_trunk(root, geometry, smoke, max_epochs, optim_wrapper):
         asked.append((osp.basename(root), max_epochs))
@@ -659,15 +660,23 @@ def test_a_schedule_check_can_reuse_the_matrix_trunk(tmp_path, monkeypatch):
             json.dump(dict(metrics={'multi-label/mAP': 88.8}), f)
         return osp.join(folder, 'best.pth')
 
+    def fake_train(cfg, seed, work_dir):
+        # another process pre-trains the trunk again during the run: the
+        # run still records the trunk it loaded
+        for root in (matrix, check):
+            folder = runner.trunk_dir(root, 'hard')
+            if osp.isdir(folder):
+                with open(osp.join(folder, 'result.json'), 'w') as f:
+                    json.dump(dict(metrics={'multi-label/mAP': 1.0}), f)
+        return dict(metrics={'multi-label/mAP': 70.0})
+
     monkeypatch.setattr(runner, 'pretrained_trunk', fake_trunk)
     monkeypatch.setattr(runner, 'cell_config', lambda *args, **kw: None)
-    monkeypatch.setattr(runner, 'train_config', lambda cfg, seed, work_dir:
-                        dict(metrics={'multi-label/mAP': 70.0}))
+    monkeypatch.setattr(runner, 'train_config', fake_train)
     comic = next(c for c in cells(blocks()['multilabel'])
                  if c.row.name == 'COMIC' and c.column.name == 'plt')
     bce = next(c for c in cells(blocks()['multilabel'])
                if c.row.name == 'BCE' and c.column.name == 'plt')
-    check, matrix = str(tmp_path / 'matrix-cap24'), str(tmp_path / 'matrix')
     shared = runner.default_runner(check, max_epochs=24, trunk_root=matrix)
     result = shared(comic, 0, str(tmp_path / 'c0'))
     assert asked == [('matrix', None)]
@@ -679,6 +688,36 @@ def test_a_schedule_check_can_reuse_the_matrix_trunk(tmp_path, monkeypatch):
         'matrix-cap24'
     assert asked[-1] == ('matrix-cap24', 24)
     assert runner.trunk_of(matrix, matrix, 24) == (matrix, 24)
+
+
+def test_a_check_saves_the_trunk_it_trains_with_its_own_root(
+        tmp_path, monkeypatch):
+    """A check with ``--trunk-root`` that has to pre-train the matrix's
+    trunk saves it to the matrix's record file, not to the check's."""
+    from matrix import records, runner
+
+    def fake_trunk(root, geometry, smoke, max_epochs, optim_wrapper):
+        folder = runner.trunk_dir(root, geometry)
+        os.makedirs(folder, exist_ok=True)
+        with open(osp.join(folder, 'result.json'), 'w') as f:
+            json.dump(dict(metrics={'multi-label/mAP': 88.8}), f)
+        return ''
+
+    monkeypatch.setattr(driver, 'pretrained_trunk', fake_trunk)
+    monkeypatch.setattr(driver, 'prebuild', lambda pending: None)
+    monkeypatch.setattr(driver, 'default_runner', lambda *args: (
+        lambda cell, seed, work_dir: dict(
+            metrics={'multi-label/mAP': 70.0}, epochs=24, best_epoch=24)))
+    folder, matrix = str(tmp_path / 'runs'), str(tmp_path / 'matrix')
+    check = matrix + '-cap24'
+    driver.run_matrix([blocks()['multilabel']], [0], check,
+                      rows=['COMIC'], columns=['plt'], max_epochs=24,
+                      record_file=records.record_file(folder, check),
+                      trunk_root=matrix)
+    assert list(records.load(records.record_file(folder, matrix))) == [
+        'pretrain/hard']
+    assert list(records.load(records.record_file(folder, check))) == [
+        'multilabel/comic/plt/seed0']
 
 
 def test_rerun_other_trunk_trains_again_the_runs_of_an_older_trunk(
@@ -723,13 +762,14 @@ def test_rerun_other_trunk_trains_again_the_runs_of_an_older_trunk(
     comic = next(c for c in cells(block)
                  if (c.row.name, c.column.name) == ('COMIC', 'plt'))
     folder = runner.cell_dir(root, comic, 0)
-    trunk = runner.load_result(folder)['trunk']['metrics']
-    assert trunk == {'multi-label/mAP': 86.9}
+    trunk = runner.load_result(folder)['trunk']
+    assert trunk == dict(root='matrix', metrics={'multi-label/mAP': 86.9})
     assert runner.load_result(folder + '.stale')['trunk']['metrics'] == {
         'multi-label/mAP': 88.8}
     assert runner.other_trunk(dict(metrics={}), comic, dict(
-        trunks={'hard': trunk})) == ('it started from no trunk recorded, '
-                                     'the trunk now tests 86.90')
+        trunks={'hard': trunk})) == (
+        'it started from an unrecorded trunk, the trunk now is the '
+        '`matrix` trunk (test mAP 86.900)')
 
 
 def test_report_data_builds_the_cells_and_the_trunks_pre_training_data(
@@ -770,7 +810,7 @@ def test_trunk_usage_counts_the_frozen_runs_of_each_trunk_by_seed():
     }
     assert driver.trunk_usage(results, block) == (
         '- multilabel: the frozen-trunk runs started from an unrecorded '
-        'trunk (seed 2: 1 run); the `matrix` trunk (test mAP 86.9) (seed 2: '
-        '1 run); the `matrix` trunk (test mAP 88.8) (seed 0: 2 runs, seed 1: '
-        '1 run).')
+        'trunk (seed 2: 1 run); the `matrix` trunk (test mAP 86.900) (seed '
+        '2: 1 run); the `matrix` trunk (test mAP 88.800) (seed 0: 2 runs, '
+        'seed 1: 1 run).')
     assert 'no frozen-trunk run' in driver.trunk_usage({}, block)

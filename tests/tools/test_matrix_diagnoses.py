@@ -113,7 +113,7 @@ def test_deltas_groups_and_last_epoch_corrections(tmp_path):
     (None, 'Cause: schedule not checked (run `tools/analysis_tools/'
            'run_matrix.py --max-epochs 24 --work-root {root}-cap24 '
            '--blocks multilabel --rows COMIC \'COMIC w/o balance\' '
-           '--columns plt --out … --fig-dir …`).'),
+           '--columns plt --trunk-root {root} --out … --fig-dir …`).'),
 ])
 def test_cause_rule_reads_the_schedule_checks(tmp_path, at_24, expected):
     """A failing comparison that turns positive in a ``-cap24`` sibling
@@ -418,11 +418,11 @@ def test_a_check_with_its_own_trunk_says_the_cause_is_confounded(tmp_path):
                                 metrics={'multi-label/mAP': mAP}))
     _, comic = section(root)
     assert ("at 8 (confounded: the check's runs start from the "
-            "`matrix-cap24` trunk (test mAP 98.5), the matrix's from the "
-            "`matrix` trunk (test mAP 88.8): its cells differ from the "
+            "`matrix-cap24` trunk (test mAP 98.500), the matrix's from the "
+            "`matrix` trunk (test mAP 88.800): its cells differ from the "
             "matrix's by the trunk too); measured below") in comic
     assert ("Schedule check at 24 epochs (its runs' trunk: the "
-            "`matrix-cap24` trunk (test mAP 98.5)):") in comic
+            "`matrix-cap24` trunk (test mAP 98.500)):") in comic
 
 
 def _set_trunk(path, trunk):

@@ -80,8 +80,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--rerun-other-trunk', action='store_true',
                         help='train again every finished frozen-trunk run '
                         'that started from another trunk than the one its '
-                        'geometry has now (a trunk pre-trained again, e.g. '
-                        'on another machine, is not bit-identical)')
+                        'geometry has now, or recorded none (a trunk '
+                        'pre-trained again on another machine is not '
+                        'always bit-identical)')
     parser.add_argument('--fp32', action='store_true',
                         help='parity check: train in float32 (mmengine '
                         'OptimWrapper) instead of under bfloat16 autocast; '
@@ -122,6 +123,8 @@ def main_(args: argparse.Namespace, argv: List[str]) -> None:
             raise ValueError(f'--max-epochs {args.max_epochs} is below the '
                              'matrix\'s minimum of '
                              f'{CONVERGENCE["min_epochs"]} epochs')
+    if args.rerun_other_trunk and args.report_only:
+        raise ValueError('--rerun-other-trunk trains: not with --report-only')
     if args.trunk_root is not None:
         if args.smoke or args.fp32:
             # its trunk would be trained under this rule, in that root

@@ -143,14 +143,18 @@ def _group_delta(comp: Comparison, group: str, results: Results) -> str:
 
 def _check_command(comps: Sequence[Comparison], work_root: str,
                    cap: int) -> str:
-    """The schedule check of the comparisons' cells."""
+    """The schedule check of the comparisons' cells (on the matrix's
+    trunk when a row has a frozen one)."""
     n, cells = CHECK_FACTOR * cap, _cells(comps)
     names = [' '.join(shlex.quote(name) for name in dict.fromkeys(
         key[i] for key in cells)) for i in range(3)]
+    frozen = any(row.name == key[1] and row.frozen is not None
+                 for key in cells for row in _block(key[0]).rows)
+    trunk = f' --trunk-root {osp.normpath(work_root)}' if frozen else ''
     return (f'`tools/analysis_tools/run_matrix.py --max-epochs {n} '
             f'--work-root {osp.normpath(work_root)}-cap{n} --blocks '
-            f'{names[0]} --rows {names[1]} --columns {names[2]} --out … '
-            '--fig-dir …`')
+            f'{names[0]} --rows {names[1]} --columns {names[2]}{trunk} '
+            '--out … --fig-dir …`')
 
 
 def _summary(claim: Claim, failing: Sequence[Comparison],

@@ -112,7 +112,7 @@ def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
                       if c.row.frozen is not None}
             pretrain(frozen)
             rule = dict(rule, trunks={
-                g: trunk_record(root, g or None)['metrics'] for g in frozen})
+                g: trunk_record(root, g or None) for g in frozen})
     pending = todo(selected, seeds, work_root, rows, columns, rule)
     if runner is None:
         prebuild(pending)
@@ -201,9 +201,9 @@ def cost_lines(selected: List[Block], seeds: Sequence[int],
              'times (h) | first start to last finish (h) |',
              '|---|---|---|---|---|---|']
     for block in selected:
-        runnable = [c for c in cells(block) if not c.skip]
+        can_run = [c for c in cells(block) if not c.skip]
         for seed in seeds:
-            done = [r for c in runnable for r in results.get(
+            done = [r for c in can_run for r in results.get(
                 (block.name, c.row.name, c.column.name), [])
                     if r.get('seed') == seed]
             secs = sum(r.get('seconds', 0) for r in done)
@@ -212,7 +212,7 @@ def cost_lines(selected: List[Block], seeds: Sequence[int],
             elapsed = (f'{(max(ends) - min(starts)) / 3600:.2f}'
                        if starts and ends else '–')
             lines.append(f'| {block.name} | {seed} | {len(done)} | '
-                         f'{len(runnable)} | {secs / 3600:.2f} | '
+                         f'{len(can_run)} | {secs / 3600:.2f} | '
                          f'{elapsed} |')
     return lines
 

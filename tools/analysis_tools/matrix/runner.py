@@ -87,18 +87,17 @@ def broken_rule(result: Dict[str, Any], cell: Cell,
 def other_trunk(result: Dict[str, Any], cell: Cell,
                 rule: Dict[str, Any]) -> str:
     """'' unless ``cell`` is a frozen-trunk row, ``rule`` names the trunk
-    of its geometry (``trunks``) and ``result`` recorded another (or
-    none): then which trunk it started from."""
+    of its geometry (``trunks``: geometry -> :func:`trunk_record`) and
+    ``result`` recorded another (or none): then which trunk it started
+    from."""
     trunk = rule.get('trunks', {}).get(cell.block.geometry or '')
     if cell.row.frozen is None or trunk is None:
         return ''
     used = result.get('trunk')
-    if used is not None and used['metrics'] == trunk:
+    if used == trunk:
         return ''
-    was = ('no trunk recorded' if used is None else
-           f'a trunk testing {metric(used, "mAP"):.2f} mAP')
-    return (f'it started from {was}, the trunk now tests '
-            f'{metric(dict(metrics=trunk), "mAP"):.2f}')
+    return (f'it started from {trunk_label(used)}, the trunk now is '
+            f'{trunk_label(trunk)}')
 
 
 def trained_enough(result: Dict[str, Any], rule: Dict[str, Any]) -> bool:
@@ -310,7 +309,7 @@ def trunk_label(trunk: Optional[Dict[str, Any]]) -> str:
     if trunk is None:
         return 'an unrecorded trunk'
     return (f'the `{trunk["root"]}` trunk (test mAP '
-            f'{metric(trunk, "mAP"):.1f})')
+            f'{metric(trunk, "mAP"):.3f})')
 
 
 def trunk_text(work_root: str, geometry: Optional[str]) -> Optional[str]:
