@@ -20,9 +20,9 @@ from .cell import Block
 from .claims import CLAIMS, Claim, Comparison, fails, verdict
 from .definition import BCE_FINE_TUNED, BCE_STAGE3, blocks
 from .measurements import EXTRA_LINES, last_values
-from .runner import trunk_label
 from .stats import Results, delta, epochs, stat
 from .tables import GROUPS
+from .trunk import trunk_label
 
 #: (block, row, column) of a cell
 Key = Tuple[str, str, str]

@@ -13,23 +13,25 @@ from .cell import Block, Cell, cells
 from .claims import claims_table
 from .definition import OPTIM_WRAPPER, PRETRAIN, blocks
 from .diagnoses import diagnoses_section, schedule_roots
+from .records import load_result
 from .runner import (
     Runner,
     cell_dir,
     convergence,
     default_runner,
     finished,
-    load_result,
     pretrained_trunk,
     run_cell,
+)
+from .stats import Results
+from .tables import Footnotes, block_section, column_legend
+from .trunk import (
     trunk_dir,
     trunk_label,
     trunk_of,
     trunk_record,
     trunk_text,
 )
-from .stats import Results
-from .tables import Footnotes, block_section, column_legend
 
 TITLES = dict(multilabel='Multi-label: method x imperfection',
               pll='Partial-label learning (single-label)',

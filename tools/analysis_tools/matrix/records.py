@@ -184,3 +184,12 @@ def sync_with_checks(folder: str, work_root: str) -> Dict[str, Tuple[int,
         if re.fullmatch(re.escape(name) + r'-cap\d+', check):
             out[path] = sync(path, osp.join(osp.dirname(base), check))
     return out
+
+
+def load_result(work_dir: str) -> Optional[Dict[str, Any]]:
+    """The finished run's ``result.json``, or None."""
+    path = osp.join(work_dir, 'result.json')
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        return json.load(f)

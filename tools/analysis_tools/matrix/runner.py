@@ -18,7 +18,7 @@ import re
 import shutil
 import sys
 import time
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional
 
 from mmengine.logging import print_log
 
@@ -33,7 +33,8 @@ from .definition import (
     PRIOR_KL_KEY,
     blocks,
 )
-from .stats import metric
+from .records import load_result
+from .trunk import trunk_dir, trunk_label, trunk_of, trunk_record
 
 TOOLS = osp.dirname(osp.dirname(osp.abspath(__file__)))
 if TOOLS not in sys.path:
@@ -52,15 +53,6 @@ def cell_dir(work_root: str, cell: Cell, seed: int) -> str:
     return osp.abspath(osp.join(work_root, cell.key, f'seed{seed}'))
 
 
-def load_result(work_dir: str) -> Optional[Dict[str, Any]]:
-    """The finished run's ``result.json``, or None."""
-    path = osp.join(work_dir, 'result.json')
-    if not osp.isfile(path):
-        return None
-    with open(path) as f:
-        return json.load(f)
-
-
 def follows(result: Dict[str, Any], cell: Cell,
             rule: Dict[str, Any]) -> bool:
     """Whether a finished run of ``cell`` obeyed the ``rule`` (see
@@ -74,7 +66,8 @@ def broken_rule(result: Dict[str, Any], cell: Cell,
     is one): it stopped before the rule's ``min_epochs`` (under an older
     rule), trained in another precision than the rule's ``optim_wrapper``,
     or (a frozen-trunk row, when the rule names its ``trunks``: geometry
-    ('' = default) -> the trunk's test metrics) started from another trunk.
+    ('' = default) -> :func:`.trunk.trunk_record`) started from another
+    trunk.
     The plain-CNN reference keeps its own schedule and precision."""
     if cell.row.runner == 'plain_cnn':
         return ''
@@ -276,51 +269,6 @@ def recorded_scalars() -> str:
 def _epoch(path: str) -> Optional[int]:
     match = re.search(r'epoch_(\d+)\.pth$', path)
     return int(match.group(1)) if match else None
-
-
-def trunk_dir(work_root: str, geometry: Optional[str]) -> str:
-    """Work dir of the clean pre-training of the trunk in ``geometry``."""
-    return osp.join(work_root, 'pretrain', geometry or 'default')
-
-
-def trunk_of(work_root: str, trunk_root: Optional[str],
-             max_epochs: Optional[int]) -> Tuple[str, Optional[int]]:
-    """(work root of the frozen trunks, their cap) of cells in
-    ``work_root`` capped at ``max_epochs``: by default the work root's own
-    trunk under the same cap; with ``trunk_root`` (a schedule check reusing
-    the matrix's trunk, so its cells differ from the matrix's by the
-    schedule alone) that root's trunk under the matrix's cap."""
-    if trunk_root is None or osp.abspath(trunk_root) == osp.abspath(
-            work_root):
-        return work_root, max_epochs
-    return trunk_root, None
-
-
-def trunk_record(trunk_root: str, geometry: Optional[str]) -> Dict[str, Any]:
-    """What a frozen-trunk run records of its trunk: the trunk's work root
-    (its name: paths differ between machines) and its test metrics."""
-    run = load_result(trunk_dir(trunk_root, geometry))
-    return dict(root=osp.basename(osp.normpath(trunk_root)),
-                metrics=run['metrics'])
-
-
-def trunk_label(trunk: Optional[Dict[str, Any]]) -> str:
-    """A run's recorded trunk (:func:`trunk_record`) in words."""
-    if trunk is None:
-        return 'an unrecorded trunk'
-    return (f'the `{trunk["root"]}` trunk (test mAP '
-            f'{metric(trunk, "mAP"):.3f})')
-
-
-def trunk_text(work_root: str, geometry: Optional[str]) -> Optional[str]:
-    """``test mAP X after E epochs, best epoch B`` of that pre-training's
-    own run (None before it ran)."""
-    run = load_result(trunk_dir(work_root, geometry))
-    if run is None:
-        return None
-    mAP = metric(run, 'mAP')
-    return (f'test mAP {mAP:.1f} after {run.get("epochs")} epochs, best '
-            f'epoch {run.get("best_epoch")}')
 
 
 def pretrained_trunk(work_root: str, geometry: Optional[str],
