@@ -14,7 +14,7 @@ import re
 import shlex
 from dataclasses import replace
 from functools import lru_cache
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 from .cell import Block
 from .claims import CLAIMS, Claim, Comparison, fails, verdict
@@ -22,7 +22,7 @@ from .definition import BCE_FINE_TUNED, BCE_STAGE3, blocks
 from .measurements import EXTRA_LINES, last_values
 from .stats import Results, delta, epochs, stat
 from .tables import GROUPS
-from .trunk import trunk_label
+from .trunk import trunk_caveat, trunk_note
 
 #: (block, row, column) of a cell
 Key = Tuple[str, str, str]
@@ -188,27 +188,12 @@ def cause(claim: Claim, results: Results, checks: Dict[int, Results],
             else text)
 
 
-def _trunk_caveat(comps: Sequence[Comparison], res: Results,
-                  results: Results) -> str:
-    """`` (confounded: …)`` when the check's runs (``res``) of a compared
-    frozen-trunk row and the matrix's (``results``) did not all start from
-    one trunk (e.g. the check pre-trained its own under its rule): its
-    cells then differ from the matrix's by the trunk too."""
-    if _same_trunk(comps, res, results) is not False:
-        return ''
-    keys = _frozen_keys(comps, res)
-    return (f" (confounded: the check's runs start from "
-            f'{_trunk_labels(keys, res)}, the matrix\'s from '
-            f'{_trunk_labels(keys, results)}: its cells differ from the '
-            "matrix's by the trunk too)")
-
-
 def _schedule_cause(claim: Claim, failing: Sequence[Comparison],
                     results: Results, checks: Dict[int, Results], cap: int,
                     work_root: str) -> str:
     """The schedule part of :func:`cause` (``Cause: …``)."""
     def caveat(n: int) -> str:
-        return _trunk_caveat(claim.comparisons, checks[n], results)
+        return trunk_caveat(claim.comparisons, checks[n], results)
 
     longer = {c: [(n, c.delta(res)) for n, res in checks.items()
                   if c.delta(res) is not None] for c in failing}
@@ -287,54 +272,6 @@ def benchmark_excluded(claim: Claim, failing: Sequence[Comparison],
     return ''
 
 
-def _frozen_keys(comps: Sequence[Comparison], res: Results) -> List[Key]:
-    """The cells of the compared rows that have a frozen trunk and runs in
-    ``res`` (a check)."""
-    return sorted({(c.block, row.name, c.column) for c in comps
-                   for row in _block(c.block).rows
-                   if row.name in (c.row, c.base) and row.frozen is not None
-                   and res.get((c.block, row.name, c.column))})
-
-
-def _trunk_labels(keys: Sequence[Key], res: Results) -> str:
-    """The distinct trunks the runs of ``keys`` in ``res`` recorded."""
-    return ' and '.join(sorted({trunk_label(r.get('trunk'))
-                                for key in keys for r in res.get(key, [])}))
-
-
-def _same_trunk(comps: Sequence[Comparison], res: Results,
-                results: Results) -> Optional[bool]:
-    """Whether, in every compared frozen-trunk cell the check ran
-    (:func:`_frozen_keys`), all its runs (``res``) and all the matrix's
-    (``results``) record one trunk
-    (:func:`.runner.trunk_record`); None when no compared row has a frozen
-    trunk, or none of these runs recorded one (runs older than the
-    record: unknown)."""
-    checked = _frozen_keys(comps, res)
-    if not any(r.get('trunk') for key in checked
-               for r in res[key] + results.get(key, [])):
-        return None
-    return all(
-        res[key][0].get('trunk') is not None and all(
-            r.get('trunk') == res[key][0]['trunk']
-            for r in res[key] + results.get(key, []))
-        for key in checked)
-
-
-def _trunk_note(comps: Sequence[Comparison], res: Results,
-                results: Results) -> str:
-    """`` (the matrix's pre-trained trunk)`` when the compared frozen-trunk
-    cells of the check and the matrix all start from one trunk, `` (its
-    runs' trunk: …)`` when not, '' when unknown (:func:`_same_trunk`)."""
-    same = _same_trunk(comps, res, results)
-    if same is None:
-        return ''
-    if same:
-        return ' (the matrix\'s pre-trained trunk)'
-    labels = _trunk_labels(_frozen_keys(comps, res), res)
-    return f" (its runs' trunk: {labels})"
-
-
 def schedule_lines(claim: Claim, results: Results,
                    checks: Dict[int, Results], cap: int) -> List[str]:
     """Epochs of the claim's cells, and its deltas at the longer caps."""
@@ -351,7 +288,7 @@ def schedule_lines(claim: Claim, results: Results,
         both = [c for c in claim.comparisons if c.delta(res) is not None]
         if both:
             lines += [f'- Schedule check at {n} epochs'
-                      f'{_trunk_note(both, res, results)}:'
+                      f'{trunk_note(both, res, results)}:'
                       ] + [
                 f'  - {c.text()}: {_delta(c, res)} at {n} epochs, '
                 f'{_delta(c, results)} at {cap}' for c in both]

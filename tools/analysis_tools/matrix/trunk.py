@@ -1,11 +1,16 @@
 """The frozen trunks of the matrix: where each is pre-trained, which one a
 schedule check starts from, and what a frozen-trunk run records of it
-(its pre-training itself: :func:`.runner.pretrained_trunk`)."""
+(its pre-training itself: :func:`.runner.pretrained_trunk`), and whether
+a schedule check's runs started from the matrix's trunk."""
 import os.path as osp
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from .claims import Comparison
+from .definition import blocks
 from .records import load_result
-from .stats import metric
+from .stats import Results, metric
+
+Key = Tuple[str, str, str]
 
 
 def trunk_dir(work_root: str, geometry: Optional[str]) -> str:
@@ -51,3 +56,67 @@ def trunk_text(work_root: str, geometry: Optional[str]) -> Optional[str]:
     mAP = metric(run, 'mAP')
     return (f'test mAP {mAP:.1f} after {run.get("epochs")} epochs, best '
             f'epoch {run.get("best_epoch")}')
+
+
+def trunk_caveat(comps: Sequence[Comparison], res: Results,
+                  results: Results) -> str:
+    """`` (confounded: …)`` when the check's runs (``res``) of a compared
+    frozen-trunk row and the matrix's (``results``) did not all start from
+    one trunk (e.g. the check pre-trained its own under its rule): its
+    cells then differ from the matrix's by the trunk too."""
+    if same_trunk(comps, res, results) is not False:
+        return ''
+    keys = frozen_keys(comps, res)
+    return (f" (confounded: the check's runs start from "
+            f'{trunk_labels(keys, res)}, the matrix\'s from '
+            f'{trunk_labels(keys, results)}: its cells differ from the '
+            "matrix's by the trunk too)")
+
+
+def frozen_keys(comps: Sequence[Comparison], res: Results) -> List[Key]:
+    """The cells of the compared rows that have a frozen trunk and runs in
+    ``res`` (a check)."""
+    known = blocks()
+    return sorted({(c.block, row.name, c.column) for c in comps
+                   for row in known[c.block].rows
+                   if row.name in (c.row, c.base) and row.frozen is not None
+                   and res.get((c.block, row.name, c.column))})
+
+
+def trunk_labels(keys: Sequence[Key], res: Results) -> str:
+    """The distinct trunks the runs of ``keys`` in ``res`` recorded."""
+    return ' and '.join(sorted({trunk_label(r.get('trunk'))
+                                for key in keys for r in res.get(key, [])}))
+
+
+def same_trunk(comps: Sequence[Comparison], res: Results,
+                results: Results) -> Optional[bool]:
+    """Whether, in every compared frozen-trunk cell the check ran
+    (:func:`frozen_keys`), all its runs (``res``) and all the matrix's
+    (``results``) record one trunk
+    (:func:`trunk_record`); None when no compared row has a frozen
+    trunk, or none of these runs recorded one (runs older than the
+    record: unknown)."""
+    checked = frozen_keys(comps, res)
+    if not any(r.get('trunk') for key in checked
+               for r in res[key] + results.get(key, [])):
+        return None
+    return all(
+        res[key][0].get('trunk') is not None and all(
+            r.get('trunk') == res[key][0]['trunk']
+            for r in res[key] + results.get(key, []))
+        for key in checked)
+
+
+def trunk_note(comps: Sequence[Comparison], res: Results,
+                results: Results) -> str:
+    """`` (the matrix's pre-trained trunk)`` when the compared frozen-trunk
+    cells of the check and the matrix all start from one trunk, `` (its
+    runs' trunk: …)`` when not, '' when unknown (:func:`same_trunk`)."""
+    same = same_trunk(comps, res, results)
+    if same is None:
+        return ''
+    if same:
+        return ' (the matrix\'s pre-trained trunk)'
+    labels = trunk_labels(frozen_keys(comps, res), res)
+    return f" (its runs' trunk: {labels})"
