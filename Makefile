@@ -11,10 +11,17 @@ STAMP := $(VENV)/.mlc-installed
 
 install: $(STAMP)
 
+# yapf (imported by mmengine's config) writes its grammar cache under
+# ~/.cache/YAPF on its first import; two processes importing it at once on a
+# fresh machine can read a half-written cache (EOFError). One import before
+# any parallel start writes it.
+WARM_IMPORTS := $(PY) -c "import mmengine"
+
 $(STAMP): setup.py requirements/runtime.txt requirements/tests.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -r requirements/runtime.txt -r requirements/tests.txt
 	$(PY) -m pip install --no-deps --no-build-isolation -e .
+	$(WARM_IMPORTS)
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -27,9 +34,11 @@ demo: $(STAMP)
 # both (CI runs both).
 PYTEST := OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadfile tests -q
 test: $(STAMP)
+	$(WARM_IMPORTS)
 	$(PYTEST) -m "not slow"
 
 test-slow: $(STAMP)
+	$(WARM_IMPORTS)
 	$(PYTEST) -m slow
 
 test-all: test test-slow

@@ -8,6 +8,9 @@
 # or usage mistake); torchrun's ChildFailedError traceback is replaced by one
 # line naming the first failed rank, and its exit code is returned. A
 # rendezvous failure (e.g. PORT in use) is one line too (--debug: traceback).
+# The launcher imports mmengine before starting the ranks: on a fresh machine
+# yapf (under mmengine) writes a grammar cache at its first import, and ranks
+# writing it at once can read it half-written.
 set -euo pipefail
 if [ $# -lt 2 ]; then
     echo "usage: bash tools/dist_launch.sh train.py|test.py NPROC [options]" >&2
@@ -28,6 +31,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PYTHONPATH="$ROOT:${PYTHONPATH:-}" \
 exec "${PYTHON:-python}" -c '
 import sys
+import mmengine  # noqa: F401 (yapf writes its grammar cache once, not per rank)
 from torch.distributed import DistNetworkError
 from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
 from torch.distributed.run import parse_args, run

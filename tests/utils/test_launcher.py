@@ -46,7 +46,7 @@ def test_bad_dist_cfg_gives_one_line(dist_cfg, error, message):
 
 
 RANK_SCRIPT = textwrap.dedent('''
-    import sys, time
+    import os, sys, time
     import torch, torch.distributed as dist
     from mmengine.config import Config
     from mlc.utils.launcher import prepare_distributed
@@ -59,8 +59,11 @@ RANK_SCRIPT = textwrap.dedent('''
     try:
         dist.all_reduce(torch.ones(1))
     except RuntimeError as err:
-        print(f'failed after {time.time() - start:.1f} s: {err}')
-        sys.exit(0)
+        print(f'failed after {time.time() - start:.1f} s: {err}', flush=True)
+        # skip the interpreter's teardown: gloo's destructor can abort
+        # ('terminate called without an active exception') while the
+        # timed-out collective's thread is still alive
+        os._exit(0)
     sys.exit('all_reduce returned')
 ''')
 
