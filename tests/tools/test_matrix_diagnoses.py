@@ -464,3 +464,55 @@ def test_a_check_on_the_matrix_trunk_is_not_confounded(tmp_path):
         _, comic = section(root)
         assert "(confounded: the check's runs start from " in comic
         _set_trunk(path, trunk)
+
+
+def write_pll_run(root, slug, column, seed, top1, few, epochs=8):
+    """One finished PLL run with its overall and few-group top-1."""
+    folder = osp.join(root, 'pll', slug, column, f'seed{seed}')
+    os.makedirs(folder, exist_ok=True)
+    with open(osp.join(folder, 'result.json'), 'w') as f:
+        json.dump(dict(metrics={'pll/top1': top1, 'pll/top1_few': few},
+                       epochs=epochs, best_epoch=epochs - 2, seed=seed,
+                       optim_wrapper=OPTIM_WRAPPER), f)
+
+
+@pytest.mark.parametrize('q05_few,expected', [
+    # both below a uniform guess (10 %) on the few group: a floor, set
+    # aside; every other comparison is positive at 30 epochs
+    ((0.2, 0.0), 'Cause: the schedule, and a floor (at 30 epochs, seed(s) '
+                 '0, 1, every comparison checked there is positive, except '
+                 'on a shot group neither method predicts yet: RECORDS − '
+                 'CORR, lt-q0.5: top1_few 0.2 vs 0.0, below a uniform guess '
+                 '(10.0) for both).'),
+    # RECORDS predicts the group (12 % > 10 %): the comparison counts, and
+    # its gain (+12) is below the overall one (+13)
+    ((12.0, 0.0), 'Cause: not the schedule: RECORDS − CORR, lt-q0.5, gain '
+                  'on top1_few minus gain on top1 is still -1.00 (n=2/2) at '
+                  '30 epochs'),
+])
+def test_a_group_neither_method_predicts_is_a_floor(tmp_path, q05_few,
+                                                    expected):
+    """RECORDS fails at the cap (few 0 vs 0 in both columns); at 30 epochs
+    it gains +10 / +13 overall and +40 on few at lt-q0.3; on lt-q0.5's few
+    group it is a floor when both stay below 10 %, else a failure."""
+    root = str(tmp_path / 'matrix')
+    for seed in (0, 1):
+        for column in ('lt-q0.3', 'lt-q0.5'):
+            write_pll_run(root, 'corr', column, seed, 60.0, 0.0)
+            write_pll_run(root, 'records', column, seed, 60.5, 0.0)
+        write_pll_run(root + '-cap30', 'corr', 'lt-q0.3', seed, 70.0, 0.0,
+                      epochs=30)
+        write_pll_run(root + '-cap30', 'records', 'lt-q0.3', seed, 80.0,
+                      40.0, epochs=30)
+        write_pll_run(root + '-cap30', 'corr', 'lt-q0.5', seed, 50.0,
+                      q05_few[1], epochs=30)
+        write_pll_run(root + '-cap30', 'records', 'lt-q0.5', seed, 63.0,
+                      q05_few[0], epochs=30)
+    pll = [blocks()['pll']]
+    results = driver.collect(pll, (0, 1), root)
+    checks = {n: driver.collect(pll, (0, 1), path, convergence(0, n))
+              for n, path in schedule_roots(root, 8).items()}
+    text = '\n'.join(diagnoses_section(results, checks, 8, root,
+                                       driver.skipped(blocks().values())))
+    records_part = text.split('### RECORDS\n')[1].split('###')[0]
+    assert records_part.splitlines()[1].startswith('- ' + expected)

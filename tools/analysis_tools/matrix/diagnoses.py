@@ -16,6 +16,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Dict, List, Sequence, Tuple
 
+from mlc.datasets.digitmosaic.layout import NUM_CLASSES
 from .cell import Block
 from .claims import CLAIMS, Claim, Comparison, fails, verdict
 from .definition import BCE_FINE_TUNED, BCE_STAGE3, blocks
@@ -29,6 +30,9 @@ Key = Tuple[str, str, str]
 Comps = Tuple[Comparison, ...]
 #: a schedule check not run yet is suggested at this multiple of the cap
 CHECK_FACTOR = 3
+#: top-1 (%) of a uniform guess over DigitMosaic's digit classes: a shot
+#: group below it for both methods is never predicted by either
+CHANCE_TOP1 = 100.0 / NUM_CLASSES
 
 
 def _ml(row: str, base: str, columns: Sequence[str]) -> Comps:
@@ -141,6 +145,29 @@ def _group_delta(comp: Comparison, group: str, results: Results) -> str:
             f'{d.value:+.2f} ({own.mean:.1f} vs {base.mean:.1f})')
 
 
+def floor(comp: Comparison, results: Results) -> str:
+    """For an "above all on a shot group" comparison (``versus`` set, a
+    top-1 group metric): the clause saying that both cells' mean on the
+    group is below a uniform guess (:data:`CHANCE_TOP1`), so neither method
+    predicts the group and the comparison measures nothing; else ''."""
+    if not comp.versus or not comp.metric.startswith('top1_'):
+        return ''
+    own, base = (stat(results.get(cell, []), comp.metric)
+                 for cell in _cells([comp]))
+    if own is None or base is None or max(own.mean, base.mean) >= CHANCE_TOP1:
+        return ''
+    return (f'{comp.row} − {comp.base}, {comp.column}: {comp.metric} '
+            f'{own.mean:.1f} vs {base.mean:.1f}, below a uniform guess '
+            f'({CHANCE_TOP1:.1f}) for both')
+
+
+def _floors(comps: Sequence[Comparison], results: Results) -> List[str]:
+    """The :func:`floor` clauses of the non-positive ``comps``."""
+    return [floor(c, results) for c in comps
+            if c.delta(results) is not None and c.delta(results).value <= 0
+            and floor(c, results)]
+
+
 def _check_command(comps: Sequence[Comparison], work_root: str,
                    cap: int) -> str:
     """The schedule check of the comparisons' cells (on the matrix's
@@ -198,7 +225,9 @@ def _schedule_cause(claim: Claim, failing: Sequence[Comparison],
     longer = {c: [(n, c.delta(res)) for n, res in checks.items()
                   if c.delta(res) is not None] for c in failing}
     for comp, found in longer.items():
-        if found and all(d.value <= 0 for _, d in found):
+        # a comparison on a group neither method predicts measures nothing
+        if (found and all(d.value <= 0 for _, d in found)
+                and not floor(comp, checks[found[-1][0]])):
             n = found[-1][0]
             return (f'Cause: not the schedule: {comp.text()} is still '
                     f'{_delta(comp, checks[n])} at {n} epochs against '
@@ -213,8 +242,10 @@ def _schedule_cause(claim: Claim, failing: Sequence[Comparison],
             continue
         # the whole claim at N: a comparison that passed at the cap may
         # fall at N (then the schedule does not explain the claim)
+        floors = _floors(claim.comparisons, res)
         fallen = [c for c in claim.comparisons
-                  if c.delta(res) is not None and c.delta(res).value <= 0]
+                  if c.delta(res) is not None and c.delta(res).value <= 0
+                  and not floor(c, res)]
         if fallen:
             return (f'Cause: not the schedule: at {n} epochs '
                     f'{fallen[0].text()} is {_delta(fallen[0], res)} '
@@ -222,9 +253,13 @@ def _schedule_cause(claim: Claim, failing: Sequence[Comparison],
                     f'measured below: {_summary(claim, failing, results)}.')
         seeds = sorted({r['seed'] for key in _cells(claim.comparisons)
                         for r in res.get(key, []) if 'seed' in r})
-        return (f'Cause: the schedule (at {n} epochs, seed(s) '
-                f'{", ".join(map(str, seeds))}, every comparison checked '
-                f'there is positive){caveat(n)}.')
+        what = ('the schedule, and a floor' if floors else 'the schedule')
+        floored = (', except on a shot group neither method predicts yet: '
+                   + '; '.join(floors)) if floors else ''
+        return (f'Cause: {what} '
+                f'(at {n} epochs, seed(s) {", ".join(map(str, seeds))}, '
+                f'every comparison checked there is positive{floored})'
+                f'{caveat(n)}.')
     return ('Cause: not diagnosed: no single schedule check covers every '
             'failing comparison.')
 
@@ -342,7 +377,11 @@ def diagnoses_section(results: Results, checks: Dict[int, Results],
              'cells with a longer cap N under '
              f'`{osp.normpath(work_root)}-cap<N>`, and the cause is the '
              'schedule when every failing comparison, and every other one '
-             'checked there, is positive.', '']
+             'checked there, is positive. In a schedule check, a comparison '
+             '"above all on a shot group" measures nothing where both '
+             'methods stay below a uniform guess on that group '
+             f'({CHANCE_TOP1:.0f} % top-1): neither predicts it yet, so it '
+             'is set aside and named as a floor.', '']
     for claim in CLAIMS:
         lines += [f'### {claim.paper}', '', '- ' + cause(
             claim, results, checks, cap, work_root, skipped)] + \
