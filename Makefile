@@ -14,7 +14,8 @@ install: $(STAMP)
 # yapf (imported by mmengine's config) writes its grammar cache under
 # ~/.cache/YAPF on its first import; two processes importing it at once on a
 # fresh machine can read a half-written cache (EOFError). One import before
-# any parallel start writes it.
+# any parallel start writes it (run_matrix.py's parent imports mmengine
+# before it starts its trainings, tools/dist_launch.sh before the ranks).
 WARM_IMPORTS := $(PY) -c "import mmengine"
 
 $(STAMP): setup.py requirements/runtime.txt requirements/tests.txt

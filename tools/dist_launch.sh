@@ -31,7 +31,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PYTHONPATH="$ROOT:${PYTHONPATH:-}" \
 exec "${PYTHON:-python}" -c '
 import sys
-import mmengine  # noqa: F401 (yapf writes its grammar cache once, not per rank)
+import mmengine  # noqa: F401 (the yapf grammar cache: once, not per rank)
 from torch.distributed import DistNetworkError
 from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
 from torch.distributed.run import parse_args, run

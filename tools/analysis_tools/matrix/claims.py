@@ -7,10 +7,14 @@ seeds). With a ``versus`` metric the compared quantity is the gain on
 ``metric`` minus the gain on ``versus`` ("above all on few-shot classes").
 """
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from .definition import BCE_FINE_TUNED, BCE_FROZEN, BCE_STAGE3
-from .stats import Delta, Results, delta, stat
+from .stats import Delta, Results, delta, metric, stat
+
+#: top-1 (%) on a shot group under which, in every seed, a method almost
+#: never predicts the group (a handful of its test images)
+FLOOR_TOP1 = 1.0
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,42 @@ def fails(d: Optional[Delta]) -> bool:
     """A tested delta (both cells >= 2 seeds) that is not positive beyond
     the seed std: the comparison fails."""
     return d is not None and d.n >= 2 and not (d.value > 0 and d.significant)
+
+
+def at_floor(comp: Comparison, results: Results) -> str:
+    """For an "above all on a shot group" comparison (``versus`` set, a
+    top-1 group metric): the clause saying that both methods almost never
+    predict the group (every seed of both cells below :data:`FLOOR_TOP1`),
+    so the comparison sits at a floor and shows no difference between
+    them; else ''."""
+    if not comp.versus or not comp.metric.startswith('top1_'):
+        return ''
+    values = [[metric(r, comp.metric) for r in results.get(
+        (comp.block, row, comp.column), [])] for row in (comp.row, comp.base)]
+    if not all(values) or any(v is None or v >= FLOOR_TOP1
+                              for vs in values for v in vs):
+        return ''
+    own, base = (max(vs) for vs in values)
+    return (f'{comp.row} − {comp.base}, {comp.column}: {comp.metric} at '
+            f'most {own:.1f} vs {base:.1f} over the seeds, below '
+            f'{FLOOR_TOP1:.0f} % for both')
+
+
+def non_positive(comps: Sequence[Comparison], results: Results
+                 ) -> Tuple[List[Comparison], List[str]]:
+    """The ``comps`` whose delta is not positive: (those not at a floor,
+    the :func:`at_floor` clauses of the others)."""
+    fallen, floors = [], []
+    for comp in comps:
+        d = comp.delta(results)
+        if d is None or d.value > 0:
+            continue
+        clause = at_floor(comp, results)
+        if clause:
+            floors.append(clause)
+        else:
+            fallen.append(comp)
+    return fallen, floors
 
 
 def verdict(claim: Claim, results: Results,

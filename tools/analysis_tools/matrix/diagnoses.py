@@ -3,8 +3,9 @@
 Per claim of :data:`.claims.CLAIMS`: the cause of a failure (a schedule
 check is a sibling work root ``<work_root>-cap<N>`` of ``run_matrix.py
 --max-epochs N``, same layout: the cause is the schedule when every failing
-comparison is positive there), the epochs of its cells, the deltas on the
-shot groups of its long-tail columns, the last-epoch precision / recall of
+comparison is positive there; one at a floor, :func:`.claims.at_floor`, is
+named and not counted), the epochs of its cells, the deltas on the shot
+groups of its long-tail columns, the last-epoch precision / recall of
 the label corrections against the clean labels, and its own extra
 measurements (:data:`EXTRAS`, e.g. the cost of the frozen layers).
 """
@@ -16,9 +17,17 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Dict, List, Sequence, Tuple
 
-from mlc.datasets.digitmosaic.layout import NUM_CLASSES
 from .cell import Block
-from .claims import CLAIMS, Claim, Comparison, fails, verdict
+from .claims import (
+    CLAIMS,
+    FLOOR_TOP1,
+    Claim,
+    Comparison,
+    at_floor,
+    fails,
+    non_positive,
+    verdict,
+)
 from .definition import BCE_FINE_TUNED, BCE_STAGE3, blocks
 from .measurements import EXTRA_LINES, last_values
 from .stats import Results, delta, epochs, stat
@@ -30,9 +39,6 @@ Key = Tuple[str, str, str]
 Comps = Tuple[Comparison, ...]
 #: a schedule check not run yet is suggested at this multiple of the cap
 CHECK_FACTOR = 3
-#: top-1 (%) of a uniform guess over DigitMosaic's digit classes: a shot
-#: group below it for both methods is never predicted by either
-CHANCE_TOP1 = 100.0 / NUM_CLASSES
 
 
 def _ml(row: str, base: str, columns: Sequence[str]) -> Comps:
@@ -145,29 +151,6 @@ def _group_delta(comp: Comparison, group: str, results: Results) -> str:
             f'{d.value:+.2f} ({own.mean:.1f} vs {base.mean:.1f})')
 
 
-def floor(comp: Comparison, results: Results) -> str:
-    """For an "above all on a shot group" comparison (``versus`` set, a
-    top-1 group metric): the clause saying that both cells' mean on the
-    group is below a uniform guess (:data:`CHANCE_TOP1`), so neither method
-    predicts the group and the comparison measures nothing; else ''."""
-    if not comp.versus or not comp.metric.startswith('top1_'):
-        return ''
-    own, base = (stat(results.get(cell, []), comp.metric)
-                 for cell in _cells([comp]))
-    if own is None or base is None or max(own.mean, base.mean) >= CHANCE_TOP1:
-        return ''
-    return (f'{comp.row} − {comp.base}, {comp.column}: {comp.metric} '
-            f'{own.mean:.1f} vs {base.mean:.1f}, below a uniform guess '
-            f'({CHANCE_TOP1:.1f}) for both')
-
-
-def _floors(comps: Sequence[Comparison], results: Results) -> List[str]:
-    """The :func:`floor` clauses of the non-positive ``comps``."""
-    return [floor(c, results) for c in comps
-            if c.delta(results) is not None and c.delta(results).value <= 0
-            and floor(c, results)]
-
-
 def _check_command(comps: Sequence[Comparison], work_root: str,
                    cap: int) -> str:
     """The schedule check of the comparisons' cells (on the matrix's
@@ -225,9 +208,9 @@ def _schedule_cause(claim: Claim, failing: Sequence[Comparison],
     longer = {c: [(n, c.delta(res)) for n, res in checks.items()
                   if c.delta(res) is not None] for c in failing}
     for comp, found in longer.items():
-        # a comparison on a group neither method predicts measures nothing
+        # at a floor it shows no difference between the methods
         if (found and all(d.value <= 0 for _, d in found)
-                and not floor(comp, checks[found[-1][0]])):
+                and not at_floor(comp, checks[found[-1][0]])):
             n = found[-1][0]
             return (f'Cause: not the schedule: {comp.text()} is still '
                     f'{_delta(comp, checks[n])} at {n} epochs against '
@@ -242,23 +225,27 @@ def _schedule_cause(claim: Claim, failing: Sequence[Comparison],
             continue
         # the whole claim at N: a comparison that passed at the cap may
         # fall at N (then the schedule does not explain the claim)
-        floors = _floors(claim.comparisons, res)
-        fallen = [c for c in claim.comparisons
-                  if c.delta(res) is not None and c.delta(res).value <= 0
-                  and not floor(c, res)]
+        fallen, floors = non_positive(claim.comparisons, res)
         if fallen:
             return (f'Cause: not the schedule: at {n} epochs '
                     f'{fallen[0].text()} is {_delta(fallen[0], res)} '
                     f'(at {cap}: {_delta(fallen[0], results)}){caveat(n)}; '
                     f'measured below: {_summary(claim, failing, results)}.')
-        seeds = sorted({r['seed'] for key in _cells(claim.comparisons)
-                        for r in res.get(key, []) if 'seed' in r})
-        what = ('the schedule, and a floor' if floors else 'the schedule')
-        floored = (', except on a shot group neither method predicts yet: '
-                   + '; '.join(floors)) if floors else ''
-        return (f'Cause: {what} '
-                f'(at {n} epochs, seed(s) {", ".join(map(str, seeds))}, '
-                f'every comparison checked there is positive{floored})'
+        seeds = ', '.join(map(str, sorted({
+            r['seed'] for key in _cells(claim.comparisons)
+            for r in res.get(key, []) if 'seed' in r})))
+        where = ('on a shot group both methods almost never predict: '
+                 + '; '.join(floors))
+        if floors and not any(c.delta(res).value > 0 for c in failing):
+            return (f'Cause: a floor (at {n} epochs, seed(s) {seeds}, no '
+                    'failing comparison turns positive; they sit at a '
+                    f'floor, {where}){caveat(n)}.')
+        if floors:
+            return (f'Cause: the schedule, and a floor (at {n} epochs, '
+                    f'seed(s) {seeds}, every comparison checked there is '
+                    f'positive but those at a floor, {where}){caveat(n)}.')
+        return (f'Cause: the schedule (at {n} epochs, seed(s) {seeds}, '
+                'every comparison checked there is positive)'
                 f'{caveat(n)}.')
     return ('Cause: not diagnosed: no single schedule check covers every '
             'failing comparison.')
@@ -378,10 +365,11 @@ def diagnoses_section(results: Results, checks: Dict[int, Results],
              f'`{osp.normpath(work_root)}-cap<N>`, and the cause is the '
              'schedule when every failing comparison, and every other one '
              'checked there, is positive. In a schedule check, a comparison '
-             '"above all on a shot group" measures nothing where both '
-             'methods stay below a uniform guess on that group '
-             f'({CHANCE_TOP1:.0f} % top-1): neither predicts it yet, so it '
-             'is set aside and named as a floor.', '']
+             '"above all on a shot group" where both methods stay below '
+             f'{FLOOR_TOP1:.0f} % top-1 on that group in every seed sits at '
+             'a floor (neither predicts the group but for a handful of '
+             'images): it is named, and not counted against the '
+             'schedule.', '']
     for claim in CLAIMS:
         lines += [f'### {claim.paper}', '', '- ' + cause(
             claim, results, checks, cap, work_root, skipped)] + \
