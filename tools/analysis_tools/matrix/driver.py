@@ -2,9 +2,8 @@
 import json
 import os
 import os.path as osp
-from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from mmengine.logging import print_log
 
@@ -13,7 +12,6 @@ from .cell import Block, Cell, cells
 from .claims import claims_table
 from .definition import OPTIM_WRAPPER, PRETRAIN, blocks
 from .diagnoses import diagnoses_section, schedule_roots
-from .records import load_result
 from .runner import (
     Runner,
     cell_dir,
@@ -27,10 +25,10 @@ from .stats import Results
 from .tables import Footnotes, block_section, column_legend
 from .trunk import (
     trunk_dir,
-    trunk_label,
     trunk_of,
+    trunk_quality,
     trunk_record,
-    trunk_text,
+    trunk_usage,
 )
 
 TITLES = dict(multilabel='Multi-label: method x imperfection',
@@ -70,6 +68,11 @@ def runnable(selected: List[Block], rows: Sequence[str] = (),
             and (not columns or cell.column.name in columns)]
 
 
+def frozen_geometries(items: Iterable[Cell]) -> Set[str]:
+    """The geometries ('' = default) of the frozen-trunk cells."""
+    return {c.block.geometry or '' for c in items if c.row.frozen is not None}
+
+
 def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
                jobs: int = 1, runner: Optional[Runner] = None,
                smoke: int = 0, rows: Sequence[str] = (),
@@ -98,8 +101,10 @@ def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
     if runner is None:
         root, trunk_epochs = trunk_of(work_root, trunk_root, max_epochs)
 
-        def pretrain(geometries: set) -> None:
-            for geometry in sorted(geometries):
+        ready: Set[str] = set()
+
+        def pretrain(geometries: Set[str]) -> None:
+            for geometry in sorted(geometries - ready):
                 pretrained_trunk(root, geometry or None, smoke,
                                  trunk_epochs, optim_wrapper)
                 # in the record file of the root it was trained in
@@ -107,19 +112,17 @@ def run_matrix(selected: List[Block], seeds: Sequence[int], work_root: str,
                     records.save(records.record_file(
                         osp.dirname(record_file), root), root,
                         [trunk_dir(root, geometry or None)])
+                ready.add(geometry)
 
         if rerun_other_trunk:
-            frozen = {c.block.geometry or ''
-                      for c in runnable(selected, rows, columns)
-                      if c.row.frozen is not None}
+            frozen = frozen_geometries(runnable(selected, rows, columns))
             pretrain(frozen)
             rule = dict(rule, trunks={
                 g: trunk_record(root, g or None) for g in frozen})
     pending = todo(selected, seeds, work_root, rows, columns, rule)
     if runner is None:
         prebuild(pending)
-        pretrain({c.block.geometry or '' for c, _ in pending
-                  if c.row.frozen is not None})
+        pretrain(frozen_geometries(c for c, _ in pending))
         runner = default_runner(work_root, smoke, max_epochs, optim_wrapper,
                                 trunk_root)
     failures: Dict[str, str] = {}
@@ -203,7 +206,7 @@ def cost_lines(selected: List[Block], seeds: Sequence[int],
              'times (h) | first start to last finish (h) |',
              '|---|---|---|---|---|---|']
     for block in selected:
-        can_run = [c for c in cells(block) if not c.skip]
+        can_run = runnable([block])
         for seed in seeds:
             done = [r for c in can_run for r in results.get(
                 (block.name, c.row.name, c.column.name), [])
@@ -299,52 +302,18 @@ def report(selected: List[Block], seeds: Sequence[int], work_root: str,
               'again). Their '
               'features are not cached: every recipe augments its training '
               'images (a new random crop each epoch; docs/benchmarks.md, '
-              '"Evidence matrix").'] + [
-                  source_overlap(b) for b in selected
-                  if any(r.frozen for r in b.rows)] + [
-                  trunk_quality(root, b, convergence(
-                      smoke, trunk_epochs, optim_wrapper)['max_epochs'])
-                  for b in selected if any(r.frozen for r in b.rows)] + [
-                  trunk_usage(results, b) for b in selected
-                  if any(r.frozen for r in b.rows)] + ['']
+              '"Evidence matrix").']
+    trunk_cap = convergence(smoke, trunk_epochs, optim_wrapper)['max_epochs']
+    frozen = [b for b in selected if any(r.frozen for r in b.rows)]
+    lines += ([source_overlap(b) for b in frozen] +
+              [trunk_quality(root, b, trunk_cap) for b in frozen] +
+              [trunk_usage(results, b) for b in frozen] + [''])
     lines += ['## Notes', ''] + [f'- {n}' for n in notes.lines()] + ['']
     text = '\n'.join(lines)
     os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
     with open(out, 'w') as f:
         f.write(text)
     return text
-
-
-def trunk_quality(work_root: str, block: Block, cap: int) -> str:
-    """The pre-trained trunk of ``block``'s geometry as its own run
-    reports it (:func:`.runner.trunk_text`); ``cap`` reached with the best
-    epoch last: the trunk was still improving."""
-    text = trunk_text(work_root, block.geometry)
-    if text is None:
-        return f'- {block.name}: trunk not pre-trained yet.'
-    run = load_result(trunk_dir(work_root, block.geometry))
-    still = (' (best epoch = the cap: still improving; the frozen and '
-             'fine-tuned rows start from an unconverged trunk)'
-             if run.get('best_epoch') == run.get('epochs') == cap else '')
-    return (f'- {block.name}: on its own pre-training build the trunk '
-            f'reached {text}{still}.')
-
-
-def trunk_usage(results: Results, block: Block) -> str:
-    """Which trunk (by its test mAP) the block's frozen-trunk runs started
-    from, with their number per run seed."""
-    frozen = {r.name for r in block.rows if r.frozen is not None}
-    used: Dict[str, Dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for (name, row, _), runs in results.items():
-        for run in runs if name == block.name and row in frozen else []:
-            used[trunk_label(run.get('trunk'))][run['seed']] += 1
-    if not used:
-        return f'- {block.name}: no frozen-trunk run finished yet.'
-    return (f'- {block.name}: the frozen-trunk runs started from '
-            + '; '.join(f'{label} (' + ', '.join(
-                f'seed {s}: {n} run{"s" * (n != 1)}'
-                for s, n in sorted(seeds.items())) + ')'
-                for label, seeds in sorted(used.items())) + '.')
 
 
 def source_overlap(block: Block) -> str:

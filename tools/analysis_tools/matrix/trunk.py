@@ -3,8 +3,10 @@ schedule check starts from, and what a frozen-trunk run records of it
 (its pre-training itself: :func:`.runner.pretrained_trunk`), and whether
 a schedule check's runs started from the matrix's trunk."""
 import os.path as osp
+from collections import defaultdict
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from .cell import Block
 from .claims import Comparison
 from .definition import blocks
 from .records import load_result
@@ -47,15 +49,37 @@ def trunk_label(trunk: Optional[Dict[str, Any]]) -> str:
             f'{metric(trunk, "mAP"):.3f})')
 
 
-def trunk_text(work_root: str, geometry: Optional[str]) -> Optional[str]:
-    """``test mAP X after E epochs, best epoch B`` of that pre-training's
-    own run (None before it ran)."""
-    run = load_result(trunk_dir(work_root, geometry))
+def trunk_quality(work_root: str, block: Block, cap: int) -> str:
+    """The pre-trained trunk of ``block``'s geometry as its own run
+    reports it (test mAP, epochs, best epoch); ``cap`` reached with the
+    best epoch last: the trunk was still improving."""
+    run = load_result(trunk_dir(work_root, block.geometry))
     if run is None:
-        return None
-    mAP = metric(run, 'mAP')
-    return (f'test mAP {mAP:.1f} after {run.get("epochs")} epochs, best '
-            f'epoch {run.get("best_epoch")}')
+        return f'- {block.name}: trunk not pre-trained yet.'
+    still = (' (best epoch = the cap: still improving; the frozen and '
+             'fine-tuned rows start from an unconverged trunk)'
+             if run.get('best_epoch') == run.get('epochs') == cap else '')
+    return (f'- {block.name}: on its own pre-training build the trunk '
+            f'reached test mAP {metric(run, "mAP"):.1f} after '
+            f'{run.get("epochs")} epochs, best epoch {run.get("best_epoch")}'
+            f'{still}.')
+
+
+def trunk_usage(results: Results, block: Block) -> str:
+    """Which trunk (by its test mAP) the block's frozen-trunk runs started
+    from, with their number per run seed."""
+    frozen = {r.name for r in block.rows if r.frozen is not None}
+    used: Dict[str, Dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for (name, row, _), runs in results.items():
+        for run in runs if name == block.name and row in frozen else []:
+            used[trunk_label(run.get('trunk'))][run['seed']] += 1
+    if not used:
+        return f'- {block.name}: no frozen-trunk run finished yet.'
+    return (f'- {block.name}: the frozen-trunk runs started from '
+            + '; '.join(f'{label} (' + ', '.join(
+                f'seed {s}: {n} run{"s" * (n != 1)}'
+                for s, n in sorted(seeds.items())) + ')'
+                for label, seeds in sorted(used.items())) + '.')
 
 
 def trunk_caveat(comps: Sequence[Comparison], res: Results,
