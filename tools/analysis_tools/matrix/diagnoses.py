@@ -30,12 +30,10 @@ from .claims import (
 )
 from .definition import BCE_FINE_TUNED, BCE_STAGE3, blocks
 from .measurements import EXTRA_LINES, last_values
-from .stats import Results, delta, epochs, stat
+from .stats import Key, Results, delta, epochs, stat
 from .tables import GROUPS
 from .trunk import trunk_caveat, trunk_note
 
-#: (block, row, column) of a cell
-Key = Tuple[str, str, str]
 Comps = Tuple[Comparison, ...]
 #: a schedule check not run yet is suggested at this multiple of the cap
 CHECK_FACTOR = 3

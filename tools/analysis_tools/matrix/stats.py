@@ -5,8 +5,10 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-#: (block, row, column) -> results of the finished seeds
-Results = Dict[Tuple[str, str, str], List[Dict[str, Any]]]
+#: (block, row, column) of a cell
+Key = Tuple[str, str, str]
+#: cell -> results of the finished seeds
+Results = Dict[Key, List[Dict[str, Any]]]
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,7 @@ from .cell import Block
 from .claims import Comparison
 from .definition import blocks
 from .records import load_result
-from .stats import Results, metric
-
-Key = Tuple[str, str, str]
+from .stats import Key, Results, metric
 
 
 def trunk_dir(work_root: str, geometry: Optional[str]) -> str:
